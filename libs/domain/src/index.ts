@@ -1,1 +1,6 @@
-export {};
+export * from './identifiers.js';
+export * from './time.js';
+export * from './policy.js';
+export * from './event-catalogue.js';
+export * from './recorded-event.js';
+export * from './errors.js';
