@@ -1,1 +1,39 @@
-export {};
+import 'reflect-metadata';
+import { createLedgerApp } from './create-app.js';
+import { ledgerConfigFromEnv } from './runtime/ledger-config.js';
+import { openRuntime } from './runtime/ledger-runtime.js';
+
+const log = (line: string): void => console.log(`[ledger] ${line}`);
+
+async function main(): Promise<void> {
+  const config = ledgerConfigFromEnv();
+  const runtime = await openRuntime(config, { log });
+  const app = await createLedgerApp(runtime, { log }).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host }).catch(async (error: unknown) => {
+    await app.close();
+    await runtime.close();
+    throw error;
+  });
+  const url = await app.getUrl();
+  log(`listening on ${url.replace('[::1]', 'localhost')} (API docs: ${url}/docs)`);
+  log(runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL');
+}
+
+main().catch((error: unknown) => {
+  console.error(`[ledger] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

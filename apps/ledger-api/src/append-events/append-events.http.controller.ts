@@ -1,0 +1,53 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  AppendAnswerDto,
+  DATA_DTOS,
+  ErrorAnswerDto,
+  EventBatchDto,
+  EventEnvelopeDto,
+  parseEventSubmission,
+} from '@ledger/wire';
+import { RequireRole } from '../auth/roles.decorator.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { AppendEventsCommand } from './append-events.command.js';
+import { UnsupportedMediaTypeError } from '../http/ledger-exception.filter.js';
+
+@ApiTags('events')
+@ApiBearerAuth()
+@ApiExtraModels(EventEnvelopeDto, EventBatchDto, ...Object.values(DATA_DTOS))
+@Controller('v1/events')
+export class AppendEventsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireRole('feed')
+  @ApiOperation({
+    summary: 'Append one event, or a batch of up to 10,000 (all or nothing)',
+    description:
+      'Each event type has its own `data` schema: see the *Data schemas (e.g. RecordCopiedData). ' +
+      'A repeated eventId with the same content answers `duplicate`; with other content, 409.',
+  })
+  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(EventEnvelopeDto) }, { $ref: getSchemaPath(EventBatchDto) }] } })
+  @ApiResponse({ status: 201, type: AppendAnswerDto })
+  @ApiResponse({ status: 400, type: ErrorAnswerDto, description: 'bad JSON, unknown type, missing/extra field, bad ID or time: every problem with index and field' })
+  @ApiResponse({ status: 401, type: ErrorAnswerDto })
+  @ApiResponse({ status: 403, type: ErrorAnswerDto })
+  @ApiResponse({ status: 409, type: ErrorAnswerDto, description: 'eventId recorded before with other content; contract already registered' })
+  @ApiResponse({ status: 413, type: ErrorAnswerDto })
+  @ApiResponse({ status: 422, type: ErrorAnswerDto, description: 'contract not registered' })
+  @ApiResponse({ status: 415, type: ErrorAnswerDto, description: 'not application/json' })
+  async append(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<AppendAnswerDto> {
+    if (!/^application\/json\b/i.test(contentType ?? '')) {
+      throw new UnsupportedMediaTypeError('send the events as Content-Type: application/json');
+    }
+    const events = parseEventSubmission(body, this.runtime.clock());
+    const appended = await this.commandBus.execute(new AppendEventsCommand(events));
+    return { events: appended };
+  }
+}

@@ -1,0 +1,46 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
+import { MalformedJsonError } from './http/ledger-exception.filter.js';
+import type { LedgerRuntime } from './runtime/ledger-runtime.js';
+
+export interface AppOptions {
+  log?: (line: string) => void;
+  /** Keys to accept; default: LEDGER_API_KEYS or the generated api-keys.env. */
+  keys?: ApiKeyRegistry;
+}
+
+/** Builds the HTTP service around an opened runtime (main.ts, the e2e tests and the benchmarks share it). */
+export async function createLedgerApp(runtime: LedgerRuntime, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const log = options.log ?? (() => undefined);
+  const keys = options.keys ?? new ApiKeyRegistry(await bootstrapKeys(runtime.config.apiKeys, runtime.config.dataDir, log));
+  const adapter = new FastifyAdapter({ bodyLimit: runtime.config.bodyLimitBytes, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys), adapter, {
+    logger: ['error', 'warn'],
+  });
+  // Our own JSON parser, so malformed JSON is a LedgerError (400 with its code), never a 500.
+  app.useBodyParser('application/json', { bodyLimit: runtime.config.bodyLimitBytes }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch (error) {
+      done(new MalformedJsonError(`the body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Personal-data handling ledger')
+      .setDescription(
+        'Event-sourced, tamper-evident ledger of how Okayama City\'s contractor handles the personal information ' +
+          'of the care-insurance system (memorandum Articles 4-18). Wire contract: docs/events.md.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,85 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { InvalidEventsError, InvalidRequestError, LedgerError, type FieldProblem } from '@ledger/domain';
+
+export class MalformedJsonError extends LedgerError {
+  readonly code = 'LEDGER.MALFORMED_JSON';
+}
+
+export class UnsupportedMediaTypeError extends LedgerError {
+  readonly code = 'LEDGER.UNSUPPORTED_MEDIA_TYPE';
+}
+
+/** The one place where error codes become HTTP statuses. */
+const STATUS_BY_CODE: Record<string, number> = {
+  'LEDGER.INVALID_EVENTS': 400,
+  'LEDGER.INVALID_REQUEST': 400,
+  'LEDGER.MALFORMED_JSON': 400,
+  'LEDGER.UNSUPPORTED_MEDIA_TYPE': 415,
+  'LEDGER.UNAUTHENTICATED': 401,
+  'LEDGER.FORBIDDEN': 403,
+  'LEDGER.NOT_FOUND': 404,
+  'LEDGER.EVENT_ID_CONFLICT': 409,
+  'LEDGER.STREAM_VERSION_CONFLICT': 409,
+  'LEDGER.CONTRACT_ALREADY_REGISTERED': 409,
+  'LEDGER.BATCH_TOO_LARGE': 413,
+  'LEDGER.UNKNOWN_CONTRACT': 422,
+  'LEDGER.STORE_UNAVAILABLE': 503,
+};
+
+/** Fastify's own request errors (raised before a route runs): bad JSON, too large, wrong media type. */
+const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'LEDGER.BODY_TOO_LARGE', message: 'the body is larger than the service accepts (LEDGER_BODY_LIMIT_BYTES)' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'LEDGER.UNSUPPORTED_MEDIA_TYPE', message: 'send Content-Type: application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'LEDGER.BAD_CONTENT_LENGTH', message: 'Content-Length does not match the body' },
+};
+
+const HTTP_CODES: Record<number, string> = {
+  404: 'LEDGER.NOT_FOUND',
+  413: 'LEDGER.BODY_TOO_LARGE',
+  415: 'LEDGER.UNSUPPORTED_MEDIA_TYPE',
+};
+
+export interface ErrorAnswer {
+  statusCode: number;
+  code: string;
+  message: string;
+  errors?: FieldProblem[];
+  details?: unknown;
+}
+
+export function errorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof LedgerError) {
+    const statusCode = STATUS_BY_CODE[error.code] ?? 500;
+    const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
+    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) answer.errors = error.problems;
+    else if (error.details !== undefined) answer.details = error.details;
+    return answer;
+  }
+  const fastifyCode = (error as { code?: string } | null)?.code;
+  if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
+    const known = FASTIFY_CODES[fastifyCode];
+    return { statusCode: known.status, code: known.code, message: known.message };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { statusCode: status, code: HTTP_CODES[status] ?? `HTTP.${status}`, message: error.message };
+  }
+  const status = (error as { statusCode?: number } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { statusCode: status, code: HTTP_CODES[status] ?? `HTTP.${status}`, message: (error as Error).message };
+  }
+  return { statusCode: 500, code: 'LEDGER.INTERNAL', message: 'internal error; the request was not applied' };
+}
+
+@Catch()
+export class LedgerExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ledger');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const answer = errorAnswer(error);
+    if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    void reply.status(answer.statusCode).send(answer);
+  }
+}

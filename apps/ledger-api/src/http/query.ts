@@ -1,0 +1,95 @@
+import { InvalidRequestError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
+
+/**
+ * Query parameters are few and flat; each is checked here with its rule named, so a client sees
+ * `400 limit must be an integer from 1 to 1000`, never a 500.
+ */
+export class QueryReader {
+  private readonly problems: FieldProblem[] = [];
+
+  constructor(private readonly query: Record<string, unknown>, allowed: readonly string[]) {
+    for (const key of Object.keys(query)) {
+      if (!allowed.includes(key)) this.fail(key, 'unknownParameter', `${key} is not a parameter here (allowed: ${allowed.join(', ') || 'none'})`);
+    }
+  }
+
+  private fail(field: string, rule: string, message: string): void {
+    this.problems.push({ index: null, field, rule, message });
+  }
+
+  private single(name: string): string | undefined {
+    const value = this.query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      this.fail(name, 'single', `${name} must be given once`);
+      return undefined;
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const text = this.single(name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+      this.fail(name, 'integerRange', `${name} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(text);
+  }
+
+  /** An RFC 3339 timestamp with offset, as epoch ms and as given. */
+  time(name: string, fallback: number): { ms: number; text: string } {
+    const text = this.single(name);
+    if (text === undefined) return { ms: fallback, text: new Date(fallback).toISOString() };
+    const ms = parseTimestamp(text);
+    if (ms === null) {
+      this.fail(name, 'isTimestamp', `${name} must be ${TIMESTAMP_RULE}`);
+      return { ms: fallback, text };
+    }
+    return { ms, text };
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const text = this.single(name);
+    if (text === undefined) return undefined;
+    if (!values.includes(text as T)) {
+      this.fail(name, 'isIn', `${name} must be one of ${values.join(', ')}`);
+      return undefined;
+    }
+    return text as T;
+  }
+
+  string(name: string, pattern: RegExp, rule: string): string | undefined {
+    const text = this.single(name);
+    if (text === undefined) return undefined;
+    if (!pattern.test(text)) {
+      this.fail(name, 'matches', `${name} must be ${rule}`);
+      return undefined;
+    }
+    return text;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const text = this.single(name);
+    if (text === undefined) return undefined;
+    if (text !== 'true' && text !== 'false') {
+      this.fail(name, 'isBoolean', `${name} must be true or false`);
+      return undefined;
+    }
+    return text === 'true';
+  }
+
+  /** Throws InvalidRequestError listing every problem, if any. */
+  done(): void {
+    if (this.problems.length > 0) throw new InvalidRequestError(this.problems);
+  }
+}
+
+/** Path segments that are IDs: checked before they reach a query. */
+export function checkPathIds(ids: Record<string, string>, pattern: RegExp, rule: string): void {
+  const problems: FieldProblem[] = [];
+  for (const [name, value] of Object.entries(ids)) {
+    if (!pattern.test(value)) problems.push({ index: null, field: name, rule: 'matches', message: `${name} must be ${rule}` });
+  }
+  if (problems.length > 0) throw new InvalidRequestError(problems);
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+/** Everything the service reads from its environment, in one place (README "Configuration"). */
+export interface LedgerConfig {
+  port: number;
+  host: string;
+  /** DATABASE_URL; absent → embedded PostgreSQL in dataDir. */
+  databaseUrl?: string;
+  /** EVENTSTORE_URL; present → the event log lives in EventStoreDB. */
+  eventStoreUrl?: string;
+  dataDir: string;
+  /** LEDGER_API_KEYS: `secret:role` pairs, comma-separated. */
+  apiKeys?: string;
+  /** Largest request body accepted (bytes); beyond it: 413. */
+  bodyLimitBytes: number;
+}
+
+export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const port = Number.parseInt(env.PORT ?? '3000', 10);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
+    apiKeys: env.LEDGER_API_KEYS || undefined,
+    bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
+  };
+}

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { ledgerDataSource, migrate, openDatabase, type DatabaseHandle } from '@ledger/database';
+import { PostgresEventStore, type EventStore } from '@ledger/event-store';
+import type { LedgerConfig } from './ledger-config.js';
+
+export const LEDGER_RUNTIME = Symbol('LEDGER_RUNTIME');
+
+/**
+ * The resources one process holds (database, pools, event store), opened before Nest so that the
+ * service, the CLI and the tests compose the same parts the same way.
+ */
+export interface LedgerRuntime {
+  readonly config: LedgerConfig;
+  readonly database: DatabaseHandle;
+  readonly pool: pg.Pool;
+  readonly dataSource: DataSource;
+  readonly eventStore: EventStore;
+  readonly clock: () => number;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  log?: (line: string) => void;
+  clock?: () => number;
+}
+
+export async function openRuntime(config: LedgerConfig, options: RuntimeOptions = {}): Promise<LedgerRuntime> {
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? Date.now;
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+  try {
+    const applied = await migrate(database.url);
+    if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    pool.on('error', (error) => log(`database connection error: ${error.message}`));
+    const dataSource = ledgerDataSource(database.url);
+    await dataSource.initialize();
+    const eventStore = new PostgresEventStore(pool, { clock });
+    return {
+      config,
+      database,
+      pool,
+      dataSource,
+      eventStore,
+      clock,
+      async close() {
+        await eventStore.close();
+        await dataSource.destroy();
+        await pool.end();
+        await database.release();
+      },
+    };
+  } catch (error) {
+    await database.release();
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+import { EventLog1764000000000 } from './1764000000000-event-log.js';
+
+/** Every schema change, in order. Listed explicitly: ESM builds cannot glob-load classes. */
+export const MIGRATIONS = [EventLog1764000000000];

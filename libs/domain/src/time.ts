@@ -1,0 +1,89 @@
+/**
+ * Business and ledger times. RFC 3339 timestamps must carry an offset (`Z` or `±hh:mm`), so the
+ * same text means the same instant everywhere. Comparisons use epoch milliseconds; the original
+ * text is what is stored and hashed.
+ */
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+export const TIMESTAMP_RULE = 'an RFC 3339 date-time with an offset, e.g. 2026-04-01T09:00:00+09:00';
+
+/** Epoch milliseconds of an RFC 3339 timestamp with offset, or null if it is not one. */
+export function parseTimestamp(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const m = RFC3339.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  if (m[8] !== 'Z' && (Number(m[9]) > 23 || Number(m[10]) > 59)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function isTimestamp(text: unknown): text is string {
+  return parseTimestamp(text) !== null;
+}
+
+/** Epoch ms of a timestamp already validated at the edge; throws on a broken invariant. */
+export function instant(text: string): number {
+  const ms = parseTimestamp(text);
+  if (ms === null) throw new Error(`not an RFC 3339 timestamp with offset: ${text}`);
+  return ms;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** ISO 8601 duration (PnYnMnWnDTnHnMnS), e.g. PT24H, P30D, P1Y. */
+export interface Duration {
+  readonly text: string;
+  readonly years: number;
+  readonly months: number;
+  readonly days: number;
+  readonly milliseconds: number;
+}
+
+const ISO_DURATION =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d{1,3})?)S)?)?$/;
+
+export const DURATION_RULE = 'a positive ISO 8601 duration, e.g. PT24H, P30D, P1Y';
+
+export function parseDuration(text: unknown): Duration | null {
+  if (typeof text !== 'string' || text === 'P' || text.endsWith('T')) return null;
+  const m = ISO_DURATION.exec(text);
+  if (!m) return null;
+  const n = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
+  const duration: Duration = {
+    text,
+    years: n(1),
+    months: n(2),
+    days: n(3) * 7 + n(4),
+    milliseconds: Math.round(((n(5) * 60 + n(6)) * 60 + n(7)) * 1000),
+  };
+  if (duration.years + duration.months + duration.days + duration.milliseconds === 0) return null;
+  return duration;
+}
+
+/**
+ * `at + duration`. Years and months are calendar units (clamped to the month's last day), days
+ * are 24 hours: Japan has no daylight saving, so this is the same in JST and in UTC.
+ */
+export function addDuration(at: number, duration: Duration): number {
+  let t = at;
+  if (duration.years || duration.months) {
+    const d = new Date(t);
+    const totalMonths = d.getUTCMonth() + duration.months + duration.years * 12;
+    const year = d.getUTCFullYear() + Math.floor(totalMonths / 12);
+    const month = totalMonths % 12;
+    const day = Math.min(d.getUTCDate(), daysInMonth(year, month + 1));
+    t = Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  }
+  return t + duration.days * 86_400_000 + duration.milliseconds;
+}
+
+/** An instant in the answer shapes: ISO 8601 in UTC with milliseconds. */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,445 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import {
+  EventIdConflictError,
+  StoreUnavailableError,
+  StreamVersionConflictError,
+  isoUtc,
+  isRecordEvent,
+  LedgerError,
+  type LedgerEvent,
+  type RecordedEvent,
+} from '@ledger/domain';
+import type {
+  AppendedEvent,
+  AppendOptions,
+  EventStore,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadStreamOptions,
+  Subscription,
+  SubscribeOptions,
+  SubscriptionHandler,
+} from '../event-store.port.js';
+import { decodeStoredEvent, encodeStoredEvent, sameContent, streamIdOf } from '../stored-event.js';
+
+/** Serializes every writer of the log, in this process and in any other (CLI, second API). */
+const APPEND_LOCK = 7311002;
+const NOTIFY_CHANNEL = 'ledger_events';
+
+export interface PostgresEventStoreOptions {
+  /** Ledger clock (epoch ms); recordedAt never goes backwards even if it does. */
+  clock?: () => number;
+  /** Events per shared transaction when concurrent appends are coalesced. */
+  maxGroupEvents?: number;
+  /** Poll interval of subscriptions when no notification arrives (ms). */
+  pollIntervalMs?: number;
+  /** Test seam: runs inside the append transaction just before COMMIT. */
+  beforeCommit?: (positions: { first: number; last: number }) => Promise<void>;
+}
+
+interface PendingAppend {
+  events: readonly LedgerEvent[];
+  expected: ReadonlyMap<string, ExpectedVersion>;
+  resolve: (results: AppendedEvent[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface StreamHead {
+  version: number;
+  hash: string;
+}
+
+interface KnownEvent {
+  event: LedgerEvent;
+  result: AppendedEvent;
+}
+
+interface NewRow {
+  position: number;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  event: LedgerEvent;
+  canonical: string;
+  prevHash: string | null;
+  hash: string;
+}
+
+/** What one transaction knows: the log's head, the streams' heads, the eventIds already taken. */
+interface GroupState {
+  position: number;
+  recordedAt: string;
+  heads: Map<string, StreamHead | null>;
+  known: Map<string, KnownEvent>;
+  rows: NewRow[];
+}
+
+const SELECT_EVENT = `SELECT canonical, encode(hash, 'hex') AS hash FROM ledger_events`;
+
+/**
+ * The PostgreSQL adapter. Appends go through one writer: concurrent append calls are coalesced
+ * into shared transactions (group commit) that take an advisory lock, so positions are assigned
+ * and committed strictly in order and a reader following `position > n` can never skip one.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly queue: PendingAppend[] = [];
+  private writing = false;
+  private readonly clock: () => number;
+  private readonly maxGroupEvents: number;
+  private readonly pollIntervalMs: number;
+  private readonly notifications = new EventEmitter();
+  private listener: pg.Client | null = null;
+  private listenerStarting: Promise<void> | null = null;
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.maxGroupEvents = options.maxGroupEvents ?? 10_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.notifications.setMaxListeners(0);
+  }
+
+  append(events: readonly LedgerEvent[], options: AppendOptions = {}): Promise<AppendedEvent[]> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
+    if (events.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, expected: options.expectedVersions ?? new Map(), resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: PendingAppend[] = [];
+        let size = 0;
+        while (this.queue.length > 0) {
+          const next = this.queue[0]!;
+          if (group.length > 0 && size + next.events.length > this.maxGroupEvents) break;
+          group.push(this.queue.shift()!);
+          size += next.events.length;
+        }
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
+    const outcomes: Array<AppendedEvent[] | LedgerError> = [];
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      const state = await this.loadState(client, group);
+      for (const request of group) {
+        outcomes.push(planAppend(request, state));
+      }
+      if (state.rows.length > 0) {
+        await insertRows(client, state);
+        const last = state.rows[state.rows.length - 1]!.position;
+        await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(last)]);
+        await this.options.beforeCommit?.({ first: state.rows[0]!.position, last });
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client?.query('ROLLBACK').catch(() => undefined);
+      client?.release(true);
+      client = undefined;
+      const failure =
+        error instanceof LedgerError ? error : new StoreUnavailableError(`the append failed: ${String(error)}`);
+      for (const request of group) request.reject(failure);
+      return;
+    } finally {
+      client?.release();
+    }
+    group.forEach((request, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof LedgerError) request.reject(outcome);
+      else request.resolve(outcome);
+    });
+  }
+
+  private async loadState(client: pg.PoolClient, group: PendingAppend[]): Promise<GroupState> {
+    const head = await client.query<{ position: string; recorded_at: Date }>(
+      'SELECT position, recorded_at FROM ledger_events ORDER BY position DESC LIMIT 1',
+    );
+    const lastPosition = head.rows[0] ? Number(head.rows[0].position) : 0;
+    const lastRecordedAt = head.rows[0] ? head.rows[0].recorded_at.getTime() : 0;
+    const eventIds = new Set<string>();
+    const streamIds = new Set<string>();
+    for (const request of group) {
+      for (const event of request.events) {
+        eventIds.add(event.eventId);
+        streamIds.add(streamIdOf(event));
+      }
+    }
+    const known = new Map<string, KnownEvent>();
+    const existing = await client.query<{ canonical: string; hash: string }>(
+      `${SELECT_EVENT} WHERE event_id = ANY($1::uuid[])`,
+      [[...eventIds]],
+    );
+    for (const row of existing.rows) {
+      const recorded = decodeStoredEvent(row.canonical, row.hash);
+      known.set(recorded.event.eventId, { event: recorded.event, result: resultOf(recorded, 'duplicate') });
+    }
+    const heads = new Map<string, StreamHead | null>();
+    for (const id of streamIds) heads.set(id, null);
+    const streamHeads = await client.query<{ id: string; stream_version: number; hash: string }>(
+      `SELECT s.id, e.stream_version, encode(e.hash, 'hex') AS hash
+         FROM unnest($1::text[]) AS s(id)
+         CROSS JOIN LATERAL (
+           SELECT stream_version, hash FROM ledger_events WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1
+         ) e`,
+      [[...streamIds]],
+    );
+    for (const row of streamHeads.rows) heads.set(row.id, { version: row.stream_version, hash: row.hash });
+    return {
+      position: lastPosition,
+      recordedAt: isoUtc(Math.max(this.clock(), lastRecordedAt)),
+      heads,
+      known,
+      rows: [],
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const result = await this.pool.query<{ canonical: string; hash: string }>(
+      `${SELECT_EVENT} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
+      [streamId, options.fromVersion ?? 0, options.limit ?? 2_147_483_647],
+    );
+    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const result = options.contractId
+      ? await this.pool.query<{ canonical: string; hash: string }>(
+          `${SELECT_EVENT} WHERE contract_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
+          [options.contractId, options.after, options.limit],
+        )
+      : await this.pool.query<{ canonical: string; hash: string }>(
+          `${SELECT_EVENT} WHERE position > $1 ORDER BY position LIMIT $2`,
+          [options.after, options.limit],
+        );
+    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+  }
+
+  async readByEventIds(eventIds: readonly string[]): Promise<RecordedEvent[]> {
+    if (eventIds.length === 0) return [];
+    const result = await this.pool.query<{ canonical: string; hash: string }>(
+      `${SELECT_EVENT} WHERE event_id = ANY($1::uuid[]) ORDER BY position`,
+      [eventIds.map((id) => id.toLowerCase())],
+    );
+    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+  }
+
+  async streamVersion(streamId: string): Promise<number | null> {
+    const result = await this.pool.query<{ v: number | null }>(
+      'SELECT max(stream_version) AS v FROM ledger_events WHERE stream_id = $1',
+      [streamId],
+    );
+    return result.rows[0]?.v ?? null;
+  }
+
+  async headPosition(): Promise<number> {
+    const result = await this.pool.query<{ p: string | null }>('SELECT max(position) AS p FROM ledger_events');
+    return Number(result.rows[0]?.p ?? 0);
+  }
+
+  subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription {
+    const stopper = new AbortController();
+    const signals = options.signal ? [stopper.signal, options.signal] : [stopper.signal];
+    const signal = AbortSignal.any(signals);
+    const batchSize = options.batchSize ?? 1_000;
+    const run = async (): Promise<void> => {
+      let cursor = options.after;
+      await this.ensureListener().catch(() => undefined);
+      while (!signal.aborted && !this.closed) {
+        const events = await this.readAll({ after: cursor, limit: batchSize });
+        if (events.length > 0) {
+          await handler(events);
+          cursor = events[events.length - 1]!.position;
+          continue;
+        }
+        await this.waitForNotification(cursor, signal);
+      }
+    };
+    const done = run();
+    const subscription: Subscription = {
+      done,
+      stop: async () => {
+        stopper.abort();
+        await done.catch(() => undefined);
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  private waitForNotification(after: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.notifications.off('position', onNotify);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const onNotify = (position: number): void => {
+        if (position > after) finish();
+      };
+      const timer = setTimeout(finish, this.pollIntervalMs);
+      this.notifications.on('position', onNotify);
+      signal.addEventListener('abort', finish, { once: true });
+    });
+  }
+
+  /** One LISTEN connection wakes every subscription; polling covers a lost connection. */
+  private ensureListener(): Promise<void> {
+    if (this.listener || this.closed) return Promise.resolve();
+    if (this.listenerStarting) return this.listenerStarting;
+    const options = this.pool.options as pg.ClientConfig;
+    const client = new pg.Client(options);
+    this.listenerStarting = (async () => {
+      try {
+        await client.connect();
+        client.on('notification', (message) => {
+          this.notifications.emit('position', Number(message.payload));
+        });
+        client.on('error', () => {
+          if (this.listener === client) this.listener = null;
+          client.end().catch(() => undefined);
+        });
+        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        if (this.closed) await client.end();
+        else this.listener = client;
+      } finally {
+        this.listenerStarting = null;
+      }
+    })();
+    return this.listenerStarting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    while (this.writing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    await this.listenerStarting?.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+  }
+}
+
+function resultOf(recorded: RecordedEvent, status: AppendedEvent['status']): AppendedEvent {
+  return {
+    eventId: recorded.event.eventId,
+    status,
+    streamId: recorded.streamId,
+    streamVersion: recorded.streamVersion,
+    position: recorded.position,
+    hash: recorded.hash,
+    recordedAt: recorded.recordedAt,
+  };
+}
+
+/**
+ * Decides one request against the group's state. Either every event of the request is planned
+ * (appended or duplicate) and the state advances, or the state is left as it was and an error is
+ * returned: one request's conflict never fails the others it shares a transaction with.
+ */
+function planAppend(request: PendingAppend, state: GroupState): AppendedEvent[] | LedgerError {
+  const heads = new Map<string, StreamHead | null>();
+  const known = new Map<string, KnownEvent>();
+  const rows: NewRow[] = [];
+  const checked = new Set<string>();
+  const headOf = (id: string): StreamHead | null => (heads.has(id) ? heads.get(id)! : (state.heads.get(id) ?? null));
+  let position = state.position;
+  const results: AppendedEvent[] = [];
+  for (const [index, event] of request.events.entries()) {
+    const seen = known.get(event.eventId) ?? state.known.get(event.eventId);
+    if (seen) {
+      if (!sameContent(seen.event, event)) return new EventIdConflictError(event.eventId, index);
+      results.push({ ...seen.result, status: 'duplicate' });
+      continue;
+    }
+    const streamId = streamIdOf(event);
+    const head = headOf(streamId);
+    if (!checked.has(streamId)) {
+      checked.add(streamId);
+      const expected = request.expected.get(streamId) ?? 'any';
+      const actual = head?.version ?? -1;
+      const ok =
+        expected === 'any' ||
+        (expected === 'no_stream' && head === null) ||
+        (expected === 'stream_exists' && head !== null) ||
+        (typeof expected === 'number' && expected === actual);
+      if (!ok) return new StreamVersionConflictError(streamId, String(expected), actual);
+    }
+    position += 1;
+    const streamVersion = head ? head.version + 1 : 0;
+    const prevHash = head?.hash ?? null;
+    const { canonical, hash } = encodeStoredEvent(event, {
+      streamId,
+      streamVersion,
+      position,
+      recordedAt: state.recordedAt,
+      prevHash,
+    });
+    const hashHex = hash.toString('hex');
+    const result: AppendedEvent = {
+      eventId: event.eventId,
+      status: 'appended',
+      streamId,
+      streamVersion,
+      position,
+      hash: hashHex,
+      recordedAt: state.recordedAt,
+    };
+    rows.push({ position, eventId: event.eventId, streamId, streamVersion, event, canonical, prevHash, hash: hashHex });
+    heads.set(streamId, { version: streamVersion, hash: hashHex });
+    known.set(event.eventId, { event, result });
+    results.push(result);
+  }
+  for (const [id, head] of heads) state.heads.set(id, head);
+  for (const [id, event] of known) state.known.set(id, event);
+  state.rows.push(...rows);
+  state.position = position;
+  return results;
+}
+
+async function insertRows(client: pg.PoolClient, state: GroupState): Promise<void> {
+  const rows = state.rows;
+  await client.query(
+    `INSERT INTO ledger_events
+       (position, event_id, stream_id, stream_version, type, contract_id, record_id,
+        occurred_at, recorded_at, canonical, prev_hash, hash)
+     SELECT p, e, s, v, t, c, r, o, $9::timestamptz, k, decode(ph, 'hex'), decode(h, 'hex')
+       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+                   $8::timestamptz[], $10::text[], $11::text[], $12::text[])
+         AS x(p, e, s, v, t, c, r, o, k, ph, h)`,
+    [
+      rows.map((r) => r.position),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.streamId),
+      rows.map((r) => r.streamVersion),
+      rows.map((r) => r.event.type),
+      rows.map((r) => r.event.contractId),
+      rows.map((r) => (isRecordEvent(r.event) ? r.event.recordId : null)),
+      rows.map((r) => r.event.occurredAt),
+      state.recordedAt,
+      rows.map((r) => r.canonical),
+      rows.map((r) => r.prevHash),
+      rows.map((r) => r.hash),
+    ],
+  );
+}

@@ -1,0 +1,50 @@
+import { canonicalize, leafHash } from '@ledger/integrity';
+import { contractStreamId, isRecordEvent, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+
+/** What the ledger adds to a producer's event; hashed together with it. */
+export interface LedgerMetadata {
+  streamId: string;
+  streamVersion: number;
+  position: number;
+  recordedAt: string;
+  prevHash: string | null;
+}
+
+const METADATA_KEYS = ['streamId', 'streamVersion', 'position', 'recordedAt', 'prevHash'] as const;
+
+export function streamIdOf(event: LedgerEvent): string {
+  return isRecordEvent(event) ? recordStreamId(event.contractId, event.recordId) : contractStreamId(event.contractId);
+}
+
+/**
+ * The stored event: the producer's envelope and the ledger's metadata side by side, in RFC 8785
+ * canonical JSON. Its leaf hash SHA-256(0x00 ‖ canonical) is both the Merkle leaf and the link the
+ * next event of the stream carries as prevHash.
+ */
+export function encodeStoredEvent(event: LedgerEvent, meta: LedgerMetadata): { canonical: string; hash: Buffer } {
+  const canonical = canonicalize({ ...event, ...meta });
+  return { canonical, hash: leafHash(canonical) };
+}
+
+export function decodeStoredEvent(canonical: string, hashHex: string): RecordedEvent {
+  const stored = JSON.parse(canonical) as Record<string, unknown>;
+  const meta = {} as Record<string, unknown>;
+  for (const key of METADATA_KEYS) {
+    meta[key] = stored[key];
+    delete stored[key];
+  }
+  return {
+    event: stored as unknown as LedgerEvent,
+    streamId: meta.streamId as string,
+    streamVersion: meta.streamVersion as number,
+    position: meta.position as number,
+    recordedAt: meta.recordedAt as string,
+    prevHash: (meta.prevHash as string | null) ?? null,
+    hash: hashHex,
+  };
+}
+
+/** Same content for idempotency: the canonical forms of the two producer events are equal. */
+export function sameContent(a: LedgerEvent, b: LedgerEvent): boolean {
+  return canonicalize(a) === canonicalize(b);
+}

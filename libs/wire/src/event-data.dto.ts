@@ -1,0 +1,254 @@
+/**
+ * The `data` of every event type (EVENTS.md), as class-validator DTOs. A field not declared here
+ * is refused, at every level, so nothing personal slips in through an extra field.
+ */
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  AUTHORIZATION_KINDS,
+  BRIEFING_TOPICS,
+  CONTRACT_END_REASONS,
+  DISPOSAL_METHODS,
+  INCIDENT_KINDS,
+  INSPECTION_OUTCOMES,
+  MEDIA,
+  SAFEGUARDS,
+  WORKER_ORG_PATTERN,
+  type EventType,
+} from '@ledger/domain';
+import { IsString, Matches } from 'class-validator';
+import { Count, Flag, IdList, IsDuration, Label, LabelList, LedgerId, Nested, OneOf, SubsetOf, Timestamp } from './field-rules.js';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+
+export class TermDto {
+  @Timestamp(true, 'first day of the contract term') start!: string;
+  @Timestamp(true, 'last moment of the contract term') end!: string;
+}
+
+function PolicyDuration(description: string): PropertyDecorator {
+  return (target, key) => {
+    ApiPropertyOptional({ type: String, description: `${description}; ISO 8601 duration`, example: 'P30D' })(target, key);
+    IsOptional()(target, key);
+    IsDuration()(target, key);
+  };
+}
+
+/** Overrides of the rulebook's deadlines (docs/rulebook.md "Policy defaults"). */
+export class PolicyDto {
+  @PolicyDuration('Art. 15: incident → report (default PT24H)') incidentReportWithin?: string;
+  @PolicyDuration('Art. 14: disposal instruction or contract end → disposal (default P30D)') disposalWithin?: string;
+  @PolicyDuration('Art. 13: transport start → completion when no expectedArrivalAt (default PT72H)') transportWithin?: string;
+  @PolicyDuration('Art. 11-3: departure → pledge (default P1D)') pledgeWithin?: string;
+  @PolicyDuration('Art. 12-2: improvement request → consultation when no dueAt (default P14D)') consultationWithin?: string;
+  @PolicyDuration('Art. 10: longest interval between inspections (default P1Y)') inspectionEvery?: string;
+}
+
+export class ContractRegisteredData {
+  @Label(true, 'name of the contract') title!: string;
+  @LabelList({ min: 1, description: 'purposes of use the contract allows (Art. 7, 8)' }) purposes!: string[];
+  @LabelList({ min: 1, description: 'categories of personal information the contract covers (Art. 7)' }) dataCategories!: string[];
+  @Flag(true, 'whether the contract allows subcontracting (Art. 6)') permitsSubcontracting!: boolean;
+  @Nested(() => TermDto) term!: TermDto;
+  @Nested(() => PolicyDto, false, 'overrides of the rulebook deadlines') policy?: PolicyDto;
+}
+
+export class ContractAmendedData {
+  @LabelList({ required: false, min: 1, description: 'new purposes (replace the old list)' }) purposes?: string[];
+  @LabelList({ required: false, min: 1, description: 'new data categories (replace the old list)' }) dataCategories?: string[];
+  @Flag(false) permitsSubcontracting?: boolean;
+  @Nested(() => TermDto, false) term?: TermDto;
+  @Nested(() => PolicyDto, false, 'deadline overrides, merged key by key') policy?: PolicyDto;
+}
+
+export class ContractEndedData {
+  @OneOf(CONTRACT_END_REASONS) reason!: string;
+}
+
+export class ResponsiblePersonDesignatedData {
+  @LedgerId(true, 'pseudonymous ID of the responsible person (Art. 3)') personId!: string;
+  @Label(true, 'job title') title!: string;
+}
+
+export class WorkerAuthorizedData {
+  @LedgerId(true, 'worker') workerId!: string;
+  @ApiProperty({ type: String, pattern: WORKER_ORG_PATTERN.source, description: '`contractor` or `subcontractor:<id>`' })
+  @IsString()
+  @Matches(WORKER_ORG_PATTERN, { message: 'org must be contractor or subcontractor:<id>' })
+  org!: string;
+}
+
+export class WorkerRefData {
+  @LedgerId(true, 'worker') workerId!: string;
+}
+
+export class WorkerBriefedData {
+  @LedgerId(true, 'worker') workerId!: string;
+  @SubsetOf(BRIEFING_TOPICS, { min: 1, description: 'what the worker was told: confidentiality (Art. 4), penalties (Art. 17)' }) topics!: string[];
+}
+
+export class SubcontractRequestedData {
+  @LedgerId(true, 'subcontractor') subcontractorId!: string;
+  @Label(true, 'reference of the written application') applicationRef!: string;
+  @Label(true, 'reason for subcontracting (Art. 6-1(3))') reason!: string;
+  @LabelList({ description: 'personal information the subcontractor would handle' }) dataCategories!: string[];
+  @Flag(true, 'draft memorandum with the subcontractor attached (Art. 6-2)') draftMemorandumAttached!: boolean;
+}
+
+export class SubcontractApprovedData {
+  @LedgerId(true, 'subcontractor') subcontractorId!: string;
+  @Label(true, 'reference of the approved application') applicationRef!: string;
+}
+
+export class SubcontractorRefData {
+  @LedgerId(true, 'subcontractor') subcontractorId!: string;
+}
+
+export class AuthorizationGrantedData {
+  @LedgerId(true, 'authorization') authorizationId!: string;
+  @OneOf(AUTHORIZATION_KINDS) kind!: string;
+  @IdList({ required: false, description: 'records covered (absent: any record)' }) recordIds?: string[];
+  @LabelList({ required: false, description: 'data categories covered (absent: any)' }) dataCategories?: string[];
+  @Timestamp(false, 'end of validity (exclusive)') validUntil?: string;
+  @Label(false, 'document reference of the instruction or consent') reference?: string;
+}
+
+export class AuthorizationRefData {
+  @LedgerId(true, 'authorization') authorizationId!: string;
+}
+
+export class ReportRequestedData {
+  @LedgerId(true, 'request') requestId!: string;
+  @Timestamp(true, 'report due') dueAt!: string;
+}
+
+export class RequestRefData {
+  @LedgerId(true, 'request') requestId!: string;
+}
+
+export class InspectionConductedData {
+  @LedgerId(true, 'inspection') inspectionId!: string;
+  @OneOf(INSPECTION_OUTCOMES) outcome!: string;
+}
+
+export class ImprovementRequestedData {
+  @LedgerId(true, 'request') requestId!: string;
+  @LabelList({ min: 1, description: 'reasons: codes or document references' }) reasons!: string[];
+  @Timestamp(false, 'consultation due') dueAt?: string;
+}
+
+export class DisposalInstructedData {
+  @IdList({ required: false, description: 'records to dispose of (absent: every record of the contract)' }) recordIds?: string[];
+  @Timestamp(false, 'disposal due') dueAt?: string;
+}
+
+export class IncidentDetectedData {
+  @LedgerId(true, 'incident') incidentId!: string;
+  @OneOf(INCIDENT_KINDS) kind!: string;
+  @IdList({ description: 'records affected (may be empty)' }) affectedRecordIds!: string[];
+  @Count(false, 'number of persons affected') affectedPersonCount?: number;
+}
+
+export class IncidentRefData {
+  @LedgerId(true, 'incident') incidentId!: string;
+}
+
+export class MyNumberMemorandumConcludedData {
+  @Label(true, 'reference of the specific personal information memorandum (Art. 18)') reference!: string;
+}
+
+export class RecordCollectedData {
+  @Label(true, 'purpose of collection') purpose!: string;
+  @LabelList({ min: 1, description: 'categories of personal information collected' }) dataCategories!: string[];
+  @OneOf(MEDIA) medium!: string;
+  @Flag(true, 'contains My Number (individual numbers, Art. 18)') containsMyNumber!: boolean;
+  @Count(false, 'number of persons in the record') personCount?: number;
+  @LedgerId(false, 'location code') location?: string;
+}
+
+export class RecordUsedData {
+  @Label(true, 'purpose of use') purpose!: string;
+}
+
+export class RecordProvidedData {
+  @LedgerId(true, 'recipient') recipientId!: string;
+  @Label(true, 'purpose of provision') purpose!: string;
+}
+
+export class RecordCopiedData {
+  @LedgerId(true, 'the new copy') copyId!: string;
+  @OneOf(MEDIA) medium!: string;
+  @LedgerId(true, 'location code of the copy') location!: string;
+  @LedgerId(false, 'the copy this one was made from (absent: the original)') fromCopyId?: string;
+}
+
+export class RecordAnonymizedData {
+  @LedgerId(false, 'the copy anonymized (absent: the original)') copyId?: string;
+  @Label(true, 'method, e.g. name-to-number replacement (Art. 5)') method!: string;
+}
+
+export class TransportStartedData {
+  @LedgerId(true, 'transport') transportId!: string;
+  @LedgerId(false, 'the copy carried (absent: the original)') copyId?: string;
+  @LedgerId(true, 'location code of departure') from!: string;
+  @LedgerId(true, 'location code of destination') to!: string;
+  @LedgerId(true, 'carrier') carrierId!: string;
+  @OneOf(MEDIA) medium!: string;
+  @SubsetOf(SAFEGUARDS, { description: 'safeguards in place (Art. 13)' }) safeguards!: string[];
+  @Timestamp(false, 'expected arrival') expectedArrivalAt?: string;
+}
+
+export class TransportCompletedData {
+  @LedgerId(true, 'transport') transportId!: string;
+  @LedgerId(true, 'receiver') receivedBy!: string;
+}
+
+export class RecordReturnedData {
+  @LedgerId(false, 'the copy returned (absent: the original)') copyId?: string;
+  @LedgerId(true, 'city staff who received it') receivedBy!: string;
+}
+
+export class RecordDisposedData {
+  @LedgerId(false, 'the copy disposed of (absent: the original)') copyId?: string;
+  @OneOf(DISPOSAL_METHODS) method!: string;
+  @LedgerId(false, 'city staff who witnessed the disposal (Art. 14)') witnessedBy?: string;
+  @Label(false, 'disposal certificate reference') certificateRef?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DataDtoClass = new (...args: any[]) => object;
+
+/** The DTO that validates each type's `data`. Exhaustive: a new event type breaks the build here. */
+export const DATA_DTOS: { readonly [K in EventType]: DataDtoClass } = {
+  ContractRegistered: ContractRegisteredData,
+  ContractAmended: ContractAmendedData,
+  ContractEnded: ContractEndedData,
+  ResponsiblePersonDesignated: ResponsiblePersonDesignatedData,
+  WorkerAuthorized: WorkerAuthorizedData,
+  WorkerAuthorizationRevoked: WorkerRefData,
+  WorkerBriefed: WorkerBriefedData,
+  WorkerDeparted: WorkerRefData,
+  WorkerPledgeSubmitted: WorkerRefData,
+  SubcontractRequested: SubcontractRequestedData,
+  SubcontractApproved: SubcontractApprovedData,
+  SubcontractApprovalRevoked: SubcontractorRefData,
+  AuthorizationGranted: AuthorizationGrantedData,
+  AuthorizationRevoked: AuthorizationRefData,
+  ReportRequested: ReportRequestedData,
+  ReportSubmitted: RequestRefData,
+  InspectionConducted: InspectionConductedData,
+  ImprovementRequested: ImprovementRequestedData,
+  ImprovementConsultationHeld: RequestRefData,
+  DisposalInstructed: DisposalInstructedData,
+  IncidentDetected: IncidentDetectedData,
+  IncidentReported: IncidentRefData,
+  MyNumberMemorandumConcluded: MyNumberMemorandumConcludedData,
+  RecordCollected: RecordCollectedData,
+  RecordUsed: RecordUsedData,
+  RecordProvided: RecordProvidedData,
+  RecordCopied: RecordCopiedData,
+  RecordAnonymized: RecordAnonymizedData,
+  TransportStarted: TransportStartedData,
+  TransportCompleted: TransportCompletedData,
+  RecordReturned: RecordReturnedData,
+  RecordDisposed: RecordDisposedData,
+};

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsObject, IsString, Matches } from 'class-validator';
+import { ACTOR_ORG_PATTERN, EVENT_TYPES, UUID_PATTERN } from '@ledger/domain';
+import { LedgerId, Nested, Timestamp } from './field-rules.js';
+
+export class ActorDto {
+  @ApiProperty({ type: String, pattern: ACTOR_ORG_PATTERN.source, description: '`city`, `contractor` or `subcontractor:<id>`', example: 'contractor' })
+  @IsString()
+  @Matches(ACTOR_ORG_PATTERN, { message: 'actor.org must be city, contractor or subcontractor:<id>' })
+  org!: string;
+
+  @LedgerId(false, 'worker or city staff; required for contractor and subcontractor actors on record events')
+  workerId?: string;
+}
+
+/** The envelope every event shares (EVENTS.md "Envelope"); `data` is checked by its type's DTO. */
+export class EventEnvelopeDto {
+  @ApiProperty({ type: String, format: 'uuid', description: 'chosen by the producer; the idempotency key', example: '5b0c7c1e-8a39-4d2e-9a51-0f3c1f1f6a10' })
+  @IsString()
+  @Matches(UUID_PATTERN, { message: 'eventId must be a UUID' })
+  eventId!: string;
+
+  @ApiProperty({ enum: EVENT_TYPES, description: 'event type; decides the fields of `data`' })
+  @IsIn(EVENT_TYPES, { message: 'type must be one of the event types of the wire contract (see /docs)' })
+  type!: string;
+
+  @LedgerId(true, 'contract') contractId!: string;
+
+  @LedgerId(false, 'record; required for record events, refused on contract events') recordId?: string;
+
+  @Timestamp(true, 'business time; at most 5 minutes ahead of the ledger clock') occurredAt!: string;
+
+  @Nested(() => ActorDto) actor!: ActorDto;
+
+  @LedgerId(false, 'producing system') source?: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "the type's fields (see the *Data schemas); nothing else" })
+  @IsObject({ message: 'data must be an object' })
+  data!: Record<string, unknown>;
+}
+
+export class EventBatchDto {
+  @ApiProperty({ type: [EventEnvelopeDto], minItems: 1, maxItems: 10_000 })
+  events!: EventEnvelopeDto[];
+}
+
+export class AppendedEventDto {
+  @ApiProperty() eventId!: string;
+  @ApiProperty({ enum: ['appended', 'duplicate'] }) status!: string;
+  @ApiProperty({ example: 'record-okayama-kaigo-2025-R-000123' }) streamId!: string;
+  @ApiProperty({ description: '0 for the first event of a stream' }) streamVersion!: number;
+  @ApiProperty({ description: 'global position, 1 for the first event of the ledger' }) position!: number;
+  @ApiProperty({ description: 'hex SHA-256 leaf hash of the stored event (RFC 6962 over RFC 8785 JSON)' }) hash!: string;
+}
+
+export class AppendAnswerDto {
+  @ApiProperty({ type: [AppendedEventDto] }) events!: AppendedEventDto[];
+}
+
+export class FieldProblemDto {
+  @ApiProperty({ description: 'index of the event in the batch (0 for a single event)' }) index!: number;
+  @ApiProperty({ example: 'data.copyId' }) field!: string;
+  @ApiProperty({ example: 'matches' }) rule!: string;
+  @ApiProperty() message!: string;
+}
+
+export class ErrorAnswerDto {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'LEDGER.INVALID_EVENTS' }) code!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ type: [FieldProblemDto] }) errors?: FieldProblemDto[];
+}

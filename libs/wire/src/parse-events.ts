@@ -1,0 +1,177 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import {
+  BatchTooLargeError,
+  EVENT_SPECS,
+  InvalidEventsError,
+  isEventType,
+  mayRecord,
+  parseTimestamp,
+  type FieldProblem,
+  type LedgerEvent,
+} from '@ledger/domain';
+import { DATA_DTOS } from './event-data.dto.js';
+import { EventEnvelopeDto } from './event-envelope.dto.js';
+
+export const MAX_BATCH_EVENTS = 10_000;
+/** How far ahead of the ledger clock a business time may be (clock skew between systems). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+const VALIDATOR: ValidatorOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// Labels are one line: no C0/C1 control characters (a NUL would not even fit in PostgreSQL text).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Validates a POST /v1/events body: one event, or {"events": [...]} with up to 10,000. Returns the
+ * events (eventId lower-cased, nothing else changed) or throws InvalidEventsError listing every
+ * problem with the event index, the field and the rule.
+ */
+export function parseEventSubmission(body: unknown, now: number): LedgerEvent[] {
+  if (!isPlainObject(body)) {
+    throw new InvalidEventsError([
+      { index: null, field: '', rule: 'body', message: 'the body must be one event object or {"events": [...]}' },
+    ]);
+  }
+  if (!('events' in body)) return parseEvents([body], now);
+  const problems: FieldProblem[] = [];
+  for (const key of Object.keys(body)) {
+    if (key !== 'events') {
+      problems.push({ index: null, field: key, rule: 'unknownField', message: `${key} is not allowed next to events` });
+    }
+  }
+  const events = body.events;
+  if (!Array.isArray(events) || events.length === 0) {
+    problems.push({ index: null, field: 'events', rule: 'arrayNotEmpty', message: 'events must be a non-empty array' });
+  } else if (events.length > MAX_BATCH_EVENTS) {
+    throw new BatchTooLargeError(`a batch holds at most ${MAX_BATCH_EVENTS} events; this one has ${events.length}`);
+  }
+  if (problems.length > 0) throw new InvalidEventsError(problems);
+  return parseEvents(events as unknown[], now);
+}
+
+export function parseEvents(raws: readonly unknown[], now: number): LedgerEvent[] {
+  const problems: FieldProblem[] = [];
+  raws.forEach((raw, index) => problems.push(...checkEvent(raw, index, now)));
+  if (problems.length > 0) throw new InvalidEventsError(problems);
+  return raws.map((raw) => {
+    const event = raw as LedgerEvent;
+    return { ...event, eventId: event.eventId.toLowerCase() };
+  });
+}
+
+function checkEvent(raw: unknown, index: number, now: number): FieldProblem[] {
+  if (!isPlainObject(raw)) {
+    return [{ index, field: '', rule: 'isObject', message: 'an event must be a JSON object' }];
+  }
+  const problems = scanValues(raw, '', index);
+  if (problems.length > 0) return problems;
+
+  const envelope = plainToInstance(EventEnvelopeDto, raw);
+  problems.push(...toProblems(validateSync(envelope, VALIDATOR), index, '', 'the envelope'));
+  const type = raw.type;
+  if (isEventType(type) && isPlainObject(raw.data)) {
+    const data = plainToInstance(DATA_DTOS[type], raw.data);
+    problems.push(...toProblems(validateSync(data, VALIDATOR), index, 'data.', `${type} data`));
+  }
+  if (problems.length > 0 || !isEventType(type)) return problems;
+  return crossFieldProblems(raw as unknown as LedgerEvent, index, now);
+}
+
+/** Rules that span fields: record vs contract events, who may record what, time bounds. */
+function crossFieldProblems(event: LedgerEvent, index: number, now: number): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const problem = (field: string, rule: string, message: string): void => {
+    problems.push({ index, field, rule, message });
+  };
+  const spec = EVENT_SPECS[event.type];
+  const recordId = (event as { recordId?: unknown }).recordId;
+  if (spec.kind === 'record' && recordId === undefined) {
+    problem('recordId', 'requiredForRecordEvents', `recordId is required: ${event.type} is a record event`);
+  }
+  if (spec.kind === 'contract' && recordId !== undefined) {
+    problem('recordId', 'forbiddenOnContractEvents', `recordId must not be given: ${event.type} is a contract event`);
+  }
+  if (!mayRecord(event.type, event.actor.org)) {
+    problem('actor.org', 'recordedBy', `${event.type} is recorded by ${spec.by.join(' or ')}, not by ${event.actor.org}`);
+  }
+  if (spec.kind === 'record' && event.actor.org !== 'city' && event.actor.workerId === undefined) {
+    problem('actor.workerId', 'requiredForContractorActors', `actor.workerId is required when actor.org is ${event.actor.org} on a record event`);
+  }
+  const occurredAt = parseTimestamp(event.occurredAt)!;
+  if (occurredAt > now + MAX_CLOCK_SKEW_MS) {
+    problem('occurredAt', 'notInFuture', `occurredAt ${event.occurredAt} is more than 5 minutes ahead of the ledger clock (${new Date(now).toISOString()})`);
+  }
+  const data = event.data as Record<string, unknown>;
+  const term = data.term as { start: string; end: string } | undefined;
+  if (term && parseTimestamp(term.start)! > parseTimestamp(term.end)!) {
+    problem('data.term.end', 'termOrder', 'data.term.end must not be before data.term.start');
+  }
+  if (event.type === 'ContractAmended' && Object.keys(data).length === 0) {
+    problem('data', 'notEmpty', 'ContractAmended must change at least one of purposes, dataCategories, permitsSubcontracting, term, policy');
+  }
+  if (event.type === 'RecordCopied' && event.data.fromCopyId === event.data.copyId) {
+    problem('data.fromCopyId', 'notItself', 'a copy cannot be made from itself');
+  }
+  return problems;
+}
+
+/** Refuses keys that could reach an object's prototype, strings that are not well-formed UTF-16, and control characters. */
+function scanValues(value: unknown, path: string, index: number): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const visit = (v: unknown, p: string): void => {
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) {
+        problems.push({ index, field: p, rule: 'wellFormedUnicode', message: `${p} contains a lone surrogate (not valid Unicode)` });
+      } else if (CONTROL.test(v)) {
+        problems.push({ index, field: p, rule: 'noControlCharacters', message: `${p} must not contain control characters` });
+      }
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => visit(item, `${p}[${i}]`));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        const childPath = p ? `${p}.${key}` : key;
+        if (FORBIDDEN_KEYS.has(key)) {
+          problems.push({ index, field: childPath, rule: 'unknownField', message: `${childPath} is not a field of the wire contract` });
+        } else {
+          visit(item, childPath);
+        }
+      }
+    }
+  };
+  visit(value, path);
+  return problems;
+}
+
+function toProblems(errors: ValidationError[], index: number, prefix: string, where: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const walk = (error: ValidationError, path: string): void => {
+    const field = `${path}${error.property}`;
+    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+      if (rule === 'whitelistValidation') {
+        problems.push({
+          index,
+          field,
+          rule: 'unknownField',
+          message: `${field} is not a field of ${where}; unknown fields are refused so that no personal data gets in`,
+        });
+      } else {
+        problems.push({ index, field, rule, message: message.startsWith(error.property) ? `${path}${message}` : message });
+      }
+    }
+    for (const child of error.children ?? []) walk(child, `${field}.`);
+  };
+  for (const error of errors) walk(error, prefix);
+  return problems;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,15 @@
+// Compiles apps/ and libs/ to dist/ with swc (type-checking is `npm run typecheck`, part of `npm test`).
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const swc = path.join(path.dirname(require.resolve('@swc/cli/package.json')), 'bin', 'swc.js');
+rmSync('dist', { recursive: true, force: true });
+const result = spawnSync(
+  process.execPath,
+  [swc, 'apps', 'libs', 'test/support', '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts'],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
