@@ -1,0 +1,48 @@
+export { CanonicalizationError, canonicalize } from './canonical-json.js';
+export {
+  EMPTY_ROOT,
+  HASH_SIZE,
+  hashFromBase64,
+  hashFromHex,
+  hashToBase64,
+  hashToHex,
+  leafHash,
+  nodeHash,
+} from './hashing.js';
+export { merkleRoot, referenceConsistencyProof, referenceInclusionProof } from './merkle.js';
+export { CompactRange, type CompactRangeState, type TreeNode } from './compact-range.js';
+export {
+  InMemoryTileStore,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  changedTiles,
+  tileKey,
+  tilePath,
+  type TileReader,
+  type TileRequest,
+  type TileUpdate,
+  type TileWriter,
+} from './tiles.js';
+export { MissingTileError, TiledMerkleTree } from './tiled-merkle-tree.js';
+export {
+  checkConsistency,
+  checkInclusion,
+  verifyConsistency,
+  verifyInclusion,
+  type ProofCheck,
+} from './proof-verification.js';
+export {
+  SignedNoteError,
+  generateSignerKey,
+  isValidKeyName,
+  keyIdOf,
+  openNote,
+  parseSignerKey,
+  parseVerifierKey,
+  signNote,
+  verifierKeyOf,
+  type NoteSigner,
+  type NoteVerifier,
+  type SignedNoteErrorCode,
+} from './signed-note.js';
+export { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.js';
