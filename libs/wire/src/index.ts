@@ -2,3 +2,4 @@ export * from './field-rules.js';
 export * from './event-data.dto.js';
 export * from './event-envelope.dto.js';
 export * from './parse-events.js';
+export * from './examples.js';

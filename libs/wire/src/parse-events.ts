@@ -21,7 +21,7 @@ const VALIDATOR: ValidatorOptions = {
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
-  validationError: { target: false, value: false },
+  validationError: { target: false, value: true },
 };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -154,7 +154,13 @@ function toProblems(errors: ValidationError[], index: number, prefix: string, wh
   const problems: FieldProblem[] = [];
   const walk = (error: ValidationError, path: string): void => {
     const field = `${path}${error.property}`;
-    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+    const constraints = Object.entries(error.constraints ?? {});
+    if (constraints.length > 0 && error.value === undefined) {
+      problems.push({ index, field, rule: 'required', message: `${field} is required in ${where}` });
+      return;
+    }
+    // One problem per field: the first rule broken says enough (a number is "not a string", not also "not an ID").
+    for (const [rule, message] of constraints.slice(0, 1)) {
       if (rule === 'whitelistValidation') {
         problems.push({
           index,
