@@ -130,6 +130,25 @@ describe('canonicalize (RFC 8785 JCS)', () => {
     expect(canonicalize({ at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) })).toBe('{"at":"2026-01-02T03:04:05.000Z"}');
   });
 
+  it('applies toJSON once, not again on what it returns', () => {
+    class SelfReplacing {
+      readonly v = 1;
+      toJSON(): this {
+        return this;
+      }
+    }
+    expect(canonicalize({ x: new SelfReplacing() })).toBe('{"x":{"v":1}}');
+  });
+
+  it('unwraps boxed primitives and serializes class instances by their own fields', () => {
+    class AccessRecorded {
+      constructor(readonly subject: string, readonly count: number) {}
+    }
+    // eslint-disable-next-line no-new-wrappers
+    expect(canonicalize([new String('s'), new Number(2), new Boolean(false)])).toBe('["s",2,false]');
+    expect(canonicalize(new AccessRecorded('citizen-1', 3))).toBe('{"count":3,"subject":"citizen-1"}');
+  });
+
   describe('refuses what JSON would lose or cannot express', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
