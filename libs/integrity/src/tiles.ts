@@ -102,6 +102,8 @@ export function changedTiles(completedNodes: Iterable<TreeNode>): TileUpdate[] {
 /**
  * Tiles kept in memory: for tests, and the reference behaviour for persistent adapters
  * (append-only tiles, idempotent re-application, refusal of gaps and of conflicting hashes).
+ * Feed it either through appendLeaves (it keeps its own CompactRange) or through writeTiles
+ * (from your own CompactRange), not both: the two would disagree and be refused as a fork.
  */
 export class InMemoryTileStore implements TileReader, TileWriter {
   private readonly tiles = new Map<string, Buffer[]>();
