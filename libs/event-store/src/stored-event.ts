@@ -22,7 +22,8 @@ export function streamIdOf(event: LedgerEvent): string {
  * next event of the stream carries as prevHash.
  */
 export function encodeStoredEvent(event: LedgerEvent, meta: LedgerMetadata): { canonical: string; hash: Buffer } {
-  const canonical = canonicalize({ ...event, ...meta });
+  const { streamId, streamVersion, position, recordedAt, prevHash } = meta;
+  const canonical = canonicalize({ ...event, streamId, streamVersion, position, recordedAt, prevHash });
   return { canonical, hash: leafHash(canonical) };
 }
 

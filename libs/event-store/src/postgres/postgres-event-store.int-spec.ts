@@ -1,0 +1,134 @@
+import pg from 'pg';
+import type { RecordedEvent } from '@ledger/domain';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { describeEventStoreContract } from '../contract/event-store.contract.js';
+import { recordUsed } from '../contract/test-events.js';
+import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
+
+async function openStore(url: string, options: PostgresEventStoreOptions = {}): Promise<{ store: PostgresEventStore; pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  return { store: new PostgresEventStore(pool, { pollIntervalMs: 200, ...options }), pool };
+}
+
+describeEventStoreContract('PostgreSQL', async () => {
+  const db = await createTestDatabase('store_contract');
+  const handles: Array<{ store: PostgresEventStore; pool: pg.Pool }> = [await openStore(db.url)];
+  return {
+    store: handles[0]!.store,
+    another: async () => {
+      const handle = await openStore(db.url);
+      handles.push(handle);
+      return handle.store;
+    },
+    dispose: async () => {
+      for (const h of handles) {
+        await h.store.close();
+        await h.pool.end();
+      }
+      await db.drop();
+    },
+  };
+});
+
+describe('the PostgreSQL event log', () => {
+  let db: TestDatabase;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('store_pg');
+    admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin.end();
+    await db.drop();
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of events, even to its owner', async () => {
+    const { store, pool } = await openStore(db.url);
+    await store.append([recordUsed('c-immutable', 'R-1')]);
+    await expect(admin.query(`UPDATE ledger_events SET type = 'RecordCopied'`)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(admin.query(`DELETE FROM ledger_events`)).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(admin.query(`TRUNCATE ledger_events`)).rejects.toThrow(/append-only: TRUNCATE refused/);
+    expect((await admin.query('SELECT count(*)::int AS n FROM ledger_events')).rows[0].n).toBeGreaterThan(0);
+    await store.close();
+    await pool.end();
+  });
+
+  it('refuses a second event at the same stream version even from a writer that bypasses the store', async () => {
+    const { store, pool } = await openStore(db.url);
+    const [appended] = await store.append([recordUsed('c-unique', 'R-1')]);
+    const insert = admin.query(
+      `INSERT INTO ledger_events (position, event_id, stream_id, stream_version, type, contract_id, occurred_at, recorded_at, canonical, hash)
+       VALUES ($1, gen_random_uuid(), $2, 0, 'RecordUsed', 'c-unique', now(), now(), '{}', '\\x00')`,
+      [1_000_000, appended!.streamId],
+    );
+    await expect(insert).rejects.toThrow(/ledger_events_stream_version/);
+    await store.close();
+    await pool.end();
+  });
+
+  it('commits appenders in position order: a slow commit holds back later appenders, so no reader ever skips one', async () => {
+    let releaseSlow!: () => void;
+    let slowStarted!: () => void;
+    const slowCommitReached = new Promise<void>((reached) => {
+      slowStarted = reached;
+    });
+    const slow = await openStore(db.url, {
+      beforeCommit: () =>
+        new Promise<void>((resolve) => {
+          slowStarted();
+          releaseSlow = resolve;
+        }),
+    });
+    const fast = await openStore(db.url);
+    const start = await fast.store.headPosition();
+
+    const observed: number[] = [];
+    let reading = true;
+    const reader = (async () => {
+      let cursor = start;
+      while (reading || cursor < start + 3) {
+        const page: RecordedEvent[] = await fast.store.readAll({ after: cursor, limit: 100 });
+        for (const e of page) observed.push(e.position);
+        if (page.length > 0) cursor = page[page.length - 1]!.position;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+
+    const slowAppend = slow.store.append([recordUsed('c-order', 'R-slow')]);
+    await slowCommitReached;
+    let fastDone = false;
+    const fastAppend = fast.store.append([recordUsed('c-order', 'R-a'), recordUsed('c-order', 'R-b')]).then((r) => {
+      fastDone = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fastDone).toBe(false); // waits behind the uncommitted slow transaction
+    expect(observed).toEqual([]);
+    releaseSlow();
+    const [slowResult] = await slowAppend;
+    const fastResult = await fastAppend;
+    reading = false;
+    await reader;
+    expect(slowResult!.position).toBe(start + 1);
+    expect(fastResult.map((r) => r.position)).toEqual([start + 2, start + 3]);
+    expect(observed).toEqual([start + 1, start + 2, start + 3]);
+    for (const h of [slow, fast]) {
+      await h.store.close();
+      await h.pool.end();
+    }
+  });
+
+  it('keeps recordedAt from going backwards when the clock does', async () => {
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const { store, pool } = await openStore(db.url, { clock: () => now });
+    const [a] = await store.append([recordUsed('c-clock', 'R-1')]);
+    now -= 3_600_000;
+    const [b] = await store.append([recordUsed('c-clock', 'R-1')]);
+    expect(b!.recordedAt).toBe(a!.recordedAt);
+    await store.close();
+    await pool.end();
+  });
+});
