@@ -11,11 +11,12 @@ import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { ReadContractEventsHandler, ReadRecordEventsHandler } from './read-history/read-history.handlers.js';
 import { ReadHistoryController } from './read-history/read-history.http.controller.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from './runtime/ledger-runtime.js';
+import { BACKGROUND_WORKERS, type BackgroundWorker } from './workers/background-worker.js';
 
 /** The composition root: the runtime's parts are provided under their port tokens. */
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry): DynamicModule {
+  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, workers: readonly BackgroundWorker[]): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -25,13 +26,14 @@ export class AppModule {
         { provide: LEDGER_RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.eventStore },
         { provide: ApiKeyRegistry, useValue: keys },
+        { provide: BACKGROUND_WORKERS, useValue: workers },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: LedgerExceptionFilter },
         AppendEventsHandler,
         ReadContractEventsHandler,
         ReadRecordEventsHandler,
       ],
-      exports: [LEDGER_RUNTIME, EVENT_STORE, ApiKeyRegistry],
+      exports: [LEDGER_RUNTIME, EVENT_STORE, ApiKeyRegistry, BACKGROUND_WORKERS],
     };
   }
 }

@@ -5,11 +5,14 @@ import { AppModule } from './app.module.js';
 import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
 import { MalformedJsonError } from './http/ledger-exception.filter.js';
 import type { LedgerRuntime } from './runtime/ledger-runtime.js';
+import type { BackgroundWorker } from './workers/background-worker.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
   /** Keys to accept; default: LEDGER_API_KEYS or the generated api-keys.env. */
   keys?: ApiKeyRegistry;
+  /** Background workers whose status /health reports (the caller starts and stops them). */
+  workers?: readonly BackgroundWorker[];
 }
 
 /** Builds the HTTP service around an opened runtime (main.ts, the e2e tests and the benchmarks share it). */
@@ -17,7 +20,7 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
   const log = options.log ?? (() => undefined);
   const keys = options.keys ?? new ApiKeyRegistry(await bootstrapKeys(runtime.config.apiKeys, runtime.config.dataDir, log));
   const adapter = new FastifyAdapter({ bodyLimit: runtime.config.bodyLimitBytes, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, options.workers ?? []), adapter, {
     logger: ['error', 'warn'],
   });
   // Our own JSON parser, so malformed JSON is a LedgerError (400 with its code), never a 500.

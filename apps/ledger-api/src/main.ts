@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { createLedgerApp } from './create-app.js';
 import { ledgerConfigFromEnv } from './runtime/ledger-config.js';
 import { openRuntime } from './runtime/ledger-runtime.js';
+import { createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
 
 const log = (line: string): void => console.log(`[ledger] ${line}`);
 
 async function main(): Promise<void> {
   const config = ledgerConfigFromEnv();
   const runtime = await openRuntime(config, { log });
-  const app = await createLedgerApp(runtime, { log }).catch(async (error: unknown) => {
+  const workers = config.runWorkers ? createWorkers(runtime, log) : [];
+  const app = await createLedgerApp(runtime, { log, workers }).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping`);
     await app.close();
+    await stopWorkers(workers);
     await runtime.close();
     process.exit(0);
   };
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     await runtime.close();
     throw error;
   });
+  await startWorkers(workers);
   const url = await app.getUrl();
   log(`listening on ${url.replace('[::1]', 'localhost')} (API docs: ${url}/docs)`);
   log(runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL');

@@ -13,6 +13,8 @@ export interface LedgerConfig {
   apiKeys?: string;
   /** Largest request body accepted (bytes); beyond it: 413. */
   bodyLimitBytes: number;
+  /** LEDGER_WORKERS=off: this API process runs no background workers (another process does). */
+  runWorkers: boolean;
 }
 
 export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -26,5 +28,6 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
     apiKeys: env.LEDGER_API_KEYS || undefined,
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
+    runWorkers: (env.LEDGER_WORKERS ?? 'on') !== 'off',
   };
 }

@@ -1,0 +1,17 @@
+import type { LedgerRuntime } from '../runtime/ledger-runtime.js';
+import type { BackgroundWorker } from './background-worker.js';
+
+/** Every background worker of a ledger process, in start order. */
+export function createWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
+  void runtime;
+  void log;
+  return [];
+}
+
+export async function startWorkers(workers: readonly BackgroundWorker[]): Promise<void> {
+  for (const worker of workers) await worker.start();
+}
+
+export async function stopWorkers(workers: readonly BackgroundWorker[]): Promise<void> {
+  for (const worker of [...workers].reverse()) await worker.stop();
+}
