@@ -1,7 +1,7 @@
 import { addDuration } from '@ledger/domain';
 import { workerEvents, type ArticleResult, type ContractContext, type RecordContext } from './context.js';
 import { act, jst, who } from './messages.js';
-import { firstAfter, obligation, violation, type Ranked } from './obligation.js';
+import { obligation, violation, type Ranked } from './obligation.js';
 import type { Message, RuleInfo } from './verdict.js';
 
 /**
@@ -59,17 +59,17 @@ export function judgeArt11Record(ctx: RecordContext): ArticleResult {
 
 /**
  * Contract rule: WorkerDeparted → a WorkerPledgeSubmitted for that worker at any time up to
- * departure + pledgeWithin; a pledge counts for the departures after it up to the next one
- * (a pledge given before an earlier departure does not cover a later one).
+ * departure + pledgeWithin. Each departure needs its own pledge: a worker's departures and pledges
+ * are paired in order (the n-th departure with the n-th pledge), so one pledge does not cover a
+ * second departure after re-authorization.
  */
 export function judgeArt11Contract(ctx: ContractContext): ArticleResult {
   const departures = ctx.contract.departures();
   const findings: Ranked[] = [];
   for (const departure of departures) {
     const workerId = departure.event.data.workerId;
-    const own = ctx.contract.departuresOf(workerId);
-    const previous = own[own.indexOf(departure) - 1] ?? null;
-    const pledge = firstAfter(ctx.contract.pledgesOf(workerId), previous);
+    const nth = ctx.contract.departuresOf(workerId).indexOf(departure);
+    const pledge = ctx.contract.pledgesOf(workerId)[nth] ?? null;
     const due = addDuration(departure.at, ctx.contract.durationAt('pledgeWithin', departure.at));
     findings.push(
       obligation({

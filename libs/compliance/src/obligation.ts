@@ -1,5 +1,5 @@
 import { isoUtc } from '@ledger/domain';
-import { precedes, type Entry } from './entry.js';
+import type { Entry } from './entry.js';
 import { jst, say } from './messages.js';
 import type { Finding, FindingStatus, Message } from './verdict.js';
 
@@ -112,11 +112,5 @@ function obligationText(state: ObligationState, subject: Message, due: number, c
 /** The first candidate at or after the opening's occurredAt (candidates in judgement order). */
 export function firstClosing<E extends Entry>(candidates: readonly E[], opening: Entry): E | null {
   for (const c of candidates) if (c.at >= opening.at) return c;
-  return null;
-}
-
-/** The first candidate after `after` in judgement order, or the first of all when `after` is null. */
-export function firstAfter<E extends Entry>(candidates: readonly E[], after: Entry | null): E | null {
-  for (const c of candidates) if (after === null || precedes(after, c)) return c;
   return null;
 }
