@@ -36,7 +36,7 @@ export function judgeBriefing(ctx: RecordContext, topic: BriefingTopic, rule: st
     const name = TOPIC_NAMES[topic];
     findings.push(
       violation(rule, article, [e], {
-        ja: `${person.ja}は${name.ja}の周知（WorkerBriefed: ${topic}）を受ける前に${doing.ja}を行いました`,
+        ja: `${person.ja} は${name.ja}の周知（WorkerBriefed: ${topic}）を受ける前に${doing.ja}を行いました`,
         en: `${person.en} handled the record without having been briefed on ${name.en} (WorkerBriefed: ${topic}): ${doing.en}`,
       }, ctx.recordId),
     );

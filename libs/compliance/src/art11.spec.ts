@@ -105,7 +105,7 @@ describe('Article 11: art11.unauthorized-handler (record)', () => {
       collected({ at: '2026-04-20T09:00' }),
     ).when(judgedAt('2026-06-01T00:00'));
     expect(outcome.finding(RECORD_RULE).message).toEqual({
-      ja: '第11条（業務従事者の監督等）違反: 業務従事者 W-1が記録 R-1 の収集（2026-04-20T09:00:00+09:00）を行いましたが、2026-04-15T00:00:00+09:00 に退職しています',
+      ja: '第11条（業務従事者の監督等）違反: 業務従事者 W-1 が記録 R-1 の収集（2026-04-20T09:00:00+09:00）を行いましたが、2026-04-15T00:00:00+09:00 に退職しています',
       en: 'Article 11 (Supervision of workers, etc.) violated: worker W-1 did the collection of record R-1 at 2026-04-20T09:00:00+09:00, but they departed at 2026-04-15T00:00:00+09:00',
     });
   });

@@ -49,7 +49,7 @@ export function judgeArt11Record(ctx: RecordContext): ArticleResult {
     const doing = act(e.event.type, ctx.recordId, e.at);
     findings.push(
       violation('art11.unauthorized-handler', '11', [e, standing?.endedBy], {
-        ja: `${person.ja}が${doing.ja}を行いましたが、${why.ja}`,
+        ja: `${person.ja} が${doing.ja}を行いましたが、${why.ja}`,
         en: `${person.en} did the ${doing.en}, but ${why.en}`,
       }, ctx.recordId),
     );

@@ -150,6 +150,11 @@ describe('Article 14: art14.disposal-overdue', () => {
       en: 'Article 14 (Disposal, etc.) pending: the return or disposal of every holding of record R-1, instructed by the city at 2026-04-20T00:00:00+09:00 (DisposalInstructed) (still held: copy C-1): due by 2026-05-20T00:00:00+09:00, not done yet',
     });
   });
+  it('lists the original first, then the copies, when all are still held', () => {
+    const outcome = given(base, copied('C-2', { at: '2026-04-11T09:00' }), copied('C-1', { at: '2026-04-12T09:00' }), disposalInstructed({ at: '2026-04-20T00:00' }))
+      .when(judgedAt('2026-04-30T00:00'));
+    expect(outcome.finding(RULE).message.en).toContain('(still held: the original, copy C-1, copy C-2)');
+  });
 });
 
 describe('Article 14: art14.handled-after-closure', () => {

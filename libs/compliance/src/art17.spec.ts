@@ -62,7 +62,7 @@ describe('Article 17: art17.worker-not-briefed', () => {
   it('names the topic and the penal provisions', () => {
     const outcome = given(contract(), workerAuthorized('W-1'), collected({ at: '2026-04-10T09:00' })).when(judgedAt('2026-06-01T00:00'));
     const { message } = outcome.finding(RULE);
-    expect(message.ja).toContain('第17条（罰則等の周知）違反: 業務従事者 W-1は罰則（法第176条、第180条）の周知');
+    expect(message.ja).toContain('第17条（罰則等の周知）違反: 業務従事者 W-1 は罰則（法第176条、第180条）の周知');
     expect(message.en).toContain('Article 17 (Informing of penalties, etc.) violated: worker W-1 handled the record without having been briefed on penalties (Act Art. 176 and 180)');
   });
 });

@@ -134,8 +134,10 @@ function walkHoldings(entries: readonly Entry<RecordEvent>[]): { steps: Step[]; 
     }
     steps.push({ entry, acted, allClosedBy, openAfter: open });
   }
-  const openHoldings: (string | undefined)[] = [];
-  for (const [key, holding] of holdings) if (!holding.closedBy) openHoldings.push(key === ORIGINAL ? undefined : key);
-  openHoldings.sort((a, b) => (a === undefined ? -1 : b === undefined ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const openCopies: string[] = [];
+  for (const [key, holding] of holdings) if (!holding.closedBy && key !== ORIGINAL) openCopies.push(key);
+  openCopies.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const original = holdings.get(ORIGINAL);
+  const openHoldings: (string | undefined)[] = original && !original.closedBy ? [undefined, ...openCopies] : openCopies;
   return { steps, openHoldings };
 }

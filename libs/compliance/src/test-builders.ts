@@ -323,7 +323,8 @@ function flatten(items: readonly Givens[], out: Draft[] = []): Draft[] {
 }
 
 /** RecordedEvents of the drafts, positions 1… in the order given, recordedAt never going back. */
-export function record(drafts: readonly Draft[]): RecordedEvent[] {
+export function record(items: readonly Givens[]): RecordedEvent[] {
+  const drafts = flatten(items);
   const versions = new Map<string, number>();
   let lastRecorded = Number.NEGATIVE_INFINITY;
   return drafts.map((d, i) => {

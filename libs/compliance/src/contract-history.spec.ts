@@ -1,0 +1,150 @@
+import {
+  amended,
+  approvalRevoked,
+  authorizationRevoked,
+  briefed,
+  contract,
+  departed,
+  given,
+  granted,
+  ms,
+  subcontractApproved,
+  workerAuthorized,
+  workerRevoked,
+  type Givens,
+} from './test-builders.js';
+
+function viewOf(asOf: string, knownAt: string, ...events: Givens[]) {
+  return given(...events).history().view({ asOf: ms(asOf), knownAt: ms(knownAt) });
+}
+
+describe('ContractHistory: terms in force at t', () => {
+  const events = [
+    contract({ purposes: ['p1'], dataCategories: ['c1'], policy: { disposalWithin: 'P10D' } }),
+    amended({ at: '2026-05-01T00:00', purposes: ['p1', 'p2'], policy: { transportWithin: 'PT8H' } }),
+    amended({ at: '2026-06-01T00:00', dataCategories: ['c1', 'c2'], policy: { disposalWithin: 'P5D' }, recordedAt: '2026-06-10T00:00' }),
+  ];
+
+  it('is the registration before any amendment, with policy defaults for keys it does not give', () => {
+    const terms = viewOf('2026-12-01T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-04-30T23:59:59.999'));
+    expect(terms.purposes).toEqual(['p1']);
+    expect(terms.policy).toEqual({
+      incidentReportWithin: 'PT24H',
+      disposalWithin: 'P10D',
+      transportWithin: 'PT72H',
+      pledgeWithin: 'P1D',
+      consultationWithin: 'P14D',
+      inspectionEvery: 'P1Y',
+    });
+  });
+
+  it('overlays each amendment from its occurredAt: fields replace, policy keys merge one by one', () => {
+    const view = viewOf('2026-12-01T00:00', '2026-12-01T00:00', events);
+    const may = view.termsAt(ms('2026-05-01T00:00'));
+    expect(may.purposes).toEqual(['p1', 'p2']);
+    expect(may.dataCategories).toEqual(['c1']);
+    expect(may.policy.disposalWithin).toBe('P10D');
+    expect(may.policy.transportWithin).toBe('PT8H');
+    const june = view.termsAt(ms('2026-06-01T00:00'));
+    expect(june.dataCategories).toEqual(['c1', 'c2']);
+    expect(june.policy.disposalWithin).toBe('P5D');
+    expect(june.policy.transportWithin).toBe('PT8H');
+    expect(june.durations.disposalWithin.days).toBe(5);
+  });
+
+  it('leaves out an amendment not yet known at knownAt, or occurring after asOf', () => {
+    expect(viewOf('2026-12-01T00:00', '2026-06-09T00:00', events).termsAt(ms('2026-07-01T00:00')).dataCategories).toEqual(['c1']);
+    expect(viewOf('2026-05-15T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-05-15T00:00')).purposes).toEqual(['p1', 'p2']);
+  });
+
+  it('permits nothing when no registration is in the cut', () => {
+    const terms = viewOf('2026-02-01T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-02-01T00:00'));
+    expect(terms.registered).toBe(false);
+    expect(terms.purposes).toEqual([]);
+    expect(terms.permitsSubcontracting).toBe(false);
+  });
+});
+
+describe('ContractHistory: standing facts', () => {
+  it('keeps a worker in force from WorkerAuthorized until revoked or departed, and again after a new authorization', () => {
+    const view = viewOf(
+      '2026-12-01T00:00',
+      '2026-12-01T00:00',
+      contract(),
+      workerAuthorized('W-1', { at: '2026-04-01T00:00' }),
+      workerRevoked('W-1', { at: '2026-05-01T00:00' }),
+      workerAuthorized('W-1', { at: '2026-06-01T00:00' }),
+      departed('W-1', { at: '2026-07-01T00:00' }),
+    );
+    const inForce = (t: string) => view.workerStanding('W-1', 'contractor', ms(t)).inForce;
+    expect(inForce('2026-03-31T23:59:59.999')).toBe(false);
+    expect(inForce('2026-04-01T00:00')).toBe(true);
+    expect(inForce('2026-05-01T00:00')).toBe(false);
+    expect(inForce('2026-06-01T00:00')).toBe(true);
+    expect(inForce('2026-07-01T00:00')).toBe(false);
+    expect(view.workerStanding('W-1', 'subcontractor:S-1', ms('2026-06-15T00:00')).inForce).toBe(false);
+  });
+
+  it('ignores a revocation that came before the authorization', () => {
+    const view = viewOf('2026-12-01T00:00', '2026-12-01T00:00', contract(), workerRevoked('W-1', { at: '2026-03-01T00:00' }), workerAuthorized('W-1', { at: '2026-04-01T00:00' }));
+    expect(view.workerStanding('W-1', 'contractor', ms('2026-05-01T00:00')).inForce).toBe(true);
+  });
+
+  it('finds a briefing by topic at or before t', () => {
+    const view = viewOf('2026-12-01T00:00', '2026-12-01T00:00', contract(), briefed('W-1', ['penalties'], { at: '2026-04-01T00:00' }));
+    expect(view.briefingAt('W-1', 'penalties', ms('2026-04-01T00:00'))).not.toBeNull();
+    expect(view.briefingAt('W-1', 'penalties', ms('2026-03-31T23:59:59.999'))).toBeNull();
+    expect(view.briefingAt('W-1', 'confidentiality', ms('2026-05-01T00:00'))).toBeNull();
+  });
+
+  it('approves a subcontractor from SubcontractApproved until revoked, only while the terms permit subcontracting', () => {
+    const view = viewOf(
+      '2026-12-01T00:00',
+      '2026-12-01T00:00',
+      contract({ permitsSubcontracting: true }),
+      subcontractApproved('S-1', { at: '2026-04-01T00:00' }),
+      amended({ at: '2026-05-01T00:00', permitsSubcontracting: false }),
+      amended({ at: '2026-06-01T00:00', permitsSubcontracting: true }),
+      approvalRevoked('S-1', { at: '2026-07-01T00:00' }),
+    );
+    const approved = (t: string) => view.subcontractorStanding('S-1', ms(t)).approved;
+    expect(approved('2026-03-31T00:00')).toBe(false);
+    expect(approved('2026-04-15T00:00')).toBe(true);
+    expect(approved('2026-05-15T00:00')).toBe(false);
+    expect(approved('2026-06-15T00:00')).toBe(true);
+    expect(approved('2026-07-01T00:00')).toBe(false);
+  });
+
+  it('covers a record by an authorization only within its validity and before its revocation', () => {
+    const view = viewOf(
+      '2026-12-01T00:00',
+      '2026-12-01T00:00',
+      contract(),
+      granted('copy', 'A-1', { at: '2026-04-01T00:00', recordIds: ['R-1'], validUntil: '2026-06-01T00:00' }),
+      granted('copy', 'A-2', { at: '2026-04-01T00:00', dataCategories: ['c1'] }),
+      authorizationRevoked('A-2', { at: '2026-05-01T00:00' }),
+    );
+    const covering = (recordId: string, categories: string[] | null, t: string) =>
+      view.authorizationCovering('copy', recordId, categories, ms(t)).grant?.event.data.authorizationId ?? null;
+    expect(covering('R-1', ['c9'], '2026-05-31T23:59:59.999')).toBe('A-1');
+    expect(covering('R-1', ['c9'], '2026-06-01T00:00')).toBeNull();
+    expect(covering('R-2', ['c1'], '2026-04-30T00:00')).toBe('A-2');
+    expect(covering('R-2', ['c1', 'c2'], '2026-04-30T00:00')).toBeNull();
+    expect(covering('R-2', null, '2026-04-30T00:00')).toBeNull();
+    expect(covering('R-2', ['c1'], '2026-05-01T00:00')).toBeNull();
+    expect(view.authorizationCovering('provision', 'R-1', ['c1'], ms('2026-04-30T00:00')).grant).toBeNull();
+  });
+
+  it('lets a grant re-issued under the same authorizationId after a revocation cover again', () => {
+    const view = viewOf(
+      '2026-12-01T00:00',
+      '2026-12-01T00:00',
+      contract(),
+      granted('copy', 'A-1', { at: '2026-04-01T00:00' }),
+      authorizationRevoked('A-1', { at: '2026-05-01T00:00' }),
+      granted('copy', 'A-1', { at: '2026-06-01T00:00' }),
+    );
+    expect(view.authorizationCovering('copy', 'R-1', ['c1'], ms('2026-05-15T00:00')).grant).toBeNull();
+    expect(view.authorizationCovering('copy', 'R-1', ['c1'], ms('2026-06-15T00:00')).grant).not.toBeNull();
+  });
+});
