@@ -159,3 +159,20 @@ describe('Article 8: art8.handled-after-contract-end', () => {
       .then(article('8', 'not_applicable'));
   });
 });
+
+describe('Article 8: messages about many authorizations', () => {
+  it('spell out at most three reasons, then count the rest', () => {
+    const outcome = given(
+      base,
+      granted('provision', 'A-1', { dataCategories: ['insured-number'] }),
+      granted('provision', 'A-2', { dataCategories: ['insured-number'] }),
+      granted('provision', 'A-3', { dataCategories: ['insured-number'] }),
+      granted('provision', 'A-4', { dataCategories: ['insured-number'] }),
+      granted('provision', 'A-5', { dataCategories: ['insured-number'] }),
+      provided('RECIPIENT-1', { at: '2026-04-11T09:00' }),
+    ).when(judgedAt('2026-06-01T00:00'));
+    const { message } = outcome.finding('art8.provision-without-authorization');
+    expect(message.en).toMatch(/\(A-1 does not cover the categories care-level; A-2 [^;]+; A-3 [^;]+; and 2 more\)$/);
+    expect(message.ja).toMatch(/、ほか 2 件）$/);
+  });
+});

@@ -85,10 +85,19 @@ export function act(type: string, recordId: string, at: number): Message {
   return { ja: `記録 ${recordId} の${noun.ja}（${jst(at)}）`, en: `${noun.en} of record ${recordId} at ${jst(at)}` };
 }
 
-/** Reasons joined for a message tail: `（理由1; 理由2）` / ` (reason1; reason2)`; empty when none. */
+const MAX_REASONS = 3;
+
+/**
+ * Reasons joined for a message tail: `（理由1、理由2）` / ` (reason1; reason2)`; empty when none.
+ * At most three are spelt out, then `ほか N 件` / `and N more`, so a message stays short.
+ */
 export function because(reasons: readonly Message[]): Message {
   if (reasons.length === 0) return { ja: '', en: '' };
-  return { ja: `（${reasons.map((r) => r.ja).join('、')}）`, en: ` (${reasons.map((r) => r.en).join('; ')})` };
+  const shown = reasons.slice(0, MAX_REASONS);
+  const more = reasons.length - shown.length;
+  const ja = shown.map((r) => r.ja).join('、') + (more > 0 ? `、ほか ${more} 件` : '');
+  const en = shown.map((r) => r.en).join('; ') + (more > 0 ? `; and ${more} more` : '');
+  return { ja: `（${ja}）`, en: ` (${en})` };
 }
 
 /** `a、b` / `a, b`, or （なし）/ (none) when empty. */

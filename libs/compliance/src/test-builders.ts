@@ -463,3 +463,125 @@ export function article(articleNo: string, status: Status): Expectation {
 export function overall(status: Status): Expectation {
   return (verdict) => expect(verdict.status).toBe(status);
 }
+
+// ---- a contract at scale ------------------------------------------------------------------
+
+export interface ScaleScenario {
+  /** Every event, positions in order: the contract stream, R-1's stream and nothing else. */
+  readonly events: RecordedEvent[];
+  /** The contract events that bear on R-1 (its workers, its grants, its incident, its instruction, the terms). */
+  readonly relevantContractEventIds: ReadonlySet<string>;
+  readonly recordId: string;
+  /** Events of R-1 that the spec names. */
+  readonly marks: {
+    readonly useByDeparted: Draft;
+    readonly departure: Draft;
+    readonly copyAfterExpiry: Draft;
+    readonly incident: Draft;
+    readonly lateReport: Draft;
+    readonly instruction: Draft;
+  };
+}
+
+/**
+ * A contract stream of exactly `contractEvents` events (2,000 workers, 2,000 copy grants for other
+ * records, incidents, instructions, reports, amendments…) and one record R-1 with 45 events.
+ * Deterministic: the same call gives the same events.
+ */
+export function scaleScenario(contractEvents = 10_000): ScaleScenario {
+  let seed = 42;
+  const random = (n: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const base = ms('2026-03-01T00:00');
+  const minute = 60_000;
+  const at = (minutes: number): string => isoUtc(base + minutes * minute);
+  const noise: Draft[] = [];
+  const relevant: Draft[] = [];
+  const recordDrafts: Draft[] = [];
+
+  relevant.push(contract({ policy: { transportWithin: 'PT12H' } }));
+  for (let m = 1; m <= 10; m += 1) {
+    const amendment = amended({ at: at(m * 43_200), policy: { disposalWithin: `P${20 + m}D` } });
+    relevant.push(amendment);
+  }
+  // Workers W-0000…W-1999, authorized and briefed in March; R-1 is handled by W-0007, W-0013 and W-0021.
+  const handlers = new Set(['W-0007', 'W-0013', 'W-0021']);
+  for (let w = 0; w < 2_000; w += 1) {
+    const id = `W-${String(w).padStart(4, '0')}`;
+    const into = handlers.has(id) ? relevant : noise;
+    into.push(workerAuthorized(id, { at: at(w) }));
+    into.push(briefed(id, ['confidentiality', 'penalties'], { at: at(w + 1) }));
+    if (w % 7 === 3) {
+      into.push(departed(id, { at: at(100_000 + w * 10) }));
+      into.push(pledged(id, { at: at(100_000 + w * 10 + random(3_000)) }));
+    }
+  }
+  const departure = departed('W-0013', { at: at(110_000) });
+  relevant.push(departure);
+  // Copy grants for other records, and one for R-1 that expires.
+  for (let g = 0; g < 2_000; g += 1) {
+    noise.push(granted('copy', `A-${g}`, { at: at(3_000 + g), recordIds: [`R-${2 + g}`, `R-${5_000 + g}`] }));
+    if (g % 10 === 0) noise.push(authorizationRevoked(`A-${g}`, { at: at(200_000 + g) }));
+  }
+  relevant.push(granted('copy', 'A-R1', { at: at(5_500), recordIds: ['R-1'], validUntil: at(150_000) }));
+  for (let g = 0; g < 50; g += 1) {
+    noise.push(granted('provision', `P-${g}`, { at: at(6_000 + g), recordIds: [`R-${9_000 + g}`] }));
+  }
+  const incident = incidentDetected('I-R1', ['R-1', 'R-77'], { at: at(160_000) });
+  const lateReport = incidentReported('I-R1', { at: at(160_000 + 3 * 1_440) });
+  relevant.push(incident, lateReport);
+  const instruction = disposalInstructed({ at: at(300_000), recordIds: ['R-1', 'R-2'], dueAt: at(320_000) });
+  relevant.push(instruction);
+
+  // Fill the rest of the contract stream with unrelated incidents, instructions, reports and inspections.
+  let n = 0;
+  while (noise.length + relevant.length < contractEvents) {
+    const kind = n % 5;
+    const t = 10_000 + random(400_000);
+    if (kind === 0) noise.push(incidentDetected(`I-${n}`, [`R-${2 + random(5_000)}`], { at: at(t) }));
+    else if (kind === 1) noise.push(incidentReported(`I-${n - 1}`, { at: at(t + random(2_000)) }));
+    else if (kind === 2) noise.push(disposalInstructed({ at: at(t), recordIds: [`R-${2 + random(5_000)}`] }));
+    else if (kind === 3) noise.push(reportRequested(`RR-${n}`, at(t + 20_000), { at: at(t) }));
+    else noise.push(reportSubmitted(`RR-${n - 1}`, { at: at(t + random(30_000)) }));
+    n += 1;
+  }
+
+  // R-1: 45 events between March and November.
+  const by = (id: string): Actor => worker(id);
+  recordDrafts.push(collected({ at: at(10_000), by: by('W-0007') }));
+  let useByDeparted: Draft | null = null;
+  for (let u = 0; u < 20; u += 1) {
+    const who = u === 12 ? 'W-0013' : u % 2 === 0 ? 'W-0007' : 'W-0021';
+    const use = used({ at: at(11_000 + u * 9_000), by: by(who) });
+    if (u === 12) useByDeparted = use;
+    recordDrafts.push(use);
+  }
+  let copyAfterExpiry: Draft | null = null;
+  for (let c = 0; c < 5; c += 1) {
+    const copy = copied(`C-${c}`, { at: at(12_000 + c * 35_000), by: by('W-0007') });
+    if (c === 4) copyAfterExpiry = copy;
+    recordDrafts.push(copy);
+    recordDrafts.push(transportStarted(`T-${c}`, { copyId: `C-${c}`, at: at(12_100 + c * 35_000), by: by('W-0021') }));
+    recordDrafts.push(transportCompleted(`T-${c}`, { at: at(12_100 + c * 35_000 + 600), by: by('W-0021') }));
+    recordDrafts.push(disposed({ copyId: `C-${c}`, at: at(305_000 + c * 100), by: by('W-0007') }));
+  }
+  for (let p = 0; p < 4; p += 1) recordDrafts.push(provided(`RECIPIENT-${p}`, { at: at(13_000 + p * 20_000), by: by('W-0021') }));
+
+  const contractDrafts = [...relevant, ...noise].sort((a, b) => instant(a.event.occurredAt) - instant(b.event.occurredAt));
+  const events = record([...contractDrafts, ...recordDrafts]);
+  return {
+    events,
+    relevantContractEventIds: new Set(relevant.map((d) => d.event.eventId)),
+    recordId: RECORD_ID,
+    marks: {
+      useByDeparted: useByDeparted!,
+      departure,
+      copyAfterExpiry: copyAfterExpiry!,
+      incident,
+      lateReport,
+      instruction,
+    },
+  };
+}
