@@ -141,6 +141,16 @@ describe('Article 6: art6.approval-without-request (contract)', () => {
       .then(violation(CONTRACT_RULE, [approval]));
   });
 
+  it('does not require the approval to cite the same applicationRef as the request', () => {
+    given(
+      contract({ permitsSubcontracting: true }),
+      subcontractRequested('S-1', { at: '2026-03-10T00:00', ref: 'APP-7' }),
+      subcontractApproved('S-1', { at: '2026-03-20T00:00', ref: 'APP-7-rev1' }),
+    )
+      .when(contractJudgedAt('2026-06-01T00:00'))
+      .then(noFinding(CONTRACT_RULE));
+  });
+
   it('is not applicable without approvals', () => {
     given(contract(), subcontractRequested('S-1'))
       .when(contractJudgedAt('2026-06-01T00:00'))

@@ -10,6 +10,7 @@ import {
   noFinding,
   staffed,
   violation,
+  findings,
 } from './test-builders.js';
 
 const RULE = 'art9.copy-without-authorization';
@@ -151,6 +152,21 @@ describe('Article 9: art9.copy-without-authorization', () => {
         .when(judgedAt('2026-06-01T00:00'))
         .then(violation(RULE, [copy]));
     });
+  });
+
+  it('reads the record\'s categories as every collection at or before the copy: a second collection widens them', () => {
+    const copy = copied('C-2', { at: '2026-04-20T10:00' });
+    given(
+      contract(),
+      staffed('W-1'),
+      granted('copy', 'A-1', { dataCategories: ['insured-number'] }),
+      collected({ dataCategories: ['insured-number'], at: '2026-04-10T09:00' }),
+      copied('C-1', { at: '2026-04-10T10:00' }),
+      collected({ dataCategories: ['care-level'], at: '2026-04-15T09:00' }),
+      copy,
+    )
+      .when(judgedAt('2026-06-01T00:00'))
+      .then(violation(RULE, [copy]), findings(RULE, 1));
   });
 
   it('names the copy, the record and why the authorization failed, in both languages', () => {

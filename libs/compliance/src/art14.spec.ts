@@ -110,6 +110,13 @@ describe('Article 14: art14.disposal-overdue', () => {
       .then(met(RULE, [end, disposal], '2026-05-31T00:00'));
   });
 
+  it('opens only at the first ContractEnded', () => {
+    const end = ended({ at: '2026-05-01T00:00' });
+    given(base, end, ended({ at: '2026-05-05T00:00', reason: 'expired' }))
+      .when(judgedAt('2026-05-10T00:00'))
+      .then(pending(RULE, [end], '2026-05-31T00:00'), findings(RULE, 1));
+  });
+
   it('yields nothing when no holding is open at the opening', () => {
     given(base, returned({ at: '2026-04-15T00:00' }), disposalInstructed({ at: '2026-04-20T00:00' }), ended({ at: '2026-05-01T00:00' }))
       .when(judgedAt('2026-07-01T00:00'))
@@ -225,6 +232,14 @@ describe('Article 14: art14.handled-after-closure', () => {
     )
       .when(judgedAt('2026-04-17T00:00'))
       .then(noFinding(RULE));
+  });
+
+  it('does not call a record that never had a holding "every holding closed": Art. 7 reports it instead', () => {
+    const use = used({ at: '2026-04-11T09:00' });
+    const transport = transportStarted('T-1', { at: '2026-04-12T09:00' });
+    given(contract(), staffed('W-1'), use, transport)
+      .when(judgedAt('2026-04-13T00:00'))
+      .then(noFinding(RULE), violation('art7.collection-missing', [use]));
   });
 
   it('says which holding was closed when', () => {
