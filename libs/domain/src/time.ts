@@ -66,19 +66,22 @@ export function parseDuration(text: unknown): Duration | null {
   return duration;
 }
 
+/** Calendar arithmetic happens in Japan Standard Time, where the contracts' days and months begin. */
+const JST_OFFSET_MS = 9 * 3_600_000;
+
 /**
- * `at + duration`. Years and months are calendar units (clamped to the month's last day), days
- * are 24 hours: Japan has no daylight saving, so this is the same in JST and in UTC.
+ * `at + duration`. Years and months are calendar units of the JST calendar (clamped to the month's
+ * last day: 1 Jan 31 + P1M = Feb 28/29); days are 24 hours (Japan has no daylight saving).
  */
 export function addDuration(at: number, duration: Duration): number {
   let t = at;
   if (duration.years || duration.months) {
-    const d = new Date(t);
+    const d = new Date(t + JST_OFFSET_MS);
     const totalMonths = d.getUTCMonth() + duration.months + duration.years * 12;
     const year = d.getUTCFullYear() + Math.floor(totalMonths / 12);
     const month = totalMonths % 12;
     const day = Math.min(d.getUTCDate(), daysInMonth(year, month + 1));
-    t = Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+    t = Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()) - JST_OFFSET_MS;
   }
   return t + duration.days * 86_400_000 + duration.milliseconds;
 }
