@@ -32,3 +32,11 @@ describe('durations', () => {
     expect(plus('2025-04-01T00:00:00+09:00', 'P1Y')).toBe(isoUtc(instant('2026-04-01T00:00:00+09:00')));
   });
 });
+
+describe('timestamp instants', () => {
+  it('agree with Date.parse for offsets east and west, fractions and year boundaries', () => {
+    for (const text of ['2026-04-01T09:00:00+09:00', '2025-12-31T23:59:59.999-05:30', '2024-02-29T12:00:00.5Z', '2000-01-01T00:00:00+14:00', '2026-07-01T00:00:00.123456789+09:00']) {
+      expect(parseTimestamp(text)).toBe(Date.parse(text.replace(/(\.\d{3})\d+/, '$1')));
+    }
+  });
+});

@@ -13,12 +13,24 @@ export function parseTimestamp(text: unknown): number | null {
   if (typeof text !== 'string') return null;
   const m = RFC3339.exec(text);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  if (m[8] !== 'Z' && (Number(m[9]) > 23 || Number(m[10]) > 59)) return null;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : ms;
+  let offsetMinutes = 0;
+  if (m[8] !== 'Z') {
+    const offsetHours = Number(m[9]);
+    const offsetMins = Number(m[10]);
+    if (offsetHours > 23 || offsetMins > 59) return null;
+    offsetMinutes = (m[8]!.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  // Fractions beyond milliseconds are kept in the text but do not order events.
+  const millis = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
 
 export function isTimestamp(text: unknown): text is string {
@@ -32,8 +44,11 @@ export function instant(text: string): number {
   return ms;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 /** ISO 8601 duration (PnYnMnWnDTnHnMnS), e.g. PT24H, P30D, P1Y. */

@@ -24,6 +24,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { registerNestedType } from './compiled-validation.js';
 import {
   DURATION_RULE,
   ID_PATTERN,
@@ -171,5 +172,6 @@ export function Nested(type: () => new (...args: any[]) => object, required = tr
     IsObject({ message: ({ property }) => `${property} must be an object` }),
     ValidateNested(),
     Type(type),
+    (target, key) => registerNestedType(target.constructor, String(key), type),
   );
 }

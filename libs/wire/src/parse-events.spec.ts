@@ -199,6 +199,14 @@ describe('the envelope', () => {
     ]);
   });
 
+  it('refuses null anywhere: an optional field is left out, never null', () => {
+    expect(problemsOf({ ...example('RecordUsed'), source: null })).toEqual([expect.objectContaining({ field: 'source', rule: 'notNull' })]);
+    expect(problemsOf({ ...example('RecordUsed'), recordId: null })).toEqual([expect.objectContaining({ field: 'recordId', rule: 'notNull' })]);
+    expect(problemsOf(withData('RecordDisposed', (d) => (d.witnessedBy = null)))).toEqual([
+      expect.objectContaining({ field: 'data.witnessedBy', rule: 'notNull' }),
+    ]);
+  });
+
   it('refuses a contract term that ends before it starts, and an empty amendment', () => {
     expect(problemsOf(withData('ContractRegistered', (d) => (d.term = { start: '2026-04-01T00:00:00+09:00', end: '2026-03-31T00:00:00+09:00' })))).toEqual([
       expect.objectContaining({ field: 'data.term.end', rule: 'termOrder' }),
