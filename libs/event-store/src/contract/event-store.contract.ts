@@ -128,6 +128,16 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
         expect(await store.headPosition()).toBe(head);
       });
 
+      it('holds an eventId unique across streams: the same eventId for another record is a conflict', async () => {
+        const event = recordUsed(contract, 'R-1');
+        const [first] = await store.append([event]);
+        const elsewhere = { ...event, recordId: 'R-2' } as LedgerEvent;
+        await expect(store.append([elsewhere])).rejects.toBeInstanceOf(EventIdConflictError);
+        const again = await (await subject.another()).append([event]);
+        expect(again.map((a) => [a.status, a.position])).toEqual([['duplicate', first!.position]]);
+        expect(await store.readStream(`record-${contract}-R-2`)).toEqual([]);
+      });
+
       it('treats a repeated eventId inside one batch as a duplicate of its first occurrence', async () => {
         const event = recordUsed(contract, 'R-1');
         const answer = await store.append([event, event]);
@@ -189,9 +199,59 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
         expect(await store.headPosition()).toBe(head);
         expect(await store.readStream(`record-${contract}-R-1`)).toEqual([]);
       });
+
+      it('writes nothing to any stream of a batch whose last stream has a stale expected version', async () => {
+        await store.append([recordUsed(contract, 'R-9')]);
+        const head = await store.headPosition();
+        const batch = [recordUsed(contract, 'R-1'), workerBriefed(contract, 'W-1'), recordUsed(contract, 'R-2'), recordUsed(contract, 'R-9')];
+        const stale = new Map([[`record-${contract}-R-9`, 'no_stream' as const]]);
+        await expect(store.append(batch, { expectedVersions: stale })).rejects.toBeInstanceOf(StreamVersionConflictError);
+        expect(await store.headPosition()).toBe(head);
+        expect(await store.readStream(`record-${contract}-R-1`)).toEqual([]);
+        expect(await store.streamVersion(`contract-${contract}`)).toBeNull();
+        expect(await store.readByEventIds(batch.map((e) => e.eventId))).toEqual([]);
+        expect((await store.readAll({ after: 0, limit: 100, contractId: contract })).map((e) => e.streamId)).toEqual([`record-${contract}-R-9`]);
+      });
+
+      it('makes a batch across many streams visible whole: every stream, every eventId, the contract and the log', async () => {
+        const head = await store.headPosition();
+        const batch = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? workerBriefed(contract, `W-${i}`) : recordUsed(contract, `R-${i % 100}`)));
+        const appended = await store.append(batch);
+        expect(appended.map((a) => a.position)).toEqual(batch.map((_, i) => head + i + 1));
+        expect((await store.readByEventIds(batch.map((e) => e.eventId))).map((e) => e.position)).toEqual(appended.map((a) => a.position));
+        const byContract = await store.readAll({ after: head, limit: 1000, contractId: contract });
+        expect(byContract.map((e) => e.event.eventId)).toEqual(batch.map((e) => e.eventId));
+        for (const r of [0, 42, 99]) {
+          const stream = await store.readStream(`record-${contract}-R-${r}`);
+          expect(stream.map((e) => e.streamVersion)).toEqual([0, 1, 2]);
+          expect(stream[2]!.prevHash).toBe(stream[1]!.hash);
+        }
+        expect(await store.streamVersion(`contract-${contract}`)).toBe(5);
+      });
     });
 
     describe('subscriptions and readers', () => {
+      it('resumes from a checkpoint: a new subscription after the last delivered position delivers the rest once', async () => {
+        const start = await store.headPosition();
+        await store.append(Array.from({ length: 10 }, (_, i) => recordUsed(contract, `R-${i}`)));
+        const seen: number[] = [];
+        let checkpoint = start;
+        const first = store.subscribe({ after: start, batchSize: 3 }, async (events) => {
+          seen.push(...events.map((e) => e.position));
+          checkpoint = events.at(-1)!.position;
+        });
+        await waitFor(() => seen.length >= 4);
+        await first.stop();
+        await store.append(Array.from({ length: 5 }, (_, i) => recordUsed(contract, `R-${i}`)));
+        const reader = await subject.another();
+        const second = reader.subscribe({ after: checkpoint, batchSize: 4 }, async (events) => {
+          seen.push(...events.map((e) => e.position));
+        });
+        await waitFor(() => seen.length >= 15);
+        await second.stop();
+        expect(seen).toEqual(Array.from({ length: 15 }, (_, i) => start + i + 1));
+      });
+
       it('delivers from a position: first what is stored, then each event as it commits, once, in order', async () => {
         const first = await store.append([recordUsed(contract, 'R-1'), recordUsed(contract, 'R-2'), recordUsed(contract, 'R-3')]);
         const seen: number[] = [];
