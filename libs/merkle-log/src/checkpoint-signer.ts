@@ -1,0 +1,160 @@
+import type pg from 'pg';
+import { MissingTileError, TiledMerkleTree, checkConsistency, openCheckpoint, signCheckpoint } from '@ledger/integrity';
+import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
+import { LogIntegrityError, SigningKeyError } from './errors.js';
+import type { LogKeys } from './log-keys.js';
+import { PostgresTileStore } from './postgres-tile-store.js';
+import { inTransaction } from './queryable.js';
+import { readTreeState } from './tree-state.js';
+import type { LogWorkerStatus } from './worker-status.js';
+
+/** Serializes signers across processes, so two never sign the same size or race on order. */
+const SIGN_LOCK = 7311004;
+
+export interface CheckpointSignerOptions {
+  pool: pg.Pool;
+  keys: LogKeys;
+  /** How often to look for growth (ms), default 2,000: "every few seconds while events arrive". */
+  intervalMs?: number;
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Signs a C2SP checkpoint of the integrated tree whenever it has grown, every `intervalMs`.
+ * Before signing it recomputes the root from the stored tiles (it must equal the integrator's
+ * state) and checks a consistency proof from the previous checkpoint, which it reopens with its
+ * own key: it never signs a tree that does not extend every earlier checkpoint. Every checkpoint
+ * is kept in log_checkpoints, which refuses UPDATE and DELETE.
+ */
+export class CheckpointSigner {
+  readonly name = 'checkpoint-signer';
+  private state: LogWorkerStatus['state'] = 'stopped';
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private lastError: string | undefined;
+  private lastSigned = 0;
+  private readonly checkpoints: PostgresCheckpointStore;
+  private readonly intervalMs: number;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: CheckpointSignerOptions) {
+    if (options.keys.signer === null) throw new SigningKeyError('the checkpoint signer needs the private key');
+    this.checkpoints = new PostgresCheckpointStore(options.pool);
+    this.intervalMs = options.intervalMs ?? 2_000;
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    if (this.timer) return;
+    this.state = 'running';
+    this.lastSigned = (await this.checkpoints.latest())?.treeSize ?? 0;
+    const tick = (): void => {
+      this.inFlight = this.signIfGrown()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    const timer = this.timer;
+    this.timer = null;
+    if (timer) clearTimeout(timer);
+    await this.inFlight;
+    if (this.state !== 'failed') this.state = 'stopped';
+  }
+
+  async status(): Promise<LogWorkerStatus> {
+    let integrated = this.lastSigned;
+    try {
+      integrated = (await readTreeState(this.options.pool)).size;
+    } catch {
+      // reported by the store's health
+    }
+    const status: LogWorkerStatus = {
+      name: this.name,
+      state: this.state,
+      position: this.lastSigned,
+      lagEvents: Math.max(0, integrated - this.lastSigned),
+      lagSeconds: 0,
+    };
+    if (this.lastError !== undefined) status.error = this.lastError;
+    return status;
+  }
+
+  /**
+   * Signs a checkpoint of the current integrated tree if it is larger than the latest one;
+   * returns it, or null when there is nothing new. Throws LogIntegrityError (and marks the worker
+   * failed) when the tree does not extend the previous checkpoint.
+   */
+  async signIfGrown(): Promise<StoredCheckpoint | null> {
+    try {
+      const signed = await inTransaction(this.options.pool, (client) => this.signIn(client));
+      if (signed) this.lastSigned = signed.treeSize;
+      this.lastError = undefined;
+      return signed;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      if (error instanceof LogIntegrityError || error instanceof SigningKeyError) {
+        if (this.state !== 'failed') this.log(`checkpoint signer refuses to sign: ${this.lastError}`);
+        this.state = 'failed';
+      }
+      throw error;
+    }
+  }
+
+  private async signIn(client: pg.PoolClient): Promise<StoredCheckpoint | null> {
+    const { keys } = this.options;
+    await client.query('SELECT pg_advisory_xact_lock($1)', [SIGN_LOCK]);
+    const tree = await readTreeState(client);
+    const latest = await this.checkpoints.latest(client);
+    if (latest && tree.size < latest.treeSize) {
+      throw new LogIntegrityError(`the integrated tree has ${tree.size} leaves but checkpoint ${latest.seq} already signed ${latest.treeSize}`);
+    }
+    if (tree.size === 0 || (latest && tree.size === latest.treeSize)) return null;
+
+    const tiles = new TiledMerkleTree(new PostgresTileStore(client));
+    let root: Buffer;
+    try {
+      root = await tiles.computeRoot(tree.size);
+    } catch (error) {
+      if (error instanceof MissingTileError) throw new LogIntegrityError(`the tiles do not cover the integrated tree of ${tree.size}: ${error.message}`);
+      throw error;
+    }
+    if (!root.equals(tree.rootHash)) {
+      throw new LogIntegrityError(`the root computed from the tiles differs from the integrator's root at tree size ${tree.size}`);
+    }
+    if (latest) {
+      let previous;
+      try {
+        previous = openCheckpoint(latest.note, keys.verifier, keys.origin);
+      } catch (error) {
+        throw new SigningKeyError(
+          `the latest checkpoint (#${latest.seq}, tree size ${latest.treeSize}) does not open with this log's key ${keys.keyId} ` +
+            `and origin "${keys.origin}": ${(error as Error).message}. Key rotation is not supported; restore the log's key and origin`,
+        );
+      }
+      if (previous.size !== latest.treeSize || !previous.rootHash.equals(latest.rootHash)) {
+        throw new LogIntegrityError(`checkpoint #${latest.seq}: its columns differ from its signed text`);
+      }
+      const proof = await tiles.consistencyProof(previous.size, tree.size);
+      const check = checkConsistency(previous.size, tree.size, proof, previous.rootHash, root);
+      if (!check.valid) {
+        throw new LogIntegrityError(`the tree of ${tree.size} leaves is not consistent with checkpoint #${latest.seq} (${previous.size} leaves): ${check.reason}`);
+      }
+    }
+    const note = signCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root }, keys.signer!);
+    return this.checkpoints.append(client, {
+      treeSize: tree.size,
+      rootHash: root,
+      keyId: keys.keyId,
+      note,
+      signedAt: new Date(this.clock()).toISOString(),
+    });
+  }
+}

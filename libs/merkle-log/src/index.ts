@@ -1,0 +1,21 @@
+export { LogIntegrityError, NoCheckpointError, SigningKeyError, TreeSizeError } from './errors.js';
+export { type Queryable, inTransaction } from './queryable.js';
+export { PostgresTileStore, splitHashes } from './postgres-tile-store.js';
+export { CoalescingTileReader } from './coalescing-tile-reader.js';
+export { readTreeState, writeTreeState, type TreeState } from './tree-state.js';
+export { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
+export {
+  DEFAULT_LOG_ORIGIN,
+  SIGNING_KEY_FILE,
+  describeLogKeys,
+  hex8,
+  keyNameFor,
+  loadLogKeys,
+  publicLogKeys,
+  type LogKeyConfig,
+  type LogKeys,
+} from './log-keys.js';
+export { MerkleIntegrator, type MerkleIntegratorOptions } from './merkle-integrator.js';
+export { CheckpointSigner, type CheckpointSignerOptions } from './checkpoint-signer.js';
+export { LogProofs, type ConsistencyProofAnswer, type InclusionProofAnswer } from './log-proofs.js';
+export type { LogWorkerStatus } from './worker-status.js';
