@@ -579,7 +579,8 @@ export class EventStoreDbEventStore implements EventStore {
           fromRevision: cursor <= 0 ? START : BigInt(cursor - 1),
         });
         try {
-          cursor = await this.pump(subscription, cursor, batchSize, handler, signal, () => {
+          await this.pump(subscription, cursor, batchSize, handler, signal, (position) => {
+            cursor = position; // the checkpoint a reconnect resumes from
             delay = this.reconnectDelayMs;
           });
         } catch (error) {
@@ -606,15 +607,18 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
-  /** Delivers from one server subscription until it fails (throws) or the signal stops it (returns). */
+  /**
+   * Delivers from one server subscription until it fails (throws) or the signal stops it
+   * (returns), reporting each delivered batch's last position.
+   */
   private async pump(
     subscription: StreamSubscription,
     after: number,
     batchSize: number,
     handler: SubscriptionHandler,
     signal: AbortSignal,
-    onDelivered: () => void,
-  ): Promise<number> {
+    onDelivered: (position: number) => void,
+  ): Promise<void> {
     let cursor = after;
     let failure: unknown = null;
     let ended = false;
@@ -634,7 +638,7 @@ export class EventStoreDbEventStore implements EventStore {
     signal.addEventListener('abort', notify, { once: true });
     try {
       for (;;) {
-        if (signal.aborted) return cursor;
+        if (signal.aborted) return;
         const batch: RecordedEvent[] = [];
         while (batch.length < batchSize) {
           const resolved = subscription.read() as ResolvedEvent | null;
@@ -653,7 +657,7 @@ export class EventStoreDbEventStore implements EventStore {
             throw new HandlerFailed(error);
           }
           cursor = batch[batch.length - 1]!.position;
-          onDelivered();
+          onDelivered(cursor);
           continue;
         }
         if (failure) throw failure;
