@@ -27,51 +27,6 @@ export function encodeStoredEvent(event: LedgerEvent, meta: LedgerMetadata): { c
   return { canonical, hash: leafHash(canonical) };
 }
 
-/**
- * A producer's event with each member already in canonical form, so that under the append lock
- * only the ledger's metadata is serialized and merged in (the same bytes as encodeStoredEvent).
- */
-export interface PreparedEvent {
-  readonly event: LedgerEvent;
-  /** [JSON key, canonical value], sorted by key as RFC 8785 sorts (UTF-16 code units). */
-  readonly members: ReadonlyArray<readonly [string, string, string]>;
-}
-
-export function prepareEvent(event: LedgerEvent): PreparedEvent {
-  const record = event as unknown as Record<string, unknown>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
-  return { event, members: keys.map((k) => [k, JSON.stringify(k), canonicalize(record[k])] as const) };
-}
-
-/** encodeStoredEvent for a prepared event: merges the metadata members into the sorted envelope members. */
-export function encodePreparedEvent(prepared: PreparedEvent, meta: LedgerMetadata): { canonical: string; hash: Buffer } {
-  const extra: Array<readonly [string, string]> = [
-    ['position', String(meta.position)],
-    ['prevHash', meta.prevHash === null ? 'null' : JSON.stringify(meta.prevHash)],
-    ['recordedAt', JSON.stringify(meta.recordedAt)],
-    ['streamId', JSON.stringify(meta.streamId)],
-    ['streamVersion', String(meta.streamVersion)],
-  ];
-  let canonical = '{';
-  let i = 0;
-  let j = 0;
-  const members = prepared.members;
-  while (i < members.length || j < extra.length) {
-    const takeMember = j >= extra.length || (i < members.length && members[i]![0] < extra[j]![0]);
-    if (canonical.length > 1) canonical += ',';
-    if (takeMember) {
-      const [key, jsonKey, value] = members[i++]!;
-      if (extra[j] && extra[j]![0] === key) throw new Error(`the event carries a ledger metadata field: ${key}`);
-      canonical += `${jsonKey}:${value}`;
-    } else {
-      const [key, value] = extra[j++]!;
-      canonical += `"${key}":${value}`;
-    }
-  }
-  canonical += '}';
-  return { canonical, hash: leafHash(canonical) };
-}
-
 export function decodeStoredEvent(canonical: string, hashHex: string): RecordedEvent {
   const stored = JSON.parse(canonical) as Record<string, unknown>;
   const meta = {} as Record<string, unknown>;

@@ -21,7 +21,7 @@ import type {
   SubscribeOptions,
   SubscriptionHandler,
 } from '../event-store.port.js';
-import { decodeStoredEvent, encodePreparedEvent, prepareEvent, sameContent, streamIdOf, type PreparedEvent } from '../stored-event.js';
+import { decodeStoredEvent, encodeStoredEvent, sameContent, streamIdOf } from '../stored-event.js';
 
 /** Serializes every writer of the log, in this process and in any other (CLI, second API). */
 const APPEND_LOCK = 7311002;
@@ -39,7 +39,7 @@ export interface PostgresEventStoreOptions {
 }
 
 interface PendingAppend {
-  events: readonly PreparedEvent[];
+  events: readonly LedgerEvent[];
   expected: ReadonlyMap<string, ExpectedVersion>;
   resolve: (results: AppendedEvent[]) => void;
   reject: (error: unknown) => void;
@@ -108,15 +108,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
     if (events.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      // Canonicalized here, in the caller's turn, so the writer's locked section only merges metadata in.
-      let prepared: PreparedEvent[];
-      try {
-        prepared = events.map(prepareEvent);
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      this.queue.push({ events: prepared, expected: options.expectedVersions ?? new Map(), resolve, reject });
+      this.queue.push({ events, expected: options.expectedVersions ?? new Map(), resolve, reject });
       void this.drain();
     });
   }
@@ -186,7 +178,7 @@ export class PostgresEventStore implements EventStore {
     const eventIds = new Set<string>();
     const streamIds = new Set<string>();
     for (const request of group) {
-      for (const { event } of request.events) {
+      for (const event of request.events) {
         eventIds.add(event.eventId);
         streamIds.add(streamIdOf(event));
       }
@@ -373,8 +365,7 @@ function planAppend(request: PendingAppend, state: GroupState): AppendedEvent[] 
   const headOf = (id: string): StreamHead | null => (heads.has(id) ? heads.get(id)! : (state.heads.get(id) ?? null));
   let position = state.position;
   const results: AppendedEvent[] = [];
-  for (const [index, prepared] of request.events.entries()) {
-    const event = prepared.event;
+  for (const [index, event] of request.events.entries()) {
     const seen = known.get(event.eventId) ?? state.known.get(event.eventId);
     if (seen) {
       if (!sameContent(seen.event, event)) return new EventIdConflictError(event.eventId, index);
@@ -397,7 +388,7 @@ function planAppend(request: PendingAppend, state: GroupState): AppendedEvent[] 
     position += 1;
     const streamVersion = head ? head.version + 1 : 0;
     const prevHash = head?.hash ?? null;
-    const { canonical, hash } = encodePreparedEvent(prepared, {
+    const { canonical, hash } = encodeStoredEvent(event, {
       streamId,
       streamVersion,
       position,
