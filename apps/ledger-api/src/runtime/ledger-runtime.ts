@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { ledgerDataSource, migrate, openDatabase, type DatabaseHandle } from '@ledger/database';
-import { PostgresEventStore, type EventStore } from '@ledger/event-store';
+import { createEventStore, type EventStore } from '@ledger/event-store';
 import type { LedgerConfig } from './ledger-config.js';
 
 export const LEDGER_RUNTIME = Symbol('LEDGER_RUNTIME');
@@ -36,7 +36,7 @@ export async function openRuntime(config: LedgerConfig, options: RuntimeOptions 
     pool.on('error', (error) => log(`database connection error: ${error.message}`));
     const dataSource = ledgerDataSource(database.url);
     await dataSource.initialize();
-    const eventStore = new PostgresEventStore(pool, { clock });
+    const eventStore = await createEventStore({ eventStoreUrl: config.eventStoreUrl, pool, clock });
     return {
       config,
       database,
