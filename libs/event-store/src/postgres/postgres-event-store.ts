@@ -138,16 +138,16 @@ export class PostgresEventStore implements EventStore {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.pool.connect();
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      // Four round trips per shared transaction: lock, read, write, commit. The lock must be its own
+      // statement: a statement's snapshot is taken before it could wait for the lock.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
       const state = await this.loadState(client, group);
       for (const request of group) {
         outcomes.push(planAppend(request, state));
       }
       if (state.rows.length > 0) {
-        await insertRows(client, state);
         const last = state.rows[state.rows.length - 1]!.position;
-        await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(last)]);
+        await insertRows(client, state, last);
         await this.options.beforeCommit?.({ first: state.rows[0]!.position, last });
       }
       await client.query('COMMIT');
@@ -169,12 +169,8 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /** The log's head, the events already holding these eventIds, the heads of these streams: one statement, one snapshot. */
   private async loadState(client: pg.PoolClient, group: PendingAppend[]): Promise<GroupState> {
-    const head = await client.query<{ position: string; recorded_at: Date }>(
-      'SELECT position, recorded_at FROM ledger_events ORDER BY position DESC LIMIT 1',
-    );
-    const lastPosition = head.rows[0] ? Number(head.rows[0].position) : 0;
-    const lastRecordedAt = head.rows[0] ? head.rows[0].recorded_at.getTime() : 0;
     const eventIds = new Set<string>();
     const streamIds = new Set<string>();
     for (const request of group) {
@@ -183,26 +179,35 @@ export class PostgresEventStore implements EventStore {
         streamIds.add(streamIdOf(event));
       }
     }
-    const known = new Map<string, KnownEvent>();
-    const existing = await client.query<{ canonical: string; hash: string }>(
-      `${SELECT_EVENT} WHERE event_id = ANY($1::uuid[])`,
-      [[...eventIds]],
-    );
-    for (const row of existing.rows) {
-      const recorded = decodeStoredEvent(row.canonical, row.hash);
-      known.set(recorded.event.eventId, { event: recorded.event, result: resultOf(recorded, 'duplicate') });
-    }
-    const heads = new Map<string, StreamHead | null>();
-    for (const id of streamIds) heads.set(id, null);
-    const streamHeads = await client.query<{ id: string; stream_version: number; hash: string }>(
-      `SELECT s.id, e.stream_version, encode(e.hash, 'hex') AS hash
-         FROM unnest($1::text[]) AS s(id)
+    const result = await client.query<{ kind: number; a: string; b: string | null; c: string | null }>(
+      `WITH head AS (SELECT position, recorded_at FROM ledger_events ORDER BY position DESC LIMIT 1)
+       SELECT 0 AS kind, position::text AS a, (extract(epoch FROM recorded_at) * 1000)::bigint::text AS b, NULL AS c FROM head
+       UNION ALL
+       SELECT 1, canonical, encode(hash, 'hex'), NULL FROM ledger_events WHERE event_id = ANY($1::uuid[])
+       UNION ALL
+       SELECT 2, s.id, e.stream_version::text, encode(e.hash, 'hex')
+         FROM unnest($2::text[]) AS s(id)
          CROSS JOIN LATERAL (
            SELECT stream_version, hash FROM ledger_events WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1
          ) e`,
-      [[...streamIds]],
+      [[...eventIds], [...streamIds]],
     );
-    for (const row of streamHeads.rows) heads.set(row.id, { version: row.stream_version, hash: row.hash });
+    let lastPosition = 0;
+    let lastRecordedAt = 0;
+    const known = new Map<string, KnownEvent>();
+    const heads = new Map<string, StreamHead | null>();
+    for (const id of streamIds) heads.set(id, null);
+    for (const row of result.rows) {
+      if (row.kind === 0) {
+        lastPosition = Number(row.a);
+        lastRecordedAt = Number(row.b);
+      } else if (row.kind === 1) {
+        const recorded = decodeStoredEvent(row.a, row.b!);
+        known.set(recorded.event.eventId, { event: recorded.event, result: resultOf(recorded, 'duplicate') });
+      } else {
+        heads.set(row.a, { version: Number(row.b), hash: row.c! });
+      }
+    }
     return {
       position: lastPosition,
       recordedAt: isoUtc(Math.max(this.clock(), lastRecordedAt)),
@@ -417,16 +422,20 @@ function planAppend(request: PendingAppend, state: GroupState): AppendedEvent[] 
   return results;
 }
 
-async function insertRows(client: pg.PoolClient, state: GroupState): Promise<void> {
+/** Inserts the planned rows and tells subscribers (delivered at commit) in one statement. */
+async function insertRows(client: pg.PoolClient, state: GroupState, last: number): Promise<void> {
   const rows = state.rows;
   await client.query(
-    `INSERT INTO ledger_events
+    `WITH inserted AS (
+     INSERT INTO ledger_events
        (position, event_id, stream_id, stream_version, type, contract_id, record_id,
         occurred_at, recorded_at, canonical, prev_hash, hash)
      SELECT p, e, s, v, t, c, r, o, $9::timestamptz, k, decode(ph, 'hex'), decode(h, 'hex')
        FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
                    $8::timestamptz[], $10::text[], $11::text[], $12::text[])
-         AS x(p, e, s, v, t, c, r, o, k, ph, h)`,
+         AS x(p, e, s, v, t, c, r, o, k, ph, h)
+       RETURNING 1)
+     SELECT pg_notify('${NOTIFY_CHANNEL}', $13) FROM (SELECT count(*) FROM inserted) AS done`,
     [
       rows.map((r) => r.position),
       rows.map((r) => r.eventId),
@@ -440,6 +449,7 @@ async function insertRows(client: pg.PoolClient, state: GroupState): Promise<voi
       rows.map((r) => r.canonical),
       rows.map((r) => r.prevHash),
       rows.map((r) => r.hash),
+      String(last),
     ],
   );
 }
