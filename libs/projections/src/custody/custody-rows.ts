@@ -1,0 +1,250 @@
+/**
+ * Custody state ⇄ rows of the custody tables. The rows hold exactly the pure model's state, so the
+ * projector can load a record, fold more events on top and write it back, and the read side can
+ * answer from the same functions as the per-request answer.
+ */
+import { isoUtc, type Medium, type Safeguard } from '@ledger/domain';
+import type {
+  ContractCustody,
+  CustodyStep,
+  DisposalOrder,
+  Holder,
+  Holding,
+  HoldingState,
+  RecordCustody,
+  Transport,
+  TransportState,
+} from './custody-model.js';
+
+export const CUSTODY_TABLES = [
+  'custody_records',
+  'custody_holdings',
+  'custody_transports',
+  'custody_contracts',
+  'custody_disposal_orders',
+] as const;
+
+/** The key of a holding in its table: '' for the original. */
+export function holdingKey(copyId: string | null): string {
+  return copyId ?? '';
+}
+
+export interface RecordRow {
+  contract_id: string;
+  record_id: string;
+  open_since: Date | null;
+  last_occurred_at: Date | null;
+  last_position: string | number | null;
+}
+
+export interface HoldingRow {
+  contract_id: string;
+  record_id: string;
+  holding_key: string;
+  copy_id: string | null;
+  copied_from: { copyId: string | null } | null;
+  medium: string | null;
+  state: string;
+  location: string | null;
+  holder: Holder | null;
+  since: Date;
+  transport_key: string | null;
+  history: CustodyStep[];
+}
+
+export interface TransportRow {
+  contract_id: string;
+  record_id: string;
+  transport_key: string;
+  transport_id: string;
+  copy_id: string | null;
+  from_location: string | null;
+  to_location: string | null;
+  carrier_id: string | null;
+  medium: string | null;
+  safeguards: string[] | null;
+  started_at: Date | null;
+  expected_arrival_at: Date | null;
+  due_at: Date | null;
+  completed_at: Date | null;
+  received_by: string | null;
+  state: string;
+  opened_at: Date;
+  opened_position: string | number;
+}
+
+export interface OrderRow {
+  contract_id: string;
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  at: Date;
+  position: string | number;
+  record_ids: string[] | null;
+  due_at: Date;
+}
+
+const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+export function holdingFromRow(row: HoldingRow): Holding {
+  return {
+    copyId: row.copy_id,
+    copiedFrom: row.copied_from,
+    medium: row.medium as Medium | null,
+    state: row.state as HoldingState,
+    location: row.location,
+    holder: row.holder,
+    since: row.since.getTime(),
+    transportKey: row.transport_key,
+    history: row.history,
+  };
+}
+
+export function transportFromRow(row: TransportRow): Transport {
+  return {
+    key: row.transport_key,
+    transportId: row.transport_id,
+    copyId: row.copy_id,
+    from: row.from_location,
+    to: row.to_location,
+    carrierId: row.carrier_id,
+    medium: row.medium as Medium | null,
+    safeguards: row.safeguards as Safeguard[] | null,
+    startedAt: ms(row.started_at),
+    expectedArrivalAt: ms(row.expected_arrival_at),
+    completedAt: ms(row.completed_at),
+    receivedBy: row.received_by,
+    state: row.state as TransportState,
+    openedAt: row.opened_at.getTime(),
+    openedPosition: Number(row.opened_position),
+  };
+}
+
+export function orderFromRow(row: OrderRow): DisposalOrder {
+  return {
+    eventId: row.event_id,
+    type: row.type as DisposalOrder['type'],
+    at: row.at.getTime(),
+    position: Number(row.position),
+    occurredAt: row.occurred_at,
+    recordIds: row.record_ids,
+    dueAt: row.due_at.getTime(),
+  };
+}
+
+function byCopyId(a: Holding, b: Holding): number {
+  if (a.copyId === b.copyId) return 0;
+  if (a.copyId === null) return -1;
+  if (b.copyId === null) return 1;
+  return a.copyId < b.copyId ? -1 : 1;
+}
+
+function byOpening(a: Transport, b: Transport): number {
+  return a.openedAt - b.openedAt || a.openedPosition - b.openedPosition;
+}
+
+export function recordFromRows(
+  contractId: string,
+  recordId: string,
+  record: RecordRow | undefined,
+  holdings: readonly HoldingRow[],
+  transports: readonly TransportRow[],
+): RecordCustody {
+  const last =
+    record && record.last_occurred_at !== null && record.last_position !== null
+      ? { at: record.last_occurred_at.getTime(), position: Number(record.last_position) }
+      : null;
+  return {
+    contractId,
+    recordId,
+    holdings: holdings.map(holdingFromRow).sort(byCopyId),
+    transports: transports.map(transportFromRow).sort(byOpening),
+    openSince: record ? ms(record.open_since) : null,
+    last,
+  };
+}
+
+const iso = (t: number | null): string | null => (t === null ? null : isoUtc(t));
+
+/** Column arrays for `INSERT … SELECT * FROM unnest(…)`. */
+export function recordColumns(records: readonly RecordCustody[]): unknown[] {
+  return [
+    records.map((r) => r.contractId),
+    records.map((r) => r.recordId),
+    records.map((r) => iso(r.openSince)),
+    records.map((r) => iso(r.last?.at ?? null)),
+    records.map((r) => r.last?.position ?? null),
+  ];
+}
+
+export function holdingColumns(records: readonly RecordCustody[]): unknown[] {
+  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
+  for (const r of records) {
+    for (const h of r.holdings) {
+      const values = [
+        r.contractId,
+        r.recordId,
+        holdingKey(h.copyId),
+        h.copyId,
+        h.copiedFrom === null ? null : JSON.stringify(h.copiedFrom),
+        h.medium,
+        h.state,
+        h.location,
+        h.holder === null ? null : JSON.stringify(h.holder),
+        isoUtc(h.since),
+        h.transportKey,
+        JSON.stringify(h.history),
+      ];
+      values.forEach((v, i) => cols[i]!.push(v));
+    }
+  }
+  return cols;
+}
+
+export function transportColumns(records: readonly RecordCustody[], dueOf: (r: RecordCustody, t: Transport) => number | null): unknown[] {
+  const cols: unknown[][] = Array.from({ length: 18 }, () => []);
+  for (const r of records) {
+    for (const t of r.transports) {
+      const values = [
+        r.contractId,
+        r.recordId,
+        t.key,
+        t.transportId,
+        t.copyId,
+        t.from,
+        t.to,
+        t.carrierId,
+        t.medium,
+        // a text[] inside unnest's text[][] is not possible: send safeguards as a JSON array text
+        t.safeguards === null ? null : JSON.stringify(t.safeguards),
+        iso(t.startedAt),
+        iso(t.expectedArrivalAt),
+        iso(dueOf(r, t)),
+        iso(t.completedAt),
+        t.receivedBy,
+        t.state,
+        isoUtc(t.openedAt),
+        t.openedPosition,
+      ];
+      values.forEach((v, i) => cols[i]!.push(v));
+    }
+  }
+  return cols;
+}
+
+export function orderColumns(contractId: string, orders: readonly DisposalOrder[]): unknown[] {
+  return [
+    orders.map(() => contractId),
+    orders.map((o) => o.eventId),
+    orders.map((o) => o.type),
+    orders.map((o) => o.occurredAt),
+    orders.map((o) => isoUtc(o.at)),
+    orders.map((o) => o.position),
+    orders.map((o) => (o.recordIds === null ? null : JSON.stringify(o.recordIds))),
+    orders.map((o) => isoUtc(o.dueAt)),
+  ];
+}
+
+export function contractFromRow(contractId: string, facts: ContractCustody | undefined): ContractCustody {
+  return facts ?? { contractId, registration: null, amendments: [], instructions: [], ends: [] };
+}

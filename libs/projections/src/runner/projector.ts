@@ -1,0 +1,168 @@
+import type { Subscription } from '@ledger/event-store';
+import { applyBatch, type ProjectionSet } from './apply-batch.js';
+import {
+  ensureActiveGeneration,
+  findGeneration,
+  generationPosition,
+  GenerationChangedError,
+  type Generation,
+} from './generations.js';
+
+export interface ProjectorOptions {
+  /** Events per transaction (default 2,000). */
+  batchSize?: number;
+  clock?: () => number;
+  log?: (line: string) => void;
+  /** First wait after a failure; doubles up to 30 s (default 500 ms). */
+  retryDelayMs?: number;
+}
+
+/** Same shape as the API's WorkerStatus (apps/ledger-api/src/workers/background-worker.ts). */
+export interface ProjectorStatus {
+  name: string;
+  state: 'starting' | 'running' | 'stopped' | 'failed';
+  position: number;
+  lagEvents: number;
+  lagSeconds: number;
+  error?: string;
+  generation?: number;
+}
+
+/**
+ * The projector: follows the log from the serving generation's checkpoints, applies every
+ * registered projection batch by batch (read models and checkpoints in one transaction), and
+ * resumes from the checkpoints after a stop, a crash or a failed batch. It reads only through
+ * the EventStore port (`subscribe`), so it works with any adapter.
+ */
+export class Projector {
+  readonly name = 'projector';
+  private state: ProjectorStatus['state'] = 'stopped';
+  private error: string | undefined;
+  private generation: Generation | null = null;
+  private abort: AbortController | null = null;
+  private loop: Promise<void> | null = null;
+  private subscription: Subscription | null = null;
+  private readonly batchSize: number;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+  private readonly retryDelayMs: number;
+  private readonly waiters = new Set<() => void>();
+  private position = 0;
+
+  constructor(private readonly set: ProjectionSet, options: ProjectorOptions = {}) {
+    this.batchSize = options.batchSize ?? 2_000;
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+    this.retryDelayMs = options.retryDelayMs ?? 500;
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.state = 'starting';
+    this.abort = new AbortController();
+    this.loop = this.run(this.abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.abort?.abort();
+    await this.subscription?.stop();
+    await this.loop;
+    this.loop = null;
+    this.state = 'stopped';
+    this.wake();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    let delay = this.retryDelayMs;
+    while (!signal.aborted) {
+      try {
+        const generation = await ensureActiveGeneration(this.set.dataSource, this.set.projections);
+        const after = await generationPosition(this.set.dataSource, generation, this.set.projections);
+        if (signal.aborted) break;
+        this.generation = generation;
+        this.position = after;
+        this.state = 'running';
+        this.error = undefined;
+        this.wake();
+        this.subscription = this.set.eventStore.subscribe({ after, batchSize: this.batchSize, signal }, async (events) => {
+          this.position = await applyBatch(this.set, generation, events, { status: 'active' });
+          delay = this.retryDelayMs;
+          this.wake();
+        });
+        await this.subscription.done;
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof GenerationChangedError) {
+          this.log(`projector: ${error.message}; following the new generation`);
+          continue;
+        }
+        this.state = 'failed';
+        this.error = error instanceof Error ? error.message : String(error);
+        this.log(`projector failed (retrying in ${delay} ms): ${this.error}`);
+        this.wake();
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, 30_000);
+      } finally {
+        this.subscription = null;
+      }
+    }
+  }
+
+  /** Where the serving generation's projections are, and how far behind the log. */
+  async status(): Promise<ProjectorStatus> {
+    const store = this.set.eventStore;
+    const generation = this.generation ?? (await findGeneration(this.set.dataSource, 'active'));
+    const position = generation ? await generationPosition(this.set.dataSource, generation, this.set.projections) : 0;
+    const head = await store.headPosition();
+    let lagSeconds = 0;
+    if (head > position) {
+      const [next] = await store.readAll({ after: position, limit: 1 });
+      if (next) lagSeconds = Math.max(0, (this.clock() - Date.parse(next.recordedAt)) / 1000);
+    }
+    return {
+      name: this.name,
+      state: this.state,
+      position,
+      lagEvents: Math.max(0, head - position),
+      lagSeconds,
+      ...(this.error ? { error: this.error } : {}),
+      ...(generation ? { generation: generation.generation } : {}),
+    };
+  }
+
+  /** Resolves once the projections have applied the log up to `position` (tests, benchmarks). */
+  async waitFor(position: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.position < position || this.state !== 'running') {
+      if (Date.now() > deadline) {
+        throw new Error(`projector did not reach position ${position} within ${timeoutMs} ms (at ${this.position}, ${this.state}${this.error ? `: ${this.error}` : ''})`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 50);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  private wake(): void {
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, ms);
+    function finish(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    }
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}

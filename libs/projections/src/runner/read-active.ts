@@ -1,0 +1,44 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { findGeneration, quoteSchema, type Generation } from './generations.js';
+
+export class ReadModelsNotReadyError extends Error {}
+
+export interface ReadModelQuery {
+  readonly manager: EntityManager;
+  query<T = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<T[]>;
+  readonly generation: Generation;
+}
+
+/**
+ * Reads the serving generation in one read-only REPEATABLE READ transaction (one snapshot for
+ * every query of the answer), with `search_path` set to it: raw SQL and entities both resolve
+ * to its tables. Throws ReadModelsNotReadyError before the projector has created the first one.
+ */
+export async function readActiveGeneration<T>(dataSource: DataSource, work: (q: ReadModelQuery) => Promise<T>): Promise<T> {
+  const qr = dataSource.createQueryRunner('slave');
+  await qr.connect();
+  try {
+    await qr.startTransaction('REPEATABLE READ');
+    try {
+      await qr.query('SET TRANSACTION READ ONLY');
+      const generation = await findGeneration(qr, 'active');
+      if (!generation) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
+      await qr.query(`SET LOCAL search_path TO ${quoteSchema(generation.schema)}, public`);
+      const result = await work({
+        manager: qr.manager,
+        generation,
+        query: async <R>(sql: string, parameters?: readonly unknown[]) => {
+          const out = (await qr.query(sql, parameters as unknown[] | undefined, true)) as { records?: R[] };
+          return out.records ?? [];
+        },
+      });
+      await qr.commitTransaction();
+      return result;
+    } catch (error) {
+      await qr.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await qr.release();
+  }
+}
