@@ -4,3 +4,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { createEventStore, eventStoreKind, type EventStoreChoice, type EventStoreKind } from './create-event-store.js';
 export { EventStoreDbEventStore, type EventStoreDbClientLike, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store.js';
 export { clientConnectionString, redactConnectionString } from './eventstoredb/eventstoredb-mapping.js';
+export { copyLog, compareLogs, CopyLogError, type CopyLogOptions, type CopyLogReport, type LogComparison } from './copy-log.js';
