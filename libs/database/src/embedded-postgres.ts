@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -172,9 +172,16 @@ async function readPid(file: string): Promise<number | null> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A killed server whose parent died can linger as a zombie where nothing reaps orphans (a
+  // container's PID 1): it answers signals but is gone.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -189,7 +196,11 @@ async function runningPostmaster(clusterDir: string): Promise<{ pid: number; por
   const lines = text.split('\n');
   const pid = Number.parseInt(lines[0] ?? '', 10);
   const port = Number.parseInt(lines[3] ?? '', 10);
-  if (!Number.isFinite(pid) || !Number.isFinite(port) || !isAlive(pid)) return null;
+  if (!Number.isFinite(pid) || !Number.isFinite(port) || !isAlive(pid)) {
+    // Stale: PostgreSQL would take a zombie's PID for a running server and refuse to start.
+    await fs.rm(path.join(clusterDir, 'postmaster.pid'), { force: true });
+    return null;
+  }
   return { pid, port };
 }
 
