@@ -63,9 +63,12 @@ export class PostgresCheckpointStore {
     return rows.map(fromRow);
   }
 
+  /** Appends with the next seq; the caller holds the signer's lock, so numbers have no gaps. */
   async append(db: Queryable, checkpoint: Omit<StoredCheckpoint, 'seq'>): Promise<StoredCheckpoint> {
     const { rows } = await db.query<Row>(
-      `INSERT INTO log_checkpoints (tree_size, root_hash, key_id, note, signed_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      `INSERT INTO log_checkpoints (seq, tree_size, root_hash, key_id, note, signed_at)
+       SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5 FROM log_checkpoints
+       RETURNING ${COLUMNS}`,
       [checkpoint.treeSize, checkpoint.rootHash, checkpoint.keyId, checkpoint.note, checkpoint.signedAt],
     );
     return fromRow(rows[0]!);

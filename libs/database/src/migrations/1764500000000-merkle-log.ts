@@ -9,7 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   and refuses DELETE and TRUNCATE. Proofs read O(log n) tiles in one query.
  * - merkle_log_state: the integrator's appender state (tree size, right-edge hashes, root), written
  *   in the same transaction as the tiles.
- * - log_checkpoints: every signed checkpoint, never updated or deleted.
+ * - log_checkpoints: every signed checkpoint, never updated or deleted, numbered 1, 2, 3 … without
+ *   gaps (the signer assigns seq under its lock), so a deleted checkpoint shows as a hole.
  */
 export class MerkleLog1764500000000 implements MigrationInterface {
   name = 'MerkleLog1764500000000';
@@ -56,7 +57,7 @@ export class MerkleLog1764500000000 implements MigrationInterface {
 
     await q.query(`
       CREATE TABLE log_checkpoints (
-        seq       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        seq       bigint      PRIMARY KEY CHECK (seq > 0),
         tree_size bigint      NOT NULL UNIQUE CHECK (tree_size > 0),
         root_hash bytea       NOT NULL CHECK (length(root_hash) = 32),
         key_id    text        NOT NULL,

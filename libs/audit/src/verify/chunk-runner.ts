@@ -1,0 +1,93 @@
+import { Worker } from 'node:worker_threads';
+import type { Queryable } from '@ledger/merkle-log';
+import { fetchLeafHashes, fetchRows } from './log-rows.js';
+import { verifyChunk, type ChunkResult, type ChunkTask } from './verify-chunk.js';
+
+/** Runs chunk tasks, inline or on worker threads, and yields their results in task order. */
+export interface ChunkRunner {
+  run(tasks: readonly ChunkTask[], onRows: (rows: number) => void, shouldStop: () => boolean): AsyncGenerator<ChunkResult>;
+  close(): Promise<void>;
+}
+
+/** Chunks verified one after the other on the caller's connection (tests, small logs). */
+export function inlineRunner(db: Queryable): ChunkRunner {
+  const source = { rows: fetchRows.bind(null, db), leafHashes: fetchLeafHashes.bind(null, db) };
+  return {
+    async *run(tasks, onRows, shouldStop) {
+      for (const task of tasks) {
+        if (shouldStop()) return;
+        yield await verifyChunk(source, task, onRows);
+      }
+    },
+    async close() {},
+  };
+}
+
+/** `jobs` worker threads (each with its own connection); at most two tasks in flight per worker. */
+export function workerRunner(databaseUrl: string, jobs: number, workerUrl: URL): ChunkRunner {
+  const workers = Array.from({ length: jobs }, () => new Worker(workerUrl, { workerData: { databaseUrl } }));
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  for (const worker of workers) {
+    worker.on('error', (error) => {
+      failure ??= error;
+      wake?.();
+    });
+  }
+  return {
+    async *run(tasks, onRows, shouldStop) {
+      const results = new Map<number, ChunkResult>();
+      let nextTask = 0;
+      const inFlight = new Map<Worker, number>();
+      const dispatch = (worker: Worker): void => {
+        while ((inFlight.get(worker) ?? 0) < 2 && nextTask < tasks.length && !shouldStop()) {
+          const id = nextTask++;
+          inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
+          worker.postMessage({ id, task: tasks[id] });
+        }
+      };
+      for (const worker of workers) {
+        worker.on('message', (message: { id: number; rows?: number; result?: ChunkResult; error?: string }) => {
+          if (message.rows !== undefined) {
+            onRows(message.rows);
+            return;
+          }
+          inFlight.set(worker, (inFlight.get(worker) ?? 1) - 1);
+          if (message.error !== undefined) failure ??= new Error(message.error);
+          else results.set(message.id, message.result!);
+          wake?.();
+          dispatch(worker);
+        });
+        dispatch(worker);
+      }
+      for (let id = 0; id < tasks.length; id++) {
+        while (!results.has(id)) {
+          if (failure) throw failure;
+          if (id >= nextTask) return; // stopped dispatching
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = null;
+        }
+        const result = results.get(id)!;
+        results.delete(id);
+        yield result;
+      }
+    },
+    async close() {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 2_000);
+              worker.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              worker.postMessage({ stop: true });
+            }),
+        ),
+      );
+    },
+  };
+}

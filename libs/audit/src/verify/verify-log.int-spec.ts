@@ -1,0 +1,223 @@
+import pg from 'pg';
+import { encodeStoredEvent } from '@ledger/event-store';
+import { generateSignerKey, parseVerifierKey, signCheckpoint, leafHash } from '@ledger/integrity';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { openAuditLedger, testLogKeys, type AuditLedger } from '../testing/audit-ledger.js';
+import { eventId, fillerBatch, firstBatch, secondBatch } from '../testing/audit-scenario.js';
+import { verifyLog, type VerifyLogOptions } from './verify-log.js';
+
+/**
+ * Tampering done the way a database superuser would: triggers disabled, rows changed in place.
+ * The ledger: 12 events (checkpoint 1), 40 more (2), 4 more (3), 20 more (4) = 76 events.
+ */
+describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
+  let db: TestDatabase;
+  let ledger: AuditLedger;
+  let admin: pg.Client;
+
+  async function build(): Promise<void> {
+    db = await createTestDatabase('verify_log');
+    ledger = await openAuditLedger(db.url);
+    await ledger.appendAndSeal(firstBatch());
+    await ledger.appendAndSeal(fillerBatch(40));
+    await ledger.appendAndSeal(secondBatch());
+    await ledger.appendAndSeal(fillerBatch(20, 40));
+    admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+  }
+
+  async function tamper(...statements: string[]): Promise<void> {
+    await admin.query('ALTER TABLE ledger_events DISABLE TRIGGER USER');
+    await admin.query('ALTER TABLE log_checkpoints DISABLE TRIGGER USER');
+    for (const sql of statements) await admin.query(sql);
+  }
+
+  async function positionOf(name: string): Promise<number> {
+    const { rows } = await admin.query('SELECT position FROM ledger_events WHERE event_id = $1', [eventId(name)]);
+    return Number(rows[0].position);
+  }
+
+  const verify = (extra: Partial<VerifyLogOptions> = {}) =>
+    verifyLog({ db: ledger.pool, verifier: ledger.keys.verifier, origin: ledger.keys.origin, jobs: 1, chunkBits: 5, ...extra });
+
+  beforeEach(build);
+
+  afterEach(async () => {
+    await admin.end();
+    await ledger.close();
+    await db.drop();
+  });
+
+  it('passes an intact log: every hash, chain, root and checkpoint holds', async () => {
+    const progress: number[] = [];
+    const report = await verify({ onProgress: (done) => progress.push(done) });
+    expect(report).toMatchObject({ ok: true, head: 76, events: 76, checkpoints: 4, uncheckpointed: 0, firstBadPosition: null, problems: [] });
+    expect(report.latest).toMatchObject({ seq: 4, treeSize: 76 });
+    expect(report.streams).toBe(2 + 3 + 13);
+    expect(progress.at(-1)).toBe(76);
+  });
+
+  it('names the position of an event whose payload was changed', async () => {
+    const position = await positionOf('okayama-kaigo-2025/incident');
+    await tamper(`UPDATE ledger_events SET canonical = replace(canonical, '"loss"', '"theft"') WHERE position = ${position}`);
+    const report = await verify();
+    expect(report.ok).toBe(false);
+    expect(report.firstBadPosition).toBe(position);
+    expect(report.problems[0]).toMatchObject({ position, kind: 'hash-mismatch' });
+    expect(report.problems[0]!.message).toMatch(/does not hash to its stored hash/);
+    expect(report.problems.map((p) => p.kind)).toContain('root-mismatch');
+  });
+
+  it('names the position even when the superuser also recomputed the stored hash', async () => {
+    const position = await positionOf('okayama-kaigo-2025/R-1/copied');
+    await tamper(
+      `UPDATE ledger_events SET canonical = replace(canonical, '"DC-OKAYAMA-1"', '"CITY-HALL"') WHERE position = ${position}`,
+      `UPDATE ledger_events SET hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')) WHERE position = ${position}`,
+    );
+    const report = await verify();
+    expect(report.firstBadPosition).toBe(position);
+    expect(report.problems[0]).toMatchObject({ position, kind: 'leaf-mismatch' });
+  });
+
+  it('names the first missing position when an event was deleted', async () => {
+    await tamper('DELETE FROM ledger_events WHERE position = 30');
+    const report = await verify();
+    expect(report.firstBadPosition).toBe(30);
+    expect(report.problems[0]).toMatchObject({ position: 30, kind: 'missing-position' });
+    expect(report.problems[0]!.message).toMatch(/position 30 is missing \(the next stored row is position 31\)/);
+  });
+
+  it('names the first of two swapped events', async () => {
+    await tamper(
+      'UPDATE ledger_events SET position = position + 1000000 WHERE position IN (20, 21)',
+      'UPDATE ledger_events SET position = CASE position WHEN 1000020 THEN 21 ELSE 20 END WHERE position > 1000000',
+    );
+    const report = await verify();
+    expect(report.firstBadPosition).toBe(20);
+    expect(report.problems[0]).toMatchObject({ position: 20, kind: 'moved-event' });
+    expect(report.problems[0]!.message).toMatch(/holds the event recorded at position 21/);
+  });
+
+  it('names the position of an inserted event, even one with a valid hash and its own stream', async () => {
+    const { rows } = await admin.query('SELECT recorded_at FROM ledger_events WHERE position = 15');
+    const recordedAt = (rows[0].recorded_at as Date).toISOString();
+    const forged = {
+      eventId: eventId('forged'), type: 'RecordUsed' as const, contractId: 'okayama-kaigo-2025', recordId: 'R-FORGED',
+      occurredAt: '2026-04-03T09:00:00+09:00', actor: { org: 'contractor' as const, workerId: 'W-001' }, data: { purpose: 'x' },
+    };
+    const streamId = 'record-okayama-kaigo-2025-R-FORGED';
+    const { canonical, hash } = encodeStoredEvent(forged, { streamId, streamVersion: 0, position: 15, recordedAt, prevHash: null });
+    await tamper(
+      'UPDATE ledger_events SET position = position + 1000000 WHERE position >= 15',
+      'UPDATE ledger_events SET position = position - 1000000 + 1 WHERE position > 1000000',
+    );
+    await admin.query(
+      `INSERT INTO ledger_events (position, event_id, stream_id, stream_version, type, contract_id, record_id, occurred_at, recorded_at, canonical, prev_hash, hash)
+       VALUES (15, $1, $2, 0, 'RecordUsed', 'okayama-kaigo-2025', 'R-FORGED', $3, $4, $5, NULL, $6)`,
+      [forged.eventId, streamId, forged.occurredAt, recordedAt, canonical, hash],
+    );
+    const report = await verify();
+    expect(report.firstBadPosition).toBe(15);
+    expect(report.problems[0]).toMatchObject({ position: 15, kind: 'leaf-mismatch' });
+    expect(report.problems.find((p) => p.position === 16)).toMatchObject({ kind: 'moved-event' });
+  });
+
+  it('names a column that no longer agrees with the hashed event (it would hide the event from its contract)', async () => {
+    const position = await positionOf('okayama-kaigo-2025/incident');
+    await tamper(`UPDATE ledger_events SET contract_id = 'other-city-contract' WHERE position = ${position}`);
+    const report = await verify();
+    expect(report.firstBadPosition).toBe(position);
+    expect(report.problems[0]).toMatchObject({ kind: 'column-mismatch' });
+    expect(report.problems[0]!.message).toBe('column contract_id is "other-city-contract" but the hashed event says "okayama-kaigo-2025"');
+  });
+
+  it('names the checkpoint whose row was edited: a changed column, a changed signed text', async () => {
+    await tamper(`UPDATE log_checkpoints SET root_hash = sha256('forged'::bytea) WHERE seq = 2`);
+    let report = await verify();
+    expect(report.firstBadPosition).toBe(52);
+    expect(report.problems[0]).toMatchObject({ position: 52, kind: 'checkpoint-columns' });
+    expect(report.problems[0]!.message).toMatch(/^checkpoint #2 \(tree size 52\): its tree_size and root_hash columns/);
+
+    await tamper(`UPDATE log_checkpoints SET note = replace(note, E'\\n56\\n', E'\\n55\\n') WHERE seq = 3`);
+    report = await verify();
+    expect(report.problems.find((p) => p.kind === 'checkpoint-signature')).toMatchObject({ position: 56 });
+    expect(report.problems.find((p) => p.kind === 'checkpoint-signature')!.message).toMatch(/checkpoint #3 \(tree size 56\): invalid signature/);
+  });
+
+  it('finds a deleted checkpoint and a log cut below its latest checkpoint', async () => {
+    await tamper('DELETE FROM log_checkpoints WHERE seq = 2', 'DELETE FROM ledger_events WHERE position > 70');
+    const report = await verify();
+    expect(report.problems.map((p) => [p.position, p.kind])).toEqual([
+      [56, 'checkpoint-order'],
+      [71, 'missing-position'],
+      [76, 'log-cut'],
+    ]);
+    expect(report.problems[0]!.message).toMatch(/^checkpoint #3 \(tree size 56\): checkpoint #2 is missing/);
+    expect(report.problems[2]!.message).toMatch(/checkpoint #4 \(tree size 76\) signs 76 events but the log ends at position 70: the log was cut/);
+  });
+
+  it('fails a log whose every checkpoint was signed by another key', async () => {
+    const report = await verify({ verifier: parseVerifierKey(testLogKeys().publicKey) });
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatchObject({ position: 12, kind: 'checkpoint-signature' });
+    expect(report.problems[0]!.message).toMatch(/not signed by key/);
+  });
+
+  it('catches a log cut at its tail with its checkpoints, given a checkpoint the auditor kept', async () => {
+    const kept = (await ledger.proofs.latestCheckpoint()).note;
+    await tamper('DELETE FROM ledger_events WHERE position > 56', 'DELETE FROM log_checkpoints WHERE seq = 4');
+    expect((await verify()).ok).toBe(true);
+    const report = await verify({ trustedCheckpoints: [kept] });
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatchObject({ position: 57, kind: 'missing-position' });
+    expect(report.problems.map((p) => p.kind)).toContain('log-cut');
+  });
+
+  it('detects a history rewritten with consistent hashes, chains and tiles by the signed roots alone', async () => {
+    // Rewrite every event from position 53 on (a new payload, hashes and chains recomputed), and forge the tiles to match.
+    const { rows } = await admin.query('SELECT canonical FROM ledger_events WHERE position >= 53 ORDER BY position');
+    const heads = new Map<string, string>();
+    const { rows: before } = await admin.query(`SELECT stream_id, encode(hash, 'hex') AS hash FROM ledger_events WHERE position < 53 ORDER BY position`);
+    for (const row of before) heads.set(row.stream_id, row.hash);
+    await tamper('ALTER TABLE merkle_tiles DISABLE TRIGGER USER');
+    for (const row of rows) {
+      const event = JSON.parse(row.canonical);
+      if (event.position === 60) event.data = { purpose: 'rewritten' };
+      event.prevHash = heads.get(event.streamId) ?? null;
+      const { canonical } = { canonical: JSON.stringify(Object.fromEntries(Object.entries(event).sort(([a], [b]) => (a < b ? -1 : 1)))) };
+      const hash = leafHash(canonical);
+      heads.set(event.streamId, hash.toString('hex'));
+      await admin.query('UPDATE ledger_events SET canonical = $1, hash = $2, prev_hash = $3 WHERE position = $4', [canonical, hash, event.prevHash === null ? null : Buffer.from(event.prevHash, 'hex'), event.position]);
+    }
+    await admin.query(`UPDATE merkle_tiles SET hashes = (SELECT string_agg(hash, ''::bytea ORDER BY position) FROM ledger_events WHERE position <= 76) WHERE level = 0 AND idx = 0`);
+    const report = await verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems.every((p) => p.kind === 'root-mismatch' || p.kind === 'checkpoint-consistency')).toBe(true);
+    expect(report.problems[0]).toMatchObject({ position: 57, kind: 'root-mismatch' });
+    expect(report.problems[0]!.message).toMatch(/an event in positions 57–76 was changed/);
+  });
+
+  it('gives the same report on worker threads, each with its own connection, as in one thread', async () => {
+    const workerUrl = new URL('../../../../dist/libs/audit/src/verify/verify-worker.js', import.meta.url);
+    const parallel = (chunkBits: number) => verify({ jobs: 2, chunkBits, databaseUrl: db.url, workerUrl });
+    expect(await parallel(3)).toEqual(await verify({ chunkBits: 3 }));
+    const position = await positionOf('okayama-kaigo-2025/incident');
+    await tamper(`UPDATE ledger_events SET canonical = replace(canonical, '"loss"', '"theft"') WHERE position = ${position}`, 'DELETE FROM ledger_events WHERE position = 70');
+    const inline = await verify({ chunkBits: 4 });
+    expect(inline.firstBadPosition).toBe(position);
+    expect(inline.problems).toContainEqual(expect.objectContaining({ position: 70, kind: 'missing-position' }));
+    expect(await parallel(4)).toEqual(inline);
+  });
+
+  it('reports a log with events but no signed checkpoint', async () => {
+    await tamper('DELETE FROM log_checkpoints');
+    const report = await verify();
+    expect(report.problems).toEqual([expect.objectContaining({ position: 1, kind: 'root-unverifiable' })]);
+  });
+
+  it('passes a log signed under another key only with that key, and checks a checkpoint given by the auditor', async () => {
+    const stranger = generateSignerKey('audit.test.invalid/log');
+    const foreign = signCheckpoint({ origin: ledger.keys.origin, size: 13, rootHash: leafHash('x') }, stranger);
+    await expect(verify({ trustedCheckpoints: [foreign] })).rejects.toThrow(/does not open with the log's key/);
+  });
+});
