@@ -4,10 +4,19 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@ledger/event-store';
 import { AppendEventsController } from './append-events/append-events.http.controller.js';
 import { AppendEventsHandler } from './append-events/append-events.handler.js';
+import { AccessLogController } from './access-log/access-log.http.controller.js';
+import { AccessLogInterceptor } from './access-log/access-log.interceptor.js';
+import { AccessLogWriter } from './access-log/access-log.writer.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-keys.js';
+import { ListHoldingsHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
+import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
+import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
+import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
+import { MetricsController } from './metrics/metrics.http.controller.js';
+import { MetricsRegistry } from './metrics/metrics.registry.js';
 import { ReadContractEventsHandler, ReadRecordEventsHandler } from './read-history/read-history.handlers.js';
 import { ReadHistoryController } from './read-history/read-history.http.controller.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from './runtime/ledger-runtime.js';
@@ -21,7 +30,14 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, AppendEventsController, ReadHistoryController],
+      controllers: [
+        HealthController,
+        AppendEventsController,
+        ReadHistoryController,
+        CustodyController,
+        AccessLogController,
+        MetricsController,
+      ],
       providers: [
         { provide: LEDGER_RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.eventStore },
@@ -32,8 +48,15 @@ export class AppModule {
         AppendEventsHandler,
         ReadContractEventsHandler,
         ReadRecordEventsHandler,
+        ReadRecordCustodyHandler,
+        ListHoldingsHandler,
+        MetricsRegistry,
+        IngestMetricsHandler,
+        HttpMetricsHook,
+        AccessLogWriter,
+        AccessLogInterceptor,
       ],
-      exports: [LEDGER_RUNTIME, EVENT_STORE, ApiKeyRegistry, BACKGROUND_WORKERS],
+      exports: [LEDGER_RUNTIME, EVENT_STORE, ApiKeyRegistry, BACKGROUND_WORKERS, MetricsRegistry, AccessLogWriter, AccessLogInterceptor],
     };
   }
 }

@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { ledgerDataSource, migrate, openDatabase, type DatabaseHandle } from '@ledger/database';
 import { createEventStore, type EventStore } from '@ledger/event-store';
+import { PROJECTION_ENTITIES } from '@ledger/projections';
+import { AccessLogEntryEntity } from '../access-log/access-log.entity.js';
 import type { LedgerConfig } from './ledger-config.js';
 
 export const LEDGER_RUNTIME = Symbol('LEDGER_RUNTIME');
@@ -34,7 +36,7 @@ export async function openRuntime(config: LedgerConfig, options: RuntimeOptions 
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
     pool.on('error', (error) => log(`database connection error: ${error.message}`));
-    const dataSource = ledgerDataSource(database.url);
+    const dataSource = ledgerDataSource(database.url, [...PROJECTION_ENTITIES, AccessLogEntryEntity]);
     await dataSource.initialize();
     const eventStore = await createEventStore({ eventStoreUrl: config.eventStoreUrl, pool, clock });
     return {

@@ -1,11 +1,10 @@
 import type { LedgerRuntime } from '../runtime/ledger-runtime.js';
 import type { BackgroundWorker } from './background-worker.js';
+import { createProjectorWorker } from '../projector/projector.worker.js';
 
 /** Every background worker of a ledger process, in start order. */
 export function createWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
-  void runtime;
-  void log;
-  return [];
+  return [createProjectorWorker(runtime, log)];
 }
 
 export async function startWorkers(workers: readonly BackgroundWorker[]): Promise<void> {

@@ -24,12 +24,12 @@ export const registered = (policy?: Record<string, string>, contractId = CONTRAC
 export const amended = (at: string, policy: Record<string, string>): LedgerEvent => contract('ContractAmended', at, { policy });
 export const instructed = (at: string, data: { recordIds?: string[]; dueAt?: string } = {}): LedgerEvent =>
   contract('DisposalInstructed', at, { ...data, ...(data.dueAt ? { dueAt: jst(data.dueAt) } : {}) });
-export const ended = (at: string): LedgerEvent => contract('ContractEnded', at, { reason: 'expired' });
+export const ended = (at: string, contractId = CONTRACT): LedgerEvent => contract('ContractEnded', at, { reason: 'expired' }, CITY, contractId);
 export const briefed = (at: string, workerId = 'W-1'): LedgerEvent =>
   contract('WorkerBriefed', at, { workerId, topics: ['confidentiality'] }, { org: 'contractor', workerId: 'W-MGR' });
 
-export const collected = (r: string, at: string, location: string | null = 'DC-1'): LedgerEvent =>
-  record('RecordCollected', r, at, { purpose: 'p', dataCategories: ['c'], medium: 'electronic', containsMyNumber: false, ...(location ? { location } : {}) });
+export const collected = (r: string, at: string, location: string | null = 'DC-1', contractId = CONTRACT): LedgerEvent =>
+  record('RecordCollected', r, at, { purpose: 'p', dataCategories: ['c'], medium: 'electronic', containsMyNumber: false, ...(location ? { location } : {}) }, W1, contractId);
 export const used = (r: string, at: string): LedgerEvent => record('RecordUsed', r, at, { purpose: 'p' });
 export const provided = (r: string, at: string): LedgerEvent => record('RecordProvided', r, at, { recipientId: 'KOKUHOREN', purpose: 'p' });
 export const copied = (r: string, at: string, copyId: string, fromCopyId?: string, location = 'DC-2'): LedgerEvent =>
