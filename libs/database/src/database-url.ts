@@ -6,6 +6,8 @@ export interface DatabaseConfig {
   url?: string;
   /** LEDGER_DATA_DIR, default ./.ledger-data */
   dataDir: string;
+  /** LEDGER_DATA_DIR was left to its default (see EmbeddedPostgresOptions.relocateUnreachableCluster). */
+  defaultDataDir?: boolean;
   log?: (line: string) => void;
 }
 
@@ -20,6 +22,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env, log?
   return {
     url: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
+    defaultDataDir: !env.LEDGER_DATA_DIR,
     log,
   };
 }
@@ -27,6 +30,10 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env, log?
 /** The PostgreSQL the service and the CLI share: DATABASE_URL, or the embedded one. */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.url) return { url: config.url, embedded: false, release: async () => undefined };
-  const server = await EmbeddedPostgres.start({ dataDir: config.dataDir, log: config.log });
+  const server = await EmbeddedPostgres.start({
+    dataDir: config.dataDir,
+    log: config.log,
+    relocateUnreachableCluster: config.defaultDataDir ?? false,
+  });
   return { url: server.url, embedded: true, release: () => server.stop() };
 }

@@ -10,7 +10,7 @@
  * user even when the checkout sits in a folder that user cannot enter (we copy the binaries out).
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -25,6 +25,12 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Progress lines for a person watching a terminal. */
   log?: (line: string) => void;
+  /**
+   * When running as root and the `postgres` OS user cannot enter dataDir (a checkout under a
+   * mode-700 home), keep the cluster in /var/lib/okayama-ledger/<hash of dataDir> instead of
+   * failing. Used for the default data directory; an explicit LEDGER_DATA_DIR fails clearly.
+   */
+  relocateUnreachableCluster?: boolean;
 }
 
 interface Binaries {
@@ -56,10 +62,11 @@ export class EmbeddedPostgres {
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
     const log = options.log ?? (() => undefined);
     const dataDir = path.resolve(options.dataDir);
-    const clusterDir = path.join(dataDir, 'pg');
     const ownerFile = path.join(dataDir, 'embedded-postgres.owner');
     await fs.mkdir(dataDir, { recursive: true });
     const password = await readOrCreatePassword(path.join(dataDir, 'pg-superuser-password'));
+    const runAs = rootRunAs();
+    const clusterDir = await clusterDirFor(dataDir, runAs, options.relocateUnreachableCluster ?? false, log);
 
     const running = await runningPostmaster(clusterDir);
     if (running) {
@@ -78,7 +85,6 @@ export class EmbeddedPostgres {
       return new EmbeddedPostgres(url, running.pid, true, ownerFile);
     }
 
-    const runAs = rootRunAs();
     const binaries = await reachableBinaries(runAs, log);
     if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
       log(`initialising a PostgreSQL ${binaries.version} cluster in ${clusterDir}`);
@@ -285,10 +291,7 @@ function canRun(binary: string, runAs: RunAs): boolean {
 
 async function initdb(binaries: Binaries, clusterDir: string, password: string, runAs: RunAs | null): Promise<void> {
   await fs.mkdir(clusterDir, { recursive: true, mode: 0o700 });
-  if (runAs) {
-    await assertReachable(clusterDir, runAs);
-    await fs.chown(clusterDir, runAs.uid, runAs.gid);
-  }
+  if (runAs) await fs.chown(clusterDir, runAs.uid, runAs.gid);
   const pwDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-initdb-'));
   const pwFile = path.join(pwDir, 'pw');
   await fs.writeFile(pwFile, `${password}\n`, { mode: 0o600 });
@@ -317,18 +320,38 @@ async function initdb(binaries: Binaries, clusterDir: string, password: string, 
   }
 }
 
-async function assertReachable(dir: string, runAs: RunAs): Promise<void> {
-  const probe = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -r "$1"', 'sh', path.dirname(dir)], {
-    ...runAs,
-    stdio: 'ignore',
-  });
-  if (probe.status !== 0) {
+/** Where the cluster lives: <dataDir>/pg, unless root's `postgres` user cannot enter dataDir. */
+async function clusterDirFor(dataDir: string, runAs: RunAs | null, relocate: boolean, log: (line: string) => void): Promise<string> {
+  const inside = path.join(dataDir, 'pg');
+  if (!runAs || canEnter(dataDir, runAs)) return inside;
+  if (!relocate) {
     throw new EmbeddedPostgresError(
-      `the data directory ${path.dirname(dir)} is not reachable by the "postgres" OS user that PostgreSQL must run as ` +
+      `the data directory ${dataDir} is not reachable by the "postgres" OS user that PostgreSQL must run as ` +
         'when the service runs as root (a parent folder is probably mode 700). ' +
         'Set LEDGER_DATA_DIR to a folder it can enter (e.g. /var/lib/ledger or one under /tmp), run as a normal user, or set DATABASE_URL.',
     );
   }
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  for (const base of ['/var/lib/okayama-ledger', path.join(os.tmpdir(), 'okayama-ledger')]) {
+    const parent = path.join(base, key);
+    try {
+      await fs.mkdir(parent, { recursive: true, mode: 0o755 });
+      await fs.chmod(base, 0o755);
+      await fs.chmod(parent, 0o755);
+    } catch {
+      continue;
+    }
+    if (!canEnter(parent, runAs)) continue;
+    await fs.writeFile(path.join(dataDir, 'pg-cluster-location'), `${parent}/pg\n`);
+    log(`the postgres OS user cannot enter ${dataDir} (a parent folder is mode 700): the cluster lives in ${parent}/pg`);
+    return path.join(parent, 'pg');
+  }
+  throw new EmbeddedPostgresError(`no folder reachable by the "postgres" OS user for the cluster of ${dataDir}; set LEDGER_DATA_DIR or DATABASE_URL`);
+}
+
+function canEnter(dir: string, runAs: RunAs): boolean {
+  const probe = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -r "$1"', 'sh', dir], { ...runAs, stdio: 'ignore' });
+  return probe.status === 0;
 }
 
 async function freePort(): Promise<number> {

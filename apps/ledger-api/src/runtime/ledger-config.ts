@@ -9,6 +9,8 @@ export interface LedgerConfig {
   /** EVENTSTORE_URL; present → the event log lives in EventStoreDB. */
   eventStoreUrl?: string;
   dataDir: string;
+  /** LEDGER_DATA_DIR was not set: as root, an unreachable default may move the cluster elsewhere. */
+  defaultDataDir: boolean;
   /** LEDGER_API_KEYS: `secret:role` pairs, comma-separated. */
   apiKeys?: string;
   /** Largest request body accepted (bytes); beyond it: 413. */
@@ -26,6 +28,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     databaseUrl: env.DATABASE_URL || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
+    defaultDataDir: !env.LEDGER_DATA_DIR,
     apiKeys: env.LEDGER_API_KEYS || undefined,
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
     runWorkers: (env.LEDGER_WORKERS ?? 'on') !== 'off',

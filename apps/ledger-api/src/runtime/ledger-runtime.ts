@@ -30,7 +30,7 @@ export interface RuntimeOptions {
 export async function openRuntime(config: LedgerConfig, options: RuntimeOptions = {}): Promise<LedgerRuntime> {
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? Date.now;
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, defaultDataDir: config.defaultDataDir, log });
   try {
     const applied = await migrate(database.url);
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
