@@ -7,7 +7,7 @@ import { encodeStoredEvent, sameContent, streamIdOf } from './stored-event.js';
  * log's head, the heads of the streams involved, the eventIds already taken), which events are new,
  * which are duplicates, and what each new event's stored form and leaf hash are. Pure: an adapter
  * loads the state, plans, then writes `state.rows` atomically (or replans if the log moved).
- * The PostgreSQL adapter has its own copy of this logic; the contract suite holds both to it.
+ * Both adapters plan with it; the contract suite holds them to the same results.
  */
 
 export interface PlannedStreamHead {

@@ -1,9 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import {
-  EventIdConflictError,
   StoreUnavailableError,
-  StreamVersionConflictError,
   isoUtc,
   isRecordEvent,
   LedgerError,
@@ -21,7 +19,8 @@ import type {
   SubscribeOptions,
   SubscriptionHandler,
 } from '../event-store.port.js';
-import { decodeStoredEvent, encodeStoredEvent, sameContent, streamIdOf } from '../stored-event.js';
+import { decodeStoredEvent, streamIdOf } from '../stored-event.js';
+import { appendedFromRecorded, planAppend, type KnownEvent, type PlannedStreamHead, type PlanState } from '../append-plan.js';
 
 /** Serializes every writer of the log, in this process and in any other (CLI, second API). */
 const APPEND_LOCK = 7311002;
@@ -43,36 +42,6 @@ interface PendingAppend {
   expected: ReadonlyMap<string, ExpectedVersion>;
   resolve: (results: AppendedEvent[]) => void;
   reject: (error: unknown) => void;
-}
-
-interface StreamHead {
-  version: number;
-  hash: string;
-}
-
-interface KnownEvent {
-  event: LedgerEvent;
-  result: AppendedEvent;
-}
-
-interface NewRow {
-  position: number;
-  eventId: string;
-  streamId: string;
-  streamVersion: number;
-  event: LedgerEvent;
-  canonical: string;
-  prevHash: string | null;
-  hash: string;
-}
-
-/** What one transaction knows: the log's head, the streams' heads, the eventIds already taken. */
-interface GroupState {
-  position: number;
-  recordedAt: string;
-  heads: Map<string, StreamHead | null>;
-  known: Map<string, KnownEvent>;
-  rows: NewRow[];
 }
 
 const SELECT_EVENT = `SELECT canonical, encode(hash, 'hex') AS hash FROM ledger_events`;
@@ -170,7 +139,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** The log's head, the events already holding these eventIds, the heads of these streams: one statement, one snapshot. */
-  private async loadState(client: pg.PoolClient, group: PendingAppend[]): Promise<GroupState> {
+  private async loadState(client: pg.PoolClient, group: PendingAppend[]): Promise<PlanState> {
     const eventIds = new Set<string>();
     const streamIds = new Set<string>();
     for (const request of group) {
@@ -195,7 +164,7 @@ export class PostgresEventStore implements EventStore {
     let lastPosition = 0;
     let lastRecordedAt = 0;
     const known = new Map<string, KnownEvent>();
-    const heads = new Map<string, StreamHead | null>();
+    const heads = new Map<string, PlannedStreamHead | null>();
     for (const id of streamIds) heads.set(id, null);
     for (const row of result.rows) {
       if (row.kind === 0) {
@@ -203,7 +172,7 @@ export class PostgresEventStore implements EventStore {
         lastRecordedAt = Number(row.b);
       } else if (row.kind === 1) {
         const recorded = decodeStoredEvent(row.a, row.b!);
-        known.set(recorded.event.eventId, { event: recorded.event, result: resultOf(recorded, 'duplicate') });
+        known.set(recorded.event.eventId, { event: recorded.event, result: appendedFromRecorded(recorded, 'duplicate') });
       } else {
         heads.set(row.a, { version: Number(row.b), hash: row.c! });
       }
@@ -345,85 +314,8 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function resultOf(recorded: RecordedEvent, status: AppendedEvent['status']): AppendedEvent {
-  return {
-    eventId: recorded.event.eventId,
-    status,
-    streamId: recorded.streamId,
-    streamVersion: recorded.streamVersion,
-    position: recorded.position,
-    hash: recorded.hash,
-    recordedAt: recorded.recordedAt,
-  };
-}
-
-/**
- * Decides one request against the group's state. Either every event of the request is planned
- * (appended or duplicate) and the state advances, or the state is left as it was and an error is
- * returned: one request's conflict never fails the others it shares a transaction with.
- */
-function planAppend(request: PendingAppend, state: GroupState): AppendedEvent[] | LedgerError {
-  const heads = new Map<string, StreamHead | null>();
-  const known = new Map<string, KnownEvent>();
-  const rows: NewRow[] = [];
-  const checked = new Set<string>();
-  const headOf = (id: string): StreamHead | null => (heads.has(id) ? heads.get(id)! : (state.heads.get(id) ?? null));
-  let position = state.position;
-  const results: AppendedEvent[] = [];
-  for (const [index, event] of request.events.entries()) {
-    const seen = known.get(event.eventId) ?? state.known.get(event.eventId);
-    if (seen) {
-      if (!sameContent(seen.event, event)) return new EventIdConflictError(event.eventId, index);
-      results.push({ ...seen.result, status: 'duplicate' });
-      continue;
-    }
-    const streamId = streamIdOf(event);
-    const head = headOf(streamId);
-    if (!checked.has(streamId)) {
-      checked.add(streamId);
-      const expected = request.expected.get(streamId) ?? 'any';
-      const actual = head?.version ?? -1;
-      const ok =
-        expected === 'any' ||
-        (expected === 'no_stream' && head === null) ||
-        (expected === 'stream_exists' && head !== null) ||
-        (typeof expected === 'number' && expected === actual);
-      if (!ok) return new StreamVersionConflictError(streamId, String(expected), actual);
-    }
-    position += 1;
-    const streamVersion = head ? head.version + 1 : 0;
-    const prevHash = head?.hash ?? null;
-    const { canonical, hash } = encodeStoredEvent(event, {
-      streamId,
-      streamVersion,
-      position,
-      recordedAt: state.recordedAt,
-      prevHash,
-    });
-    const hashHex = hash.toString('hex');
-    const result: AppendedEvent = {
-      eventId: event.eventId,
-      status: 'appended',
-      streamId,
-      streamVersion,
-      position,
-      hash: hashHex,
-      recordedAt: state.recordedAt,
-    };
-    rows.push({ position, eventId: event.eventId, streamId, streamVersion, event, canonical, prevHash, hash: hashHex });
-    heads.set(streamId, { version: streamVersion, hash: hashHex });
-    known.set(event.eventId, { event, result });
-    results.push(result);
-  }
-  for (const [id, head] of heads) state.heads.set(id, head);
-  for (const [id, event] of known) state.known.set(id, event);
-  state.rows.push(...rows);
-  state.position = position;
-  return results;
-}
-
 /** Inserts the planned rows and tells subscribers (delivered at commit) in one statement. */
-async function insertRows(client: pg.PoolClient, state: GroupState, last: number): Promise<void> {
+async function insertRows(client: pg.PoolClient, state: PlanState, last: number): Promise<void> {
   const rows = state.rows;
   await client.query(
     `WITH inserted AS (
