@@ -1,0 +1,120 @@
+import { contractStreamId, InvalidRequestError, isId, ID_RULE, NotFoundError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
+import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
+import { hashToBase64, openCheckpoint, signNote } from '@ledger/integrity';
+import { LogIntegrityError, SigningKeyError, type LogKeys, type LogProofs } from '@ledger/merkle-log';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
+
+export interface ExportRequest {
+  contractId: string;
+  /** Recorded in the bundle as the moment replay looks at; it does not remove events (docs/auditing.md). */
+  asOf?: string | null;
+  /** Only events recorded at or before it. */
+  knownAt?: string | null;
+  /** Prove against the checkpoint of this size (default: the latest). */
+  treeSize?: number;
+}
+
+export interface ExportSources {
+  store: EventStore;
+  proofs: LogProofs;
+  /** Needs the signer: the export statement is signed with the log's key. */
+  keys: LogKeys;
+}
+
+export interface ExportProgress {
+  (phase: 'events' | 'proofs', done: number, total: number): void;
+}
+
+export interface ExportedBundle {
+  bundle: AuditBundle;
+  /** The file's bytes (canonical JSON and a newline). */
+  bytes: Buffer;
+  streams: number;
+}
+
+/** Checks the request's fields, naming each bad one (InvalidRequestError → 400). */
+export function checkExportRequest(request: ExportRequest): void {
+  const problems: FieldProblem[] = [];
+  if (!isId(request.contractId)) problems.push({ index: null, field: 'contract', rule: 'isId', message: `contract must be ${ID_RULE}` });
+  for (const field of ['asOf', 'knownAt'] as const) {
+    const value = request[field];
+    if (value !== undefined && value !== null && parseTimestamp(value) === null) {
+      problems.push({ index: null, field, rule: 'isTimestamp', message: `${field} must be ${TIMESTAMP_RULE}` });
+    }
+  }
+  if (request.treeSize !== undefined && (!Number.isSafeInteger(request.treeSize) || request.treeSize < 1)) {
+    problems.push({ index: null, field: 'treeSize', rule: 'integerRange', message: 'treeSize must be a positive integer' });
+  }
+  if (problems.length > 0) throw new InvalidRequestError(problems);
+}
+
+/**
+ * Builds the audit bundle of one contract: every event of its contract stream and record streams
+ * up to the checkpoint (and knownAt), each with its inclusion proof in the whole log, the signed
+ * checkpoint, and the export statement. No event of another contract is included: proofs carry
+ * only hashes of the rest of the log. The same ledger, contract, cut and checkpoint always give
+ * the same bytes (Ed25519 signatures are deterministic).
+ */
+export async function exportBundle(sources: ExportSources, request: ExportRequest, onProgress?: ExportProgress): Promise<ExportedBundle> {
+  checkExportRequest(request);
+  const { store, proofs, keys } = sources;
+  if (keys.signer === null) throw new SigningKeyError('exporting signs an export statement with the log\'s key: the private key is not available here');
+  if ((await store.streamVersion(contractStreamId(request.contractId))) === null) {
+    throw new NotFoundError(`contract ${request.contractId} is not registered`);
+  }
+  const stored = await proofs.checkpoint(request.treeSize);
+  let checkpoint;
+  try {
+    checkpoint = openCheckpoint(stored.note, keys.verifier, keys.origin);
+  } catch (error) {
+    throw new LogIntegrityError(`checkpoint #${stored.seq} does not open with the log's key: ${(error as Error).message}`);
+  }
+  const knownAtMs = request.knownAt ? parseTimestamp(request.knownAt)! : Number.POSITIVE_INFINITY;
+
+  const events: BundleEvent[] = [];
+  const streams = new Set<string>();
+  let after = 0;
+  reading: for (;;) {
+    const page = await store.readAll({ contractId: request.contractId, after, limit: 2_000 });
+    if (page.length === 0) break;
+    for (const recorded of page) {
+      if (recorded.position > checkpoint.size) break reading;
+      if (Date.parse(recorded.recordedAt) > knownAtMs) continue;
+      const { canonical, hash } = encodeStoredEvent(recorded.event, recorded);
+      if (hash.toString('hex') !== recorded.hash) {
+        throw new LogIntegrityError(`position ${recorded.position}: the stored event does not hash to its stored hash; run verify`);
+      }
+      events.push({ position: recorded.position, canonical, proof: [] });
+      streams.add(recorded.streamId);
+    }
+    after = page[page.length - 1]!.position;
+    onProgress?.('events', Math.min(after, checkpoint.size), checkpoint.size);
+  }
+
+  const CHUNK = 2_000;
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const part = events.slice(i, i + CHUNK);
+    const batch = await proofs.inclusionProofs(part.map((e) => e.position - 1), checkpoint.size);
+    part.forEach((event, j) => {
+      event.proof = batch[j]!.map(hashToBase64);
+    });
+    onProgress?.('proofs', Math.min(i + CHUNK, events.length), events.length);
+  }
+
+  const body: BundleBody = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    contractId: request.contractId,
+    asOf: request.asOf ?? null,
+    knownAt: request.knownAt ?? null,
+    log: { origin: keys.origin, publicKey: keys.publicKey },
+    checkpoint: stored.note,
+    events,
+  };
+  const statement = signNote(
+    statementText({ origin: keys.origin, contractId: request.contractId, treeSize: checkpoint.size, events: events.length, digest: digestText(bodyDigest(body)) }),
+    keys.signer,
+  );
+  const bundle: AuditBundle = { ...body, statement };
+  return { bundle, bytes: serializeBundle(bundle), streams: streams.size };
+}

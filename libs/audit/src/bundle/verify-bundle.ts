@@ -1,0 +1,284 @@
+import {
+  SignedNoteError,
+  canonicalize,
+  checkInclusion,
+  hashFromBase64,
+  hashToBase64,
+  hashToHex,
+  leafHash,
+  openCheckpoint,
+  openNote,
+  parseVerifierKey,
+  type Checkpoint,
+  type NoteVerifier,
+} from '@ledger/integrity';
+import { contractStreamId, parseTimestamp, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, parseStatement, type AuditBundle, type BundleEvent } from './bundle-format.js';
+
+// Offline: this file reads no database, no network, no clock. It needs the bundle's bytes and the
+// log's public key, which the auditor got from the operator beforehand (GET /v1/log/public-key,
+// the service's start-up line, or a letter from the city).
+
+export interface BundleVerification {
+  ok: boolean;
+  /** Human-readable reasons, most fundamental first; empty when ok. */
+  problems: string[];
+  contractId: string | null;
+  asOf: string | null;
+  knownAt: string | null;
+  checkpoint: { origin: string; treeSize: number; rootHash: string; keyId: string } | null;
+  events: number;
+  streams: number;
+  /** The verified events in position order (empty unless ok), for replay. */
+  recorded: RecordedEvent[];
+}
+
+export interface VerifyBundleOptions {
+  /** Stop listing after this many problems (default 20). */
+  maxProblems?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+class Problems {
+  readonly list: string[] = [];
+  constructor(private readonly max: number) {}
+  add(message: string): void {
+    if (this.list.length < this.max) this.list.push(message);
+  }
+  get full(): boolean {
+    return this.list.length >= this.max;
+  }
+}
+
+/**
+ * Checks an audit bundle with nothing but the log's public key: that the file is exactly the
+ * canonical serialization of its content; the checkpoint's signature; every event's leaf hash and
+ * inclusion proof against the checkpoint root; that every event belongs to the bundle's contract
+ * and, when the bundle has a knownAt, was recorded by then; every stream chain complete from
+ * version 0 and linked by prevHash; and the export statement's signature over the whole body.
+ */
+export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier, options: VerifyBundleOptions = {}): BundleVerification {
+  const problems = new Problems(options.maxProblems ?? 20);
+  const result: BundleVerification = {
+    ok: false,
+    problems: problems.list,
+    contractId: null,
+    asOf: null,
+    knownAt: null,
+    checkpoint: null,
+    events: 0,
+    streams: 0,
+    recorded: [],
+  };
+  let verifier: NoteVerifier;
+  try {
+    verifier = typeof publicKey === 'string' ? parseVerifierKey(publicKey.trim()) : publicKey;
+  } catch (error) {
+    problems.add(`the key is not a note verifier key (<name>+<hex id>+<base64>): ${(error as Error).message}`);
+    return result;
+  }
+
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    problems.add(`the file is not JSON: ${(error as Error).message}`);
+    return result;
+  }
+  const shape = checkShape(parsed);
+  if (shape !== null) {
+    problems.add(`the file is not an audit bundle v${BUNDLE_VERSION}: ${shape}`);
+    return result;
+  }
+  const bundle = parsed as AuditBundle;
+  result.contractId = bundle.contractId;
+  result.asOf = bundle.asOf;
+  result.knownAt = bundle.knownAt;
+  result.events = bundle.events.length;
+
+  // 1. Every byte: the file must be exactly the canonical form of what it says.
+  let canonicalBytes: Buffer | null = null;
+  try {
+    canonicalBytes = Buffer.from(`${canonicalize(bundle)}\n`, 'utf8');
+  } catch (error) {
+    problems.add(`the bundle holds a value JSON cannot carry exactly: ${(error as Error).message}`);
+  }
+  if (canonicalBytes !== null && Buffer.compare(canonicalBytes, Buffer.from(bytes)) !== 0) {
+    problems.add(`the file is not in canonical form (bytes were changed, added or removed near byte ${firstDifference(canonicalBytes, bytes)})`);
+  }
+
+  // 2. The key the auditor trusts, and the checkpoint it signed.
+  const keyId = verifier.keyId.toString(16).padStart(8, '0');
+  if (bundle.log.publicKey.trim() !== `${verifier.name}+${keyId}+${Buffer.concat([Buffer.from([1]), verifier.publicKey]).toString('base64')}`) {
+    problems.add(`the bundle was exported under key ${JSON.stringify(bundle.log.publicKey.slice(0, 120))}, not the key you trust (${verifier.name}+${keyId})`);
+  }
+  let checkpoint: Checkpoint | null = null;
+  try {
+    checkpoint = openCheckpoint(bundle.checkpoint, verifier, bundle.log.origin);
+    result.checkpoint = { origin: checkpoint.origin, treeSize: checkpoint.size, rootHash: hashToBase64(checkpoint.rootHash), keyId };
+  } catch (error) {
+    problems.add(`the checkpoint is not valid for your key: ${describeNoteError(error)}`);
+  }
+  const knownAtMs = bundle.knownAt === null ? null : parseTimestamp(bundle.knownAt);
+  if (bundle.knownAt !== null && knownAtMs === null) problems.add(`knownAt ${JSON.stringify(bundle.knownAt)} is not an RFC 3339 timestamp`);
+  if (bundle.asOf !== null && parseTimestamp(bundle.asOf) === null) problems.add(`asOf ${JSON.stringify(bundle.asOf)} is not an RFC 3339 timestamp`);
+
+  // 3. Every event: its leaf, its proof, its contract, its place in its stream.
+  const streams = new Map<string, { version: number; hash: string }>();
+  const recorded: RecordedEvent[] = [];
+  let previousPosition = 0;
+  bundle.events.forEach((entry, i) => {
+    if (problems.full) return;
+    const where = `event ${i + 1} (position ${entry.position})`;
+    const leaf = leafHash(entry.canonical);
+    const leafHex = hashToHex(leaf);
+    if (entry.position <= previousPosition) problems.add(`${where} does not follow position ${previousPosition}: events must be in position order, each once`);
+    previousPosition = Math.max(previousPosition, entry.position);
+    if (checkpoint !== null) {
+      if (entry.position > checkpoint.size) {
+        problems.add(`${where} lies beyond the checkpoint's ${checkpoint.size} events`);
+      } else {
+        const proof = decodeProof(entry.proof);
+        const check = proof === null
+          ? { valid: false as const, reason: 'a proof hash is not 32 bytes of base64' }
+          : checkInclusion(entry.position - 1, checkpoint.size, leaf, proof, checkpoint.rootHash);
+        if (!check.valid) problems.add(`${where}: its text is not leaf ${entry.position - 1} of the signed tree (${check.reason}): the event or its proof was altered`);
+      }
+    }
+    const stored = decode(entry.canonical);
+    if (stored === null) {
+      problems.add(`${where}: its text is not a stored ledger event`);
+      return;
+    }
+    const { event, meta } = stored;
+    if (meta.position !== entry.position) problems.add(`${where}: its text says position ${String(meta.position)}`);
+    if (event.contractId !== bundle.contractId) problems.add(`${where} belongs to contract ${JSON.stringify(event.contractId)}, not ${bundle.contractId}`);
+    const streamId = 'recordId' in event && typeof event.recordId === 'string' ? recordStreamId(event.contractId, event.recordId) : contractStreamId(event.contractId);
+    if (meta.streamId !== streamId) problems.add(`${where}: stream ${JSON.stringify(meta.streamId)} is not the stream of its contract and record`);
+    if (knownAtMs !== null && !((parseTimestamp(meta.recordedAt) ?? Infinity) <= knownAtMs)) {
+      problems.add(`${where} was recorded at ${meta.recordedAt}, after the bundle's knownAt ${bundle.knownAt}`);
+    }
+    const previous = streams.get(meta.streamId);
+    if (previous === undefined) {
+      if (meta.streamVersion !== 0) problems.add(`${where}: stream ${meta.streamId} starts at version ${meta.streamVersion}; ${meta.streamVersion === 1 ? 'version 0 is' : `versions 0–${meta.streamVersion - 1} are`} missing from the bundle`);
+      else if (meta.prevHash !== null) problems.add(`${where}: the first event of stream ${meta.streamId} has a prevHash`);
+    } else if (meta.streamVersion !== previous.version + 1) {
+      problems.add(`${where}: stream ${meta.streamId} jumps from version ${previous.version} to ${meta.streamVersion}; an event is missing from the bundle`);
+    } else if (meta.prevHash !== previous.hash) {
+      problems.add(`${where}: stream ${meta.streamId} version ${meta.streamVersion} does not link to version ${previous.version} (prevHash ${String(meta.prevHash)}, expected ${previous.hash})`);
+    }
+    streams.set(meta.streamId, { version: meta.streamVersion, hash: leafHex });
+    recorded.push({ event, ...meta, hash: leafHex });
+    if (i % 1000 === 999) options.onProgress?.(i + 1, bundle.events.length);
+  });
+  options.onProgress?.(bundle.events.length, bundle.events.length);
+  result.streams = streams.size;
+
+  // 4. The export statement: the log vouches for this exact body.
+  try {
+    const statement = parseStatement(openNote(bundle.statement, verifier));
+    if (statement === null) {
+      problems.add('the export statement is not an audit bundle statement v1');
+    } else {
+      const digest = digestText(bodyDigest(bundle));
+      if (statement.digest !== digest || statement.events !== bundle.events.length) {
+        problems.add(
+          `the bundle's content differs from what the log signed when it exported it (${statement.events} events, body sha256 ${statement.digest}; ` +
+            `this file: ${bundle.events.length} events, sha256 ${digest}): an event or a field was changed, added or removed`,
+        );
+      }
+      if (statement.contractId !== bundle.contractId) problems.add(`the export statement is for contract ${statement.contractId}, not ${bundle.contractId}`);
+      if (checkpoint !== null && (statement.treeSize !== checkpoint.size || statement.origin !== checkpoint.origin)) {
+        problems.add(`the export statement names checkpoint ${statement.origin} ${statement.treeSize}, not the bundle's ${checkpoint.origin} ${checkpoint.size}`);
+      }
+    }
+  } catch (error) {
+    problems.add(`the export statement is not valid for your key: ${describeNoteError(error)}`);
+  }
+
+  result.ok = problems.list.length === 0;
+  if (result.ok) result.recorded = recorded;
+  return result;
+}
+
+function checkShape(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
+  const b = value as Record<string, unknown>;
+  if (b.format !== BUNDLE_FORMAT) return `format is ${JSON.stringify(b.format)}, expected ${JSON.stringify(BUNDLE_FORMAT)}`;
+  if (b.version !== BUNDLE_VERSION) return `version is ${JSON.stringify(b.version)}; this verifier reads version ${BUNDLE_VERSION}`;
+  const keys = Object.keys(b).sort().join(',');
+  if (keys !== 'asOf,checkpoint,contractId,events,format,knownAt,log,statement,version') return `it has the members ${keys}`;
+  if (typeof b.contractId !== 'string') return 'contractId is not a string';
+  if (b.asOf !== null && typeof b.asOf !== 'string') return 'asOf is neither null nor a string';
+  if (b.knownAt !== null && typeof b.knownAt !== 'string') return 'knownAt is neither null nor a string';
+  const log = b.log as Record<string, unknown> | null;
+  if (log === null || typeof log !== 'object' || typeof log.origin !== 'string' || typeof log.publicKey !== 'string' || Object.keys(log).length !== 2) {
+    return 'log must be {origin, publicKey}';
+  }
+  if (typeof b.checkpoint !== 'string' || typeof b.statement !== 'string') return 'checkpoint and statement must be signed notes (strings)';
+  if (!Array.isArray(b.events)) return 'events is not an array';
+  for (const [i, e] of (b.events as unknown[]).entries()) {
+    const event = e as Partial<BundleEvent> | null;
+    if (
+      event === null || typeof event !== 'object' || Object.keys(event).length !== 3 || !Number.isSafeInteger(event.position) || event.position! < 1 ||
+      typeof event.canonical !== 'string' || !Array.isArray(event.proof) || !event.proof.every((h) => typeof h === 'string')
+    ) {
+      return `event ${i + 1} is not {position, canonical, proof}`;
+    }
+  }
+  return null;
+}
+
+interface Meta {
+  streamId: string;
+  streamVersion: number;
+  position: number;
+  recordedAt: string;
+  prevHash: string | null;
+}
+
+/** The stored event split into the producer's event and the ledger's metadata. */
+function decode(canonical: string): { event: LedgerEvent; meta: Meta } | null {
+  let stored: Record<string, unknown>;
+  try {
+    stored = JSON.parse(canonical) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return null;
+  const { streamId, streamVersion, position, recordedAt, prevHash, ...event } = stored;
+  if (
+    typeof streamId !== 'string' || !Number.isSafeInteger(streamVersion) || !Number.isSafeInteger(position) || typeof recordedAt !== 'string' ||
+    (prevHash !== null && typeof prevHash !== 'string') || typeof event.contractId !== 'string' || typeof event.eventId !== 'string'
+  ) {
+    return null;
+  }
+  return {
+    event: event as unknown as LedgerEvent,
+    meta: { streamId, streamVersion: streamVersion as number, position: position as number, recordedAt, prevHash: prevHash as string | null },
+  };
+}
+
+function decodeProof(proof: readonly string[]): Buffer[] | null {
+  try {
+    return proof.map(hashFromBase64);
+  } catch {
+    return null;
+  }
+}
+
+function describeNoteError(error: unknown): string {
+  if (error instanceof SignedNoteError) {
+    if (error.code === 'unknown-key') return `it is not signed by your key (${error.message})`;
+    if (error.code === 'invalid-signature') return `its signature does not verify: the signed text was altered (${error.message})`;
+    return error.message;
+  }
+  return String(error);
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
