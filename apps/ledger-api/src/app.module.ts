@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@ledger/event-store';
+import { ApiKeysController } from './api-keys/api-keys.http.controller.js';
+import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { AppendEventsController } from './append-events/append-events.http.controller.js';
 import { AppendEventsHandler } from './append-events/append-events.handler.js';
 import { AccessLogController } from './access-log/access-log.http.controller.js';
@@ -25,7 +27,7 @@ import { BACKGROUND_WORKERS, type BackgroundWorker } from './workers/background-
 /** The composition root: the runtime's parts are provided under their port tokens. */
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, workers: readonly BackgroundWorker[]): DynamicModule {
+  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, keyStore: ApiKeyStore, workers: readonly BackgroundWorker[]): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -37,11 +39,13 @@ export class AppModule {
         CustodyController,
         AccessLogController,
         MetricsController,
+        ApiKeysController,
       ],
       providers: [
         { provide: LEDGER_RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.eventStore },
         { provide: ApiKeyRegistry, useValue: keys },
+        { provide: ApiKeyStore, useValue: keyStore },
         { provide: BACKGROUND_WORKERS, useValue: workers },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: LedgerExceptionFilter },

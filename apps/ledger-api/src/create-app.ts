@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
+import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { MalformedJsonError } from './http/ledger-exception.filter.js';
 import type { LedgerRuntime } from './runtime/ledger-runtime.js';
 import type { BackgroundWorker } from './workers/background-worker.js';
@@ -19,8 +20,10 @@ export interface AppOptions {
 export async function createLedgerApp(runtime: LedgerRuntime, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const log = options.log ?? (() => undefined);
   const keys = options.keys ?? new ApiKeyRegistry(await bootstrapKeys(runtime.config.apiKeys, runtime.config.dataDir, log));
+  const keyStore = new ApiKeyStore(runtime.pool, keys, runtime.clock);
+  await keyStore.follow();
   const adapter = new FastifyAdapter({ bodyLimit: runtime.config.bodyLimitBytes, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, options.workers ?? []), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, keyStore, options.workers ?? []), adapter, {
     logger: ['error', 'warn'],
   });
   // Our own JSON parser, so malformed JSON is a LedgerError (400 with its code), never a 500.

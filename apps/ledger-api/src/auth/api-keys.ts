@@ -23,7 +23,7 @@ export interface Principal {
   keyId: string;
 }
 
-interface KeyEntry {
+export interface KeyEntry {
   digest: Buffer;
   principal: Principal;
 }
@@ -50,7 +50,7 @@ export function parseApiKeys(text: string): Array<{ secret: string; role: Role }
     });
 }
 
-function digest(secret: string): Buffer {
+export function digest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
@@ -64,28 +64,30 @@ export function keyIdOf(secret: string): string {
  * time against every key (no early exit), so timing tells nothing about which key nearly matched.
  */
 export class ApiKeyRegistry {
-  private entries: KeyEntry[] = [];
+  private readonly bootstrap: KeyEntry[] = [];
+  private managed: KeyEntry[] = [];
 
   constructor(keys: ReadonlyArray<{ secret: string; role: Role }>) {
-    for (const { secret, role } of keys) this.add(secret, role);
+    for (const { secret, role } of keys) this.bootstrap.push({ digest: digest(secret), principal: { role, keyId: keyIdOf(secret) } });
   }
 
-  add(secret: string, role: Role): Principal {
-    const principal = { role, keyId: keyIdOf(secret) };
-    this.entries.push({ digest: digest(secret), principal });
-    return principal;
+  /** The bootstrap keys' public IDs (they cannot be revoked through the API). */
+  bootstrapKeys(): Principal[] {
+    return this.bootstrap.map((e) => e.principal);
   }
 
-  remove(keyId: string): boolean {
-    const before = this.entries.length;
-    this.entries = this.entries.filter((e) => e.principal.keyId !== keyId);
-    return this.entries.length < before;
+  /** Replaces the keys an admin manages (loaded from the database). */
+  setManaged(entries: KeyEntry[]): void {
+    this.managed = entries;
   }
 
   authenticate(secret: string): Principal | null {
     const presented = digest(secret);
     let found: Principal | null = null;
-    for (const entry of this.entries) {
+    for (const entry of this.bootstrap) {
+      if (timingSafeEqual(entry.digest, presented)) found = entry.principal;
+    }
+    for (const entry of this.managed) {
       if (timingSafeEqual(entry.digest, presented)) found = entry.principal;
     }
     return found;
