@@ -9,12 +9,19 @@ import { AppendEventsHandler } from './append-events/append-events.handler.js';
 import { AccessLogController } from './access-log/access-log.http.controller.js';
 import { AccessLogInterceptor } from './access-log/access-log.interceptor.js';
 import { AccessLogWriter } from './access-log/access-log.writer.js';
+import { AuditExportController } from './audit-export/audit-export.http.controller.js';
+import { ExportAuditBundleHandler } from './audit-export/audit-export.handlers.js';
+import { AuditReplayController } from './audit-replay/audit-replay.http.controller.js';
+import { ReplayContractHandler } from './audit-replay/audit-replay.handlers.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-keys.js';
 import { ListHoldingsHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
 import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
+import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
+import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
+import { MERKLE_LOG, merkleLogOf } from './log-proofs/merkle-log.provider.js';
 import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
 import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
 import { MetricsController } from './metrics/metrics.http.controller.js';
@@ -39,6 +46,9 @@ export class AppModule {
         CustodyController,
         AccessLogController,
         MetricsController,
+        LogProofsController,
+        AuditExportController,
+        AuditReplayController,
         ApiKeysController,
       ],
       providers: [
@@ -47,9 +57,13 @@ export class AppModule {
         { provide: ApiKeyRegistry, useValue: keys },
         { provide: ApiKeyStore, useValue: keyStore },
         { provide: BACKGROUND_WORKERS, useValue: workers },
+        { provide: MERKLE_LOG, useFactory: () => merkleLogOf(runtime) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: LedgerExceptionFilter },
         AppendEventsHandler,
+        ...LOG_PROOF_HANDLERS,
+        ExportAuditBundleHandler,
+        ReplayContractHandler,
         ReadContractEventsHandler,
         ReadRecordEventsHandler,
         ReadRecordCustodyHandler,

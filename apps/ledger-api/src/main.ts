@@ -3,6 +3,8 @@ import { createLedgerApp } from './create-app.js';
 import { ledgerConfigFromEnv } from './runtime/ledger-config.js';
 import { openRuntime } from './runtime/ledger-runtime.js';
 import { createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
+import { describeLogKeys } from '@ledger/merkle-log';
+import { merkleLogOf } from './log-proofs/merkle-log.provider.js';
 
 const log = (line: string): void => console.log(`[ledger] ${line}`);
 
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
   const url = await app.getUrl();
   log(`listening on ${url.replace('[::1]', 'localhost')} (API docs: ${url}/docs)`);
   log(runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL');
+  log(describeLogKeys((await merkleLogOf(runtime)).keys));
 }
 
 main().catch((error: unknown) => {

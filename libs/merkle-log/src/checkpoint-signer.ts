@@ -13,7 +13,8 @@ const SIGN_LOCK = 7311004;
 
 export interface CheckpointSignerOptions {
   pool: pg.Pool;
-  keys: LogKeys;
+  /** The log's keys with the signer, or how to load them (on start, e.g. from the data directory). */
+  keys: LogKeys | (() => Promise<LogKeys>);
   /** How often to look for growth (ms), default 2,000: "every few seconds while events arrive". */
   intervalMs?: number;
   clock?: () => number;
@@ -35,12 +36,13 @@ export class CheckpointSigner {
   private lastError: string | undefined;
   private lastSigned = 0;
   private readonly checkpoints: PostgresCheckpointStore;
+  private keys: LogKeys | null = null;
   private readonly intervalMs: number;
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: CheckpointSignerOptions) {
-    if (options.keys.signer === null) throw new SigningKeyError('the checkpoint signer needs the private key');
+    if (typeof options.keys !== 'function') this.keys = checkSigner(options.keys);
     this.checkpoints = new PostgresCheckpointStore(options.pool);
     this.intervalMs = options.intervalMs ?? 2_000;
     this.clock = options.clock ?? Date.now;
@@ -49,6 +51,8 @@ export class CheckpointSigner {
 
   async start(): Promise<void> {
     if (this.timer) return;
+    this.state = 'starting';
+    await this.loadKeys();
     this.state = 'running';
     this.lastSigned = (await this.checkpoints.latest())?.treeSize ?? 0;
     const tick = (): void => {
@@ -94,7 +98,8 @@ export class CheckpointSigner {
    */
   async signIfGrown(): Promise<StoredCheckpoint | null> {
     try {
-      const signed = await inTransaction(this.options.pool, (client) => this.signIn(client));
+      const keys = await this.loadKeys();
+      const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
       if (signed) this.lastSigned = signed.treeSize;
       this.lastError = undefined;
       return signed;
@@ -108,8 +113,12 @@ export class CheckpointSigner {
     }
   }
 
-  private async signIn(client: pg.PoolClient): Promise<StoredCheckpoint | null> {
-    const { keys } = this.options;
+  private async loadKeys(): Promise<LogKeys> {
+    if (this.keys === null) this.keys = checkSigner(await (this.options.keys as () => Promise<LogKeys>)());
+    return this.keys;
+  }
+
+  private async signIn(client: pg.PoolClient, keys: LogKeys): Promise<StoredCheckpoint | null> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SIGN_LOCK]);
     const tree = await readTreeState(client);
     const latest = await this.checkpoints.latest(client);
@@ -157,4 +166,9 @@ export class CheckpointSigner {
       signedAt: new Date(this.clock()).toISOString(),
     });
   }
+}
+
+function checkSigner(keys: LogKeys): LogKeys {
+  if (keys.signer === null) throw new SigningKeyError('the checkpoint signer needs the private key');
+  return keys;
 }

@@ -26,6 +26,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LEDGER.BATCH_TOO_LARGE': 413,
   'LEDGER.UNKNOWN_CONTRACT': 422,
   'LEDGER.STORE_UNAVAILABLE': 503,
+  'LEDGER.TREE_SIZE_UNAVAILABLE': 400,
+  'LEDGER.NO_CHECKPOINT': 404,
+  'LEDGER.SIGNING_KEY': 503,
+  'LEDGER.LOG_INTEGRITY': 500,
 };
 
 /** Fastify's own request errors (raised before a route runs): bad JSON, too large, wrong media type. */

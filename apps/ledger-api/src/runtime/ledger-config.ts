@@ -17,6 +17,12 @@ export interface LedgerConfig {
   bodyLimitBytes: number;
   /** LEDGER_WORKERS=off: this API process runs no background workers (another process does). */
   runWorkers: boolean;
+  /** LEDGER_SIGNING_KEY: the checkpoint signing key (note signer format); absent → <dataDir>/checkpoint-signing-key. */
+  signingKey?: string;
+  /** LEDGER_LOG_ORIGIN: the log's name, first line of every checkpoint (default okayama-handling-ledger/log). */
+  logOrigin?: string;
+  /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
+  checkpointIntervalMs?: number;
 }
 
 export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -32,5 +38,15 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     apiKeys: env.LEDGER_API_KEYS || undefined,
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
     runWorkers: (env.LEDGER_WORKERS ?? 'on') !== 'off',
+    signingKey: env.LEDGER_SIGNING_KEY || undefined,
+    logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
+    checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
   };
+}
+
+function checkpointInterval(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 50 || ms > 3_600_000) throw new Error(`LEDGER_CHECKPOINT_INTERVAL_MS must be an integer from 50 to 3600000, got ${text}`);
+  return ms;
 }

@@ -1,6 +1,6 @@
 import { contractStreamId, InvalidRequestError, isId, ID_RULE, NotFoundError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
 import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
-import { hashToBase64, openCheckpoint, signNote } from '@ledger/integrity';
+import { hashToBase64, openCheckpoint, signNote, type Checkpoint } from '@ledger/integrity';
 import { LogIntegrityError, SigningKeyError, type LogKeys, type LogProofs } from '@ledger/merkle-log';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
 
@@ -30,6 +30,8 @@ export interface ExportedBundle {
   /** The file's bytes (canonical JSON and a newline). */
   bytes: Buffer;
   streams: number;
+  /** Size of the checkpoint the events are proven against. */
+  treeSize: number;
 }
 
 /** Checks the request's fields, naming each bad one (InvalidRequestError → 400). */
@@ -57,13 +59,33 @@ export function checkExportRequest(request: ExportRequest): void {
  */
 export async function exportBundle(sources: ExportSources, request: ExportRequest, onProgress?: ExportProgress): Promise<ExportedBundle> {
   checkExportRequest(request);
+  const { keys } = sources;
+  if (keys.signer === null) throw new SigningKeyError("exporting signs an export statement with the log's key: the private key is not available here");
+  const { body, checkpoint, streams } = await collectBundleBody(sources, request, onProgress);
+  const statement = signNote(
+    statementText({ origin: keys.origin, contractId: request.contractId, treeSize: checkpoint.size, events: body.events.length, digest: digestText(bodyDigest(body)) }),
+    keys.signer,
+  );
+  const bundle: AuditBundle = { ...body, statement };
+  return { bundle, bytes: serializeBundle(bundle), streams, treeSize: checkpoint.size };
+}
+
+/**
+ * Everything of the bundle but the export statement (which needs the private key): what replay
+ * against the ledger verifies, with the public key only.
+ */
+export async function collectBundleBody(
+  sources: Omit<ExportSources, 'keys'> & { keys: Pick<LogKeys, 'verifier' | 'origin' | 'publicKey'> },
+  request: ExportRequest,
+  onProgress?: ExportProgress,
+): Promise<{ body: BundleBody; checkpoint: Checkpoint; streams: number }> {
+  checkExportRequest(request);
   const { store, proofs, keys } = sources;
-  if (keys.signer === null) throw new SigningKeyError('exporting signs an export statement with the log\'s key: the private key is not available here');
   if ((await store.streamVersion(contractStreamId(request.contractId))) === null) {
     throw new NotFoundError(`contract ${request.contractId} is not registered`);
   }
   const stored = await proofs.checkpoint(request.treeSize);
-  let checkpoint;
+  let checkpoint: Checkpoint;
   try {
     checkpoint = openCheckpoint(stored.note, keys.verifier, keys.origin);
   } catch (error) {
@@ -111,10 +133,5 @@ export async function exportBundle(sources: ExportSources, request: ExportReques
     checkpoint: stored.note,
     events,
   };
-  const statement = signNote(
-    statementText({ origin: keys.origin, contractId: request.contractId, treeSize: checkpoint.size, events: events.length, digest: digestText(bodyDigest(body)) }),
-    keys.signer,
-  );
-  const bundle: AuditBundle = { ...body, statement };
-  return { bundle, bytes: serializeBundle(bundle), streams: streams.size };
+  return { body, checkpoint, streams: streams.size };
 }

@@ -1,6 +1,7 @@
-import { exportBundle, type ExportProgress, type ExportSources } from '../bundle/export-bundle.js';
+import { LogIntegrityError, type LogKeys } from '@ledger/merkle-log';
+import { serializeBundle } from '../bundle/bundle-format.js';
+import { collectBundleBody, type ExportProgress, type ExportSources } from '../bundle/export-bundle.js';
 import { verifyBundle } from '../bundle/verify-bundle.js';
-import { LogIntegrityError } from '@ledger/merkle-log';
 import { replay, type ReplayReport } from './replay.js';
 
 export interface LedgerReplay {
@@ -11,12 +12,19 @@ export interface LedgerReplay {
 }
 
 /**
- * Replay against the running ledger: exports the contract's bundle in memory, verifies it exactly
- * as an auditor would offline (signatures, every proof, every chain), and judges only from that.
+ * Replay against the running ledger: collects the contract's events and inclusion proofs against
+ * a signed checkpoint, exactly as an export does, verifies them as an auditor would offline
+ * (checkpoint signature with the public key, every proof, every chain), and judges only from that.
+ * Needs only the public key.
  */
-export async function replayFromLedger(sources: ExportSources, request: LedgerReplay, onProgress?: ExportProgress): Promise<ReplayReport> {
-  const { bytes } = await exportBundle(sources, { contractId: request.contractId, asOf: request.asOf, knownAt: request.knownAt ?? null, treeSize: request.treeSize }, onProgress);
-  const verified = verifyBundle(bytes, sources.keys.verifier);
+export async function replayFromLedger(
+  sources: Omit<ExportSources, 'keys'> & { keys: Pick<LogKeys, 'verifier' | 'origin' | 'publicKey'> },
+  request: LedgerReplay,
+  onProgress?: ExportProgress,
+): Promise<ReplayReport> {
+  const cut = { contractId: request.contractId, asOf: request.asOf, knownAt: request.knownAt ?? null, treeSize: request.treeSize };
+  const { body } = await collectBundleBody(sources, cut, onProgress);
+  const verified = verifyBundle(serializeBundle({ ...body, statement: '' }), sources.keys.verifier, { statement: 'skip' });
   if (!verified.ok) throw new LogIntegrityError(`the contract's events do not verify against the log: ${verified.problems.join('; ')}`);
   return replay(verified, { asOf: request.asOf, knownAt: request.knownAt ?? null });
 }
