@@ -1,5 +1,10 @@
 import type { CliCommand } from '../cli-command.js';
 import { copyLogCommand } from './copy-log.command.js';
+import { exportCommand } from './export.command.js';
+import { publicKeyCommand } from './public-key.command.js';
+import { replayCommand } from './replay.command.js';
+import { verifyBundleCommand } from './verify-bundle.command.js';
+import { verifyCommand } from './verify.command.js';
 import { rebuildCommand } from './rebuild.command.js';
 import { workersCommand } from './workers.command.js';
 
@@ -8,4 +13,9 @@ export const COMMANDS: CliCommand[] = [
   copyLogCommand,
   rebuildCommand,
   workersCommand,
+  verifyCommand,
+  exportCommand,
+  verifyBundleCommand,
+  replayCommand,
+  publicKeyCommand,
 ];

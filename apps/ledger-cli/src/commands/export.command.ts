@@ -1,0 +1,71 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { exportBundle } from '@ledger/audit';
+import { LogProofs } from '@ledger/merkle-log';
+import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
+import { bundleFileName } from '../../../ledger-api/src/audit-export/audit-export.handlers.js';
+import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { Progress } from '../progress.js';
+import { auditKeys } from './audit-keys.js';
+
+const USAGE = `usage: npm run cli -- export --contract C [--as-of T] [--known-at T] [--tree-size N] --out FILE
+
+Writes the audit bundle of one contract: every event of its contract stream and record streams
+(none of any other contract), each with its inclusion proof in the whole log, the signed checkpoint
+they are proven against, the log's public key, and an export statement signed with the log's key.
+Verify it anywhere, with no database: npm run cli -- verify-bundle FILE --key PUBKEY
+
+  --contract C     the contract ID
+  --as-of T        RFC 3339: the moment replay of the bundle looks at (no event is left out for it:
+                   stream chains must stay whole)
+  --known-at T     RFC 3339: only events the ledger had recorded by T
+  --tree-size N    prove against the checkpoint of exactly this size (default: the latest)
+  --out FILE       where to write (- for standard output); written whole or not at all
+
+Needs the service's signing key (LEDGER_SIGNING_KEY or LEDGER_DATA_DIR). The same ledger and
+options give the same bytes as GET /v1/contracts/C/audit-bundle. Interrupted, it leaves no file:
+run it again.`;
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: "write a contract's audit bundle (events, inclusion proofs, signed checkpoint, public key)",
+  usage: USAGE,
+  async run(args: string[], context: CliContext): Promise<number> {
+    const { values, positionals } = parseOptions(args, { values: ['contract', 'as-of', 'known-at', 'tree-size', 'out'] });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const contractId = values.get('contract');
+    const out = values.get('out');
+    if (!contractId) throw new UsageError('--contract is required');
+    if (!out) throw new UsageError('--out is required (a file, or - for standard output)');
+    const treeSizeText = values.get('tree-size');
+    const treeSize = treeSizeText === undefined ? undefined : Number(treeSizeText);
+    if (treeSize !== undefined && (!Number.isSafeInteger(treeSize) || treeSize < 1)) throw new UsageError('--tree-size must be a positive integer');
+    const keys = await auditKeys(ledgerConfigFromEnv(), undefined);
+    const runtime = await context.runtime();
+    const progress: Partial<Record<'events' | 'proofs', Progress>> = {};
+    const exported = await exportBundle(
+      { store: runtime.eventStore, proofs: new LogProofs(runtime.pool, runtime.eventStore), keys },
+      { contractId, asOf: values.get('as-of') ?? null, knownAt: values.get('known-at') ?? null, treeSize },
+      (phase, done, total) => {
+        progress[phase] ??= new Progress(phase === 'events' ? 'reading the log' : 'inclusion proofs', total, context.err);
+        progress[phase]!.update(done);
+      },
+    );
+    progress.events?.finish();
+    progress.proofs?.finish();
+    if (out === '-') {
+      context.out.write(exported.bytes);
+    } else {
+      // Whole or nothing: a temporary file renamed into place.
+      const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
+      await fs.writeFile(temporary, exported.bytes);
+      await fs.rename(temporary, out);
+    }
+    context.log(
+      `${out === '-' ? 'wrote' : `wrote ${out}:`} ${exported.bundle.events.length} events of contract ${contractId} in ${exported.streams} streams, ` +
+        `proven against checkpoint ${exported.treeSize} of log "${keys.origin}" (suggested name ${bundleFileName(contractId, exported.treeSize)})`,
+    );
+    context.log(`verify it offline: npm run cli -- verify-bundle ${out === '-' ? 'FILE' : out} --key ${keys.publicKey}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,62 @@
+import fs from 'node:fs/promises';
+import { verifyBundle, type BundleVerification } from '@ledger/audit';
+import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { Progress } from '../progress.js';
+
+const USAGE = `usage: npm run cli -- verify-bundle FILE --key PUBKEY [--json]
+
+Verifies an audit bundle offline: no database, no network, nothing but the file and the log's
+public key (<name>+<hex key id>+<base64>, from GET /v1/log/public-key or the service's start-up
+line). Checks that the file is byte for byte the canonical form of its content, the checkpoint's
+signature, every event's leaf hash and inclusion proof against the checkpoint's root, that every
+event belongs to the bundle's contract (and was recorded by its knownAt), every stream chain from
+version 0, and the export statement's signature over the whole content.
+
+Exit 0: the bundle is intact; 1: it is not (the reasons are printed); 2: usage; 3: unreadable file.`;
+
+export function printBundleVerification(result: BundleVerification, file: string, out: NodeJS.WritableStream): void {
+  if (result.ok) {
+    const c = result.checkpoint!;
+    out.write(
+      `OK: ${file} holds ${result.events} events of contract ${result.contractId} in ${result.streams} streams, ` +
+        `each included in checkpoint ${c.treeSize} of log "${c.origin}" (root ${c.rootHash}), signed by key ID ${c.keyId}\n`,
+    );
+    return;
+  }
+  out.write(`FAILED: ${file}: ${result.problems[0]}\n`);
+  for (const problem of result.problems.slice(1)) out.write(`  also: ${problem}\n`);
+}
+
+export const verifyBundleCommand: CliCommand = {
+  name: 'verify-bundle',
+  summary: 'verify an audit bundle offline with only the public key (no database)',
+  usage: USAGE,
+  async run(args: string[], context: CliContext): Promise<number> {
+    const { values, flags, positionals } = parseOptions(args, { values: ['key'], flags: ['json'] });
+    if (positionals.length !== 1) throw new UsageError('give exactly one bundle FILE');
+    const key = values.get('key');
+    if (!key) throw new UsageError('--key PUBKEY is required: the log\'s public key, obtained from the operator beforehand');
+    const file = positionals[0]!;
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file);
+    } catch (error) {
+      context.err.write(`cannot read ${file}: ${(error as Error).message}\n`);
+      return EXIT.error;
+    }
+    let progress: Progress | undefined;
+    const result = verifyBundle(bytes, key, {
+      onProgress: (done, total) => {
+        progress ??= new Progress('verify-bundle', total, context.err);
+        progress.update(done);
+      },
+    });
+    if (flags.has('json')) {
+      const { recorded: _recorded, ...summary } = result;
+      context.out.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      printBundleVerification(result, file, context.out);
+    }
+    return result.ok ? EXIT.ok : EXIT.failed;
+  },
+};

@@ -1,0 +1,98 @@
+import fs from 'node:fs/promises';
+import { verifyLog, type VerifyLogReport } from '@ledger/audit';
+import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
+import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { Progress } from '../progress.js';
+import { auditKeys } from './audit-keys.js';
+
+const USAGE = `usage: npm run cli -- verify [--key PUBKEY] [--checkpoint FILE] [--jobs N] [--max-problems N] [--json]
+
+Verifies the whole stored log against its signed checkpoints, trusting nothing in the database:
+recomputes every leaf hash from the stored event text, checks every stored column against it,
+positions 1, 2, 3 … without gaps, every stream's chain of prevHash links, the Merkle root at every
+checkpoint, each checkpoint's signature and the consistency proof between consecutive ones.
+On a change to the stored log it names the first bad position and what is wrong.
+
+  --key PUBKEY        the log's public key (<name>+<id>+<base64>); default: the service's key
+                      (LEDGER_SIGNING_KEY or LEDGER_DATA_DIR/checkpoint-signing-key)
+  --checkpoint FILE   a signed checkpoint you kept (GET /v1/log/checkpoint's "note"): the log must
+                      still match it, which also catches a log cut together with its checkpoints
+  --jobs N            worker threads (default: one per core, at most 4)
+  --max-problems N    stop after N problems (default 20)
+  --json              print the report as JSON
+
+Not resumable on purpose: a run trusts nothing a previous run left behind. Exit 0: every check
+holds; 1: the log is not as signed (problems listed); 2: usage; 3: the database or key unusable.`;
+
+export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableStream): void {
+  const lines: string[] = [];
+  if (report.ok && report.latest === null) {
+    lines.push('OK: the log is empty');
+  } else if (report.ok) {
+    const latest = report.latest!;
+    lines.push(
+      `OK: ${report.events} events, ${report.streams} stream chains and ${report.checkpoints} signed checkpoints verified`,
+      `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in checkpoint #${latest.seq}`,
+    );
+    if (report.uncheckpointed > 0) {
+      lines.push(`${report.uncheckpointed} newer events are checked for hashes, columns and chains but not yet covered by a checkpoint`);
+    }
+  } else {
+    lines.push(`FAILED: first bad position ${report.firstBadPosition}`);
+    for (const problem of report.problems) {
+      const where = problem.through !== undefined ? `positions ${problem.position}–${problem.through}` : `position ${problem.position}`;
+      lines.push(`  ${where} [${problem.kind}]: ${problem.message}`);
+    }
+    if (report.stoppedEarly) lines.push(`  (stopped after ${report.problems.length} problems; later positions were not checked)`);
+  }
+  out.write(`${lines.join('\n')}\n`);
+}
+
+/** A saved checkpoint: the signed note itself, or GET /v1/log/checkpoint's JSON answer. */
+function checkpointNote(text: string): string {
+  if (!text.trimStart().startsWith('{')) return text;
+  const note = (JSON.parse(text) as { note?: unknown }).note;
+  if (typeof note !== 'string') throw new UsageError('--checkpoint: the JSON has no "note"');
+  return note;
+}
+
+function positiveInt(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`--${name} must be a positive integer`);
+  return n;
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'verify the whole log: leaf hashes, columns, stream chains, Merkle roots, signed checkpoints',
+  usage: USAGE,
+  async run(args: string[], context: CliContext): Promise<number> {
+    const { values, flags, positionals } = parseOptions(args, { values: ['key', 'checkpoint', 'jobs', 'max-problems'], flags: ['json'] });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const jobs = positiveInt(values.get('jobs'), 'jobs', undefined);
+    const maxProblems = positiveInt(values.get('max-problems'), 'max-problems', 20);
+    const trusted = values.has('checkpoint') ? [checkpointNote(await fs.readFile(values.get('checkpoint')!, 'utf8'))] : [];
+    const keys = await auditKeys(ledgerConfigFromEnv(), values.get('key'));
+    const runtime = await context.runtime();
+    context.log(`verifying the log against key ${keys.publicKey}`);
+    let progress: Progress | undefined;
+    const report = await verifyLog({
+      db: runtime.pool,
+      databaseUrl: runtime.database.url,
+      verifier: keys.verifier,
+      origin: values.has('key') && !runtime.config.logOrigin ? undefined : keys.origin,
+      trustedCheckpoints: trusted,
+      jobs,
+      maxProblems,
+      onProgress: (done, total) => {
+        progress ??= new Progress('verify', total, context.err);
+        progress.update(done);
+      },
+    });
+    progress?.finish();
+    if (flags.has('json')) context.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printVerifyReport(report, context.out);
+    return report.ok ? EXIT.ok : EXIT.failed;
+  },
+};
