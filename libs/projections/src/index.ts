@@ -12,6 +12,7 @@ export {
   type HoldingListItem,
 } from './custody/custody-read-model.js';
 export { CUSTODY_ENTITIES } from './custody/custody.entities.js';
+export * from './compliance/index.js';
 export type { Projection, ProjectionTransaction } from './runner/projection.js';
 export { applyBatch, CheckpointGapError, type ProjectionSet } from './runner/apply-batch.js';
 export {
