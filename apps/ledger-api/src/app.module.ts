@@ -15,6 +15,9 @@ import { AuditReplayController } from './audit-replay/audit-replay.http.controll
 import { ReplayContractHandler } from './audit-replay/audit-replay.handlers.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-keys.js';
+import { ReadContractComplianceHandler, ReadRecordComplianceHandler } from './compliance/compliance.handlers.js';
+import { ComplianceController } from './compliance/compliance.http.controller.js';
+import { ContractHistoryCache } from './compliance/contract-history.cache.js';
 import { ListHoldingsHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
 import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
@@ -44,6 +47,7 @@ export class AppModule {
         AppendEventsController,
         ReadHistoryController,
         CustodyController,
+        ComplianceController,
         AccessLogController,
         MetricsController,
         LogProofsController,
@@ -68,6 +72,9 @@ export class AppModule {
         ReadRecordEventsHandler,
         ReadRecordCustodyHandler,
         ListHoldingsHandler,
+        ContractHistoryCache,
+        ReadRecordComplianceHandler,
+        ReadContractComplianceHandler,
         MetricsRegistry,
         IngestMetricsHandler,
         HttpMetricsHook,

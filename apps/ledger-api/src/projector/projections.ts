@@ -1,4 +1,4 @@
-import { CustodyProjection, type Projection } from '@ledger/projections';
+import { ComplianceProjection, CustodyProjection, type Projection } from '@ledger/projections';
 
 /**
  * Every read model the projector keeps, in the order they are applied within a batch. To add one
@@ -6,5 +6,5 @@ import { CustodyProjection, type Projection } from '@ledger/projections';
  * its entities in the runtime's DataSource, and one line here.
  */
 export function createProjections(): Projection[] {
-  return [new CustodyProjection()];
+  return [new CustodyProjection(), new ComplianceProjection()];
 }
