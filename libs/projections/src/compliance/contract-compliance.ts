@@ -209,8 +209,9 @@ function storedOf(row: FindingRow): StoredFinding {
     open: row.open,
     dueAt: row.due_at === null ? null : row.due_at.getTime(),
     eventIds: row.event_ids,
-    message: row.message,
-    pendingMessage: row.pending_message,
+    // jsonb keeps keys in its own order: put them back as the rulebook writes them.
+    message: { ja: row.message.ja, en: row.message.en },
+    pendingMessage: row.pending_message === null ? null : { ja: row.pending_message.ja, en: row.pending_message.en },
   };
 }
 
