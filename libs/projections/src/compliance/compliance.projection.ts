@@ -2,7 +2,7 @@ import { ContractHistory, type Status } from '@ledger/compliance';
 import { contractStreamId, isRecordEvent, recordStreamId, type RecordedEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { Projection, ProjectionTransaction } from '../runner/projection.js';
-import { affectedByAll, recordRowOf, type RecordRow } from './compliance-model.js';
+import { affectedByAll, recordRowOf, recordTags, type RecordRow } from './compliance-model.js';
 
 export const COMPLIANCE_PROJECTION = 'compliance';
 export const COMPLIANCE_TABLES = ['compliance_contracts', 'compliance_records', 'compliance_findings', 'compliance_record_tags'];
@@ -14,7 +14,7 @@ export interface ComplianceProjectionOptions {
   contractCacheSize?: number;
   /** Record streams read from the log at once when a record must be re-judged without its events in memory (default 8). */
   readConcurrency?: number;
-  /** Records re-judged per chunk when a contract-wide event changes every record (default 500). */
+  /** Records re-judged and written per statement set (default 2,000). */
   chunkSize?: number;
 }
 
@@ -97,7 +97,7 @@ export class ComplianceProjection implements Projection {
     this.recordCacheSize = options.recordCacheSize ?? 5_000;
     this.contractCacheSize = options.contractCacheSize ?? 64;
     this.readConcurrency = options.readConcurrency ?? 8;
-    this.chunkSize = options.chunkSize ?? 500;
+    this.chunkSize = options.chunkSize ?? 2_000;
   }
 
   async apply(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
@@ -233,7 +233,13 @@ export class ComplianceProjection implements Projection {
       const row = recordRowOf(history, recordId, streams.get(recordId) ?? []);
       if (row) rows.push(row);
     }
-    await writeRows(tx, contractId, rows, existing);
+    // Tags only grow, with the record's events: those of its earlier events were written with them.
+    const newTags = new Map<string, string[]>();
+    for (const row of rows) {
+      const events = batch.records.get(row.recordId);
+      if (events) newTags.set(row.recordId, recordTags(events));
+    }
+    await writeRows(tx, contractId, rows, existing, newTags);
   }
 }
 
@@ -244,10 +250,20 @@ const STATUS_COLUMNS: { readonly [S in Status]: string } = {
   not_applicable: 'n_not_applicable',
 };
 
-async function writeRows(tx: ProjectionTransaction, contractId: string, rows: readonly RecordRow[], before: ReadonlyMap<string, Status>): Promise<void> {
+async function writeRows(
+  tx: ProjectionTransaction,
+  contractId: string,
+  rows: readonly RecordRow[],
+  before: ReadonlyMap<string, Status>,
+  newTags: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
   if (rows.length === 0) return;
   const recordIds = rows.map((r) => r.recordId);
-  await tx.query(`DELETE FROM compliance_findings WHERE contract_id = $1 AND record_id = ANY($2::text[])`, [contractId, recordIds]);
+  // Only a record stored as violation or pending has findings rows.
+  const withFindings = recordIds.filter((r) => before.get(r) === 'violation' || before.get(r) === 'pending');
+  if (withFindings.length > 0) {
+    await tx.query(`DELETE FROM compliance_findings WHERE contract_id = $1 AND record_id = ANY($2::text[])`, [contractId, withFindings]);
+  }
   const f = { r: [] as string[], s: [] as number[], a: [] as string[], u: [] as string[], o: [] as boolean[], d: [] as (string | null)[], e: [] as string[], m: [] as string[], p: [] as (string | null)[] };
   for (const row of rows) {
     for (const finding of row.findings) {
@@ -288,9 +304,9 @@ async function writeRows(tx: ProjectionTransaction, contractId: string, rows: re
   );
   const tagRecords: string[] = [];
   const tags: string[] = [];
-  for (const row of rows) {
-    for (const tag of row.tags) {
-      tagRecords.push(row.recordId);
+  for (const [recordId, list] of newTags) {
+    for (const tag of list) {
+      tagRecords.push(recordId);
       tags.push(tag);
     }
   }
