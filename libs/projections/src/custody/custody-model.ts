@@ -604,6 +604,28 @@ export function pendingDisposal(
   return best;
 }
 
+/**
+ * The instant from which a holding counts as overdue: the earlier of its transport's due time
+ * (while in transit) and the due time of the order binding its record (while open); null when
+ * nothing binds it. Overdue at `now` ⇔ overdueAt < now (the same rule as `holdingView`).
+ */
+export function holdingOverdueAt(
+  record: RecordCustody,
+  holding: Holding,
+  contract: ContractCustody,
+  orders: readonly DisposalOrder[] = disposalOrders(contract),
+): number | null {
+  if (!isOpen(holding.state)) return null;
+  let due: number | null = null;
+  if (holding.state === 'in_transit' && holding.transportKey !== null) {
+    const transport = record.transports.find((t) => t.key === holding.transportKey);
+    if (transport && transport.state === 'in_transit') due = transportDueAt(contract, transport);
+  }
+  const order = pendingDisposal(record.recordId, record.openSince, orders);
+  if (order && (due === null || order.dueAt < due)) due = order.dueAt;
+  return due;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The answer shapes (docs/events.md "Reading custody", docs/custody.md).
 

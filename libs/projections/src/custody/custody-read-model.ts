@@ -94,10 +94,9 @@ export async function listHoldings(q: Reader, query: HoldingsQuery): Promise<Hol
     params.push(query.state);
     where.push(`h.state = $${params.length}`);
   }
-  const transportOverdue = `(h.state = 'in_transit' AND t.state = 'in_transit' AND t.due_at < $2)`;
-  const disposalOverdue = `(o.due_at IS NOT NULL AND o.due_at < $2)`;
-  if (query.overdue === true) where.push(`(${transportOverdue} OR ${disposalOverdue})`);
-  if (query.overdue === false) where.push(`NOT coalesce(${transportOverdue} OR ${disposalOverdue}, false)`);
+  // overdue_at is stored by the projector (holdingOverdueAt): overdue now ⇔ overdue_at < now.
+  if (query.overdue === true) where.push(`h.overdue_at < $2`);
+  if (query.overdue === false) where.push(`(h.overdue_at IS NULL OR h.overdue_at >= $2)`);
   if (query.after) {
     const cursor = decodeHoldingsCursor(query.after);
     if (cursor) {
@@ -111,11 +110,18 @@ export async function listHoldings(q: Reader, query: HoldingsQuery): Promise<Hol
     'started_at', 'expected_arrival_at', 'due_at', 'completed_at', 'received_by', 'state', 'opened_at', 'opened_position',
   ];
   const orderCols = ['event_id', 'type', 'occurred_at', 'at', 'position', 'record_ids', 'due_at'];
+  // The page first (an index range), then what the answer shows for its rows only.
   const rows = await q.query<HoldingsRow>(
-    `SELECT h.*, r.open_since, $2::timestamptz AS judged_at,
+    `WITH page AS (
+       SELECT h.* FROM custody_holdings h
+        WHERE ${where.join(' AND ')} AND $2::timestamptz IS NOT NULL
+        ORDER BY h.record_id, h.holding_key
+        LIMIT $${params.length}
+     )
+     SELECT h.*, r.open_since,
             ${transportCols.map((c) => `t.${c} AS t_${c}`).join(', ')},
             ${orderCols.map((c) => `o.${c} AS o_${c}`).join(', ')}
-       FROM custody_holdings h
+       FROM page h
        JOIN custody_records r ON r.contract_id = h.contract_id AND r.record_id = h.record_id
        LEFT JOIN custody_transports t
          ON t.contract_id = h.contract_id AND t.record_id = h.record_id AND t.transport_key = h.transport_key
@@ -128,9 +134,7 @@ export async function listHoldings(q: Reader, query: HoldingsQuery): Promise<Hol
           ORDER BY d.due_at, d.at, d.position
           LIMIT 1
        ) o ON true
-      WHERE ${where.join(' AND ')}
-      ORDER BY h.record_id, h.holding_key
-      LIMIT $${params.length}`,
+      ORDER BY h.record_id, h.holding_key`,
     params,
   );
   const page = rows.slice(0, query.limit);

@@ -50,6 +50,7 @@ export interface HoldingRow {
   since: Date;
   transport_key: string | null;
   history: CustodyStep[];
+  overdue_at?: Date | null;
 }
 
 export interface TransportRow {
@@ -166,83 +167,81 @@ export function recordFromRows(
 
 const iso = (t: number | null): string | null => (t === null ? null : isoUtc(t));
 
-/** Column arrays for `INSERT … SELECT * FROM unnest(…)`. */
-export function recordColumns(records: readonly RecordCustody[]): unknown[] {
-  return [
-    records.map((r) => r.contractId),
-    records.map((r) => r.recordId),
-    records.map((r) => iso(r.openSince)),
-    records.map((r) => iso(r.last?.at ?? null)),
-    records.map((r) => r.last?.position ?? null),
-  ];
+/**
+ * Rows as one JSON document each, for `INSERT … SELECT … FROM json_to_recordset($1::json)`: one
+ * parameter, parsed once by PostgreSQL (array parameters would escape every quote of the
+ * histories twice).
+ */
+export function recordRowsJson(records: readonly RecordCustody[]): string {
+  return JSON.stringify(
+    records.map((r) => ({
+      contract_id: r.contractId,
+      record_id: r.recordId,
+      open_since: iso(r.openSince),
+      last_occurred_at: iso(r.last?.at ?? null),
+      last_position: r.last?.position ?? null,
+    })),
+  );
 }
 
-export function holdingColumns(records: readonly RecordCustody[]): unknown[] {
-  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-  for (const r of records) {
-    for (const h of r.holdings) {
-      const values = [
-        r.contractId,
-        r.recordId,
-        holdingKey(h.copyId),
-        h.copyId,
-        h.copiedFrom === null ? null : JSON.stringify(h.copiedFrom),
-        h.medium,
-        h.state,
-        h.location,
-        h.holder === null ? null : JSON.stringify(h.holder),
-        isoUtc(h.since),
-        h.transportKey,
-        JSON.stringify(h.history),
-      ];
-      values.forEach((v, i) => cols[i]!.push(v));
-    }
-  }
-  return cols;
+export function holdingRowsJson(rows: ReadonlyArray<{ record: RecordCustody; holding: Holding; overdueAt: number | null }>): string {
+  return JSON.stringify(
+    rows.map(({ record: r, holding: h, overdueAt }) => ({
+      contract_id: r.contractId,
+      record_id: r.recordId,
+      holding_key: holdingKey(h.copyId),
+      copy_id: h.copyId,
+      copied_from: h.copiedFrom,
+      medium: h.medium,
+      state: h.state,
+      location: h.location,
+      holder: h.holder,
+      since: isoUtc(h.since),
+      transport_key: h.transportKey,
+      history: h.history,
+      overdue_at: iso(overdueAt),
+    })),
+  );
 }
 
-export function transportColumns(records: readonly RecordCustody[], dueOf: (r: RecordCustody, t: Transport) => number | null): unknown[] {
-  const cols: unknown[][] = Array.from({ length: 18 }, () => []);
-  for (const r of records) {
-    for (const t of r.transports) {
-      const values = [
-        r.contractId,
-        r.recordId,
-        t.key,
-        t.transportId,
-        t.copyId,
-        t.from,
-        t.to,
-        t.carrierId,
-        t.medium,
-        // a text[] inside unnest's text[][] is not possible: send safeguards as a JSON array text
-        t.safeguards === null ? null : JSON.stringify(t.safeguards),
-        iso(t.startedAt),
-        iso(t.expectedArrivalAt),
-        iso(dueOf(r, t)),
-        iso(t.completedAt),
-        t.receivedBy,
-        t.state,
-        isoUtc(t.openedAt),
-        t.openedPosition,
-      ];
-      values.forEach((v, i) => cols[i]!.push(v));
-    }
-  }
-  return cols;
+export function transportRowsJson(rows: ReadonlyArray<{ record: RecordCustody; transport: Transport; dueAt: number | null }>): string {
+  return JSON.stringify(
+    rows.map(({ record: r, transport: t, dueAt }) => ({
+      contract_id: r.contractId,
+      record_id: r.recordId,
+      transport_key: t.key,
+      transport_id: t.transportId,
+      copy_id: t.copyId,
+      from_location: t.from,
+      to_location: t.to,
+      carrier_id: t.carrierId,
+      medium: t.medium,
+      safeguards: t.safeguards,
+      started_at: iso(t.startedAt),
+      expected_arrival_at: iso(t.expectedArrivalAt),
+      due_at: iso(dueAt),
+      completed_at: iso(t.completedAt),
+      received_by: t.receivedBy,
+      state: t.state,
+      opened_at: isoUtc(t.openedAt),
+      opened_position: t.openedPosition,
+    })),
+  );
 }
 
-export function orderColumns(contractId: string, orders: readonly DisposalOrder[]): unknown[] {
-  return [
-    orders.map(() => contractId),
-    orders.map((o) => o.eventId),
-    orders.map((o) => o.type),
-    orders.map((o) => o.occurredAt),
-    orders.map((o) => isoUtc(o.at)),
-    orders.map((o) => o.position),
-    orders.map((o) => (o.recordIds === null ? null : JSON.stringify(o.recordIds))),
-    orders.map((o) => isoUtc(o.dueAt)),
-  ];
+export function orderRowsJson(rows: ReadonlyArray<{ contractId: string; order: DisposalOrder }>): string {
+  return JSON.stringify(
+    rows.map(({ contractId, order: o }) => ({
+      contract_id: contractId,
+      event_id: o.eventId,
+      type: o.type,
+      occurred_at: o.occurredAt,
+      at: isoUtc(o.at),
+      position: o.position,
+      record_ids: o.recordIds,
+      due_at: isoUtc(o.dueAt),
+    })),
+  );
 }
 
 export function contractFromRow(contractId: string, facts: ContractCustody | undefined): ContractCustody {

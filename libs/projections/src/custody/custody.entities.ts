@@ -32,6 +32,8 @@ export class CustodyHoldingEntity {
   @Column('timestamptz') since!: Date;
   @Column('text', { name: 'transport_key', nullable: true }) transportKey!: string | null;
   @Column('jsonb') history!: CustodyStep[];
+  /** When it becomes overdue (transport due while in transit, disposal due while open); null: nothing binds it. */
+  @Column('timestamptz', { name: 'overdue_at', nullable: true }) overdueAt!: Date | null;
 }
 
 @Entity({ name: 'custody_transports' })

@@ -19,7 +19,7 @@ import {
 } from '../testing/events.js';
 import { readActiveGeneration } from '../runner/read-active.js';
 import { rebuildReadModels } from '../runner/rebuild.js';
-import { contractCustodyOf, custodyView, recordCustodyOf } from './custody-model.js';
+import { contractCustodyOf, custodyView, holdingOverdueAt, recordCustodyOf } from './custody-model.js';
 import { listHoldings, readRecordCustody, readRecordCustodyView } from './custody-read-model.js';
 import { CustodyProjection } from './custody.projection.js';
 import { CUSTODY_TABLES } from './custody-rows.js';
@@ -230,6 +230,25 @@ describe('custody projection: given events, then rows', () => {
     const moving = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: CONTRACT, state: 'in_transit', now: NOW, limit: 1000 }));
     expect(moving.holdings.length).toBeGreaterThan(0);
     expect(moving.holdings.every((x) => x.state === 'in_transit')).toBe(true);
+  });
+
+  it('stores each holding\'s overdue_at by the rule of the answer, also after contract events that came later', async () => {
+    await given(instructed('2026-04-21T09:00', { dueAt: '2026-04-22T17:00' }), amended('2026-04-01T00:00', { transportWithin: 'PT6H' }));
+    const stored = await readActiveGeneration(h.dataSource, async (q) => {
+      const holdings = await q.query<{ record_id: string; holding_key: string; overdue_at: Date | null }>(
+        `SELECT record_id, holding_key, overdue_at FROM custody_holdings WHERE contract_id = $1 ORDER BY record_id, holding_key`,
+        [CONTRACT],
+      );
+      const contract = (await readRecordCustody(q, CONTRACT, holdings[0]!.record_id)).contract;
+      const expected: Array<[string, string, number | null]> = [];
+      for (const recordId of [...new Set(holdings.map((x) => x.record_id))]) {
+        const { record } = await readRecordCustody(q, CONTRACT, recordId);
+        for (const holding of record!.holdings) expected.push([recordId, holding.copyId ?? '', holdingOverdueAt(record!, holding, contract)]);
+      }
+      return { actual: holdings.map((x) => [x.record_id, x.holding_key, x.overdue_at?.getTime() ?? null]), expected };
+    });
+    expect(stored.actual).toEqual(stored.expected);
+    expect(stored.actual.filter((x) => x[2] !== null).length).toBeGreaterThan(3);
   });
 
   it('gives the same rows whatever the batch boundaries: a rebuild one event per transaction equals the live tables', async () => {
