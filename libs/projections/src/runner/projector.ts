@@ -5,7 +5,6 @@ import {
   findGeneration,
   generationPosition,
   GenerationChangedError,
-  type Generation,
 } from './generations.js';
 
 export interface ProjectorOptions {
@@ -38,7 +37,6 @@ export class Projector {
   readonly name = 'projector';
   private state: ProjectorStatus['state'] = 'stopped';
   private error: string | undefined;
-  private generation: Generation | null = null;
   private abort: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private subscription: Subscription | null = null;
@@ -80,7 +78,6 @@ export class Projector {
         const generation = await ensureActiveGeneration(this.set.dataSource, this.set.projections);
         const after = await generationPosition(this.set.dataSource, generation, this.set.projections);
         if (signal.aborted) break;
-        this.generation = generation;
         this.position = after;
         this.state = 'running';
         this.error = undefined;
@@ -112,7 +109,8 @@ export class Projector {
   /** Where the serving generation's projections are, and how far behind the log. */
   async status(): Promise<ProjectorStatus> {
     const store = this.set.eventStore;
-    const generation = this.generation ?? (await findGeneration(this.set.dataSource, 'active'));
+    // The serving generation, from the database: a rebuild may have switched it since this projector's last batch.
+    const generation = await findGeneration(this.set.dataSource, 'active');
     const position = generation ? await generationPosition(this.set.dataSource, generation, this.set.projections) : 0;
     const head = await store.headPosition();
     let lagSeconds = 0;
