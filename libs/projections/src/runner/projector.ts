@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '@ledger/domain';
 import type { Subscription } from '@ledger/event-store';
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
 import {
@@ -28,10 +29,11 @@ export interface ProjectorStatus {
 }
 
 /**
- * The projector: follows the log from the serving generation's checkpoints, applies every
- * registered projection batch by batch (read models and checkpoints in one transaction), and
- * resumes from the checkpoints after a stop, a crash or a failed batch. It reads only through
- * the EventStore port (`subscribe`), so it works with any adapter.
+ * The projector: catches up from the serving generation's checkpoints (`readAll`, the next batch
+ * read while one is applied), then follows the log (`subscribe`), applying every registered
+ * projection batch by batch (read models and checkpoints in one transaction), and resumes from
+ * the checkpoints after a stop, a crash or a failed batch. It reads only through the EventStore
+ * port, so it works with any adapter.
  */
 export class Projector {
   readonly name = 'projector';
@@ -82,7 +84,24 @@ export class Projector {
         this.state = 'running';
         this.error = undefined;
         this.wake();
-        this.subscription = this.set.eventStore.subscribe({ after, batchSize: this.batchSize, signal }, async (events) => {
+        // Catching up: read the next batch while this one is applied (readAll), then follow (subscribe).
+        let position = after;
+        let next: Promise<RecordedEvent[]> | null = this.set.eventStore.readAll({ after: position, limit: this.batchSize });
+        while (next && !signal.aborted) {
+          const events: RecordedEvent[] = await next;
+          next = null;
+          if (events.length === 0) break;
+          const last = events[events.length - 1]!.position;
+          if (events.length === this.batchSize) {
+            next = this.set.eventStore.readAll({ after: last, limit: this.batchSize });
+            next.catch(() => undefined);
+          }
+          position = this.position = await applyBatch(this.set, generation, events, { status: 'active' });
+          delay = this.retryDelayMs;
+          this.wake();
+        }
+        if (signal.aborted) break;
+        this.subscription = this.set.eventStore.subscribe({ after: position, batchSize: this.batchSize, signal }, async (events) => {
           this.position = await applyBatch(this.set, generation, events, { status: 'active' });
           delay = this.retryDelayMs;
           this.wake();
