@@ -23,13 +23,13 @@ import type {
   AppendedEvent,
   AppendOptions,
   EventStore,
-  ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
   Subscription,
   SubscribeOptions,
   SubscriptionHandler,
 } from '../event-store.port.js';
+import { GroupCommitQueue, type PendingAppend } from '../group-commit.js';
 import { streamIdOf } from '../stored-event.js';
 import {
   chunkBySize,
@@ -78,12 +78,6 @@ export interface EventStoreDbEventStoreOptions {
   ownsClient?: boolean;
 }
 
-interface PendingAppend {
-  events: readonly LedgerEvent[];
-  expected: ReadonlyMap<string, ExpectedVersion>;
-  resolve: (results: AppendedEvent[]) => void;
-  reject: (error: unknown) => void;
-}
 
 /** A row with what the log stores beside it. */
 interface CommittedRow {
@@ -125,13 +119,11 @@ const MAX_RECONNECT_DELAY_MS = 5_000;
 export class EventStoreDbEventStore implements EventStore {
   private readonly names: LedgerStreamNames;
   private readonly clock: () => number;
-  private readonly maxGroupEvents: number;
   private readonly maxAppendBytes: number;
   private readonly concurrency: number;
   private readonly maxContentionRetries: number;
   private readonly reconnectDelayMs: number;
-  private readonly queue: PendingAppend[] = [];
-  private writing = false;
+  private readonly writer: GroupCommitQueue;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
   /** Position through which this process knows every batch is fanned out. */
@@ -143,7 +135,7 @@ export class EventStoreDbEventStore implements EventStore {
   ) {
     this.names = ledgerStreamNames(options.prefix);
     this.clock = options.clock ?? Date.now;
-    this.maxGroupEvents = options.maxGroupEvents ?? 10_000;
+    this.writer = new GroupCommitQueue((group) => this.commitGroup(group), options.maxGroupEvents ?? 10_000);
     this.maxAppendBytes = options.maxAppendBytes ?? 900_000;
     this.concurrency = options.concurrency ?? 64;
     this.maxContentionRetries = options.maxContentionRetries ?? 100;
@@ -187,30 +179,7 @@ export class EventStoreDbEventStore implements EventStore {
   append(events: readonly LedgerEvent[], options: AppendOptions = {}): Promise<AppendedEvent[]> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
     if (events.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ events, expected: options.expectedVersions ?? new Map(), resolve, reject });
-      void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group: PendingAppend[] = [];
-        let size = 0;
-        while (this.queue.length > 0) {
-          const next = this.queue[0]!;
-          if (group.length > 0 && size + next.events.length > this.maxGroupEvents) break;
-          group.push(this.queue.shift()!);
-          size += next.events.length;
-        }
-        await this.commitGroup(group);
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.writer.enqueue(events, options);
   }
 
   private async commitGroup(group: PendingAppend[]): Promise<void> {
@@ -677,7 +646,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    while (this.writing || this.queue.length > 0) await sleep(5);
+    await this.writer.settled();
     if (this.options.ownsClient) await this.client.dispose().catch(() => undefined);
   }
 }

@@ -12,13 +12,13 @@ import type {
   AppendedEvent,
   AppendOptions,
   EventStore,
-  ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
   Subscription,
   SubscribeOptions,
   SubscriptionHandler,
 } from '../event-store.port.js';
+import { GroupCommitQueue, type PendingAppend } from '../group-commit.js';
 import { decodeStoredEvent, streamIdOf } from '../stored-event.js';
 import { appendedFromRecorded, planAppend, type KnownEvent, type PlannedStreamHead, type PlanState } from '../append-plan.js';
 
@@ -37,12 +37,6 @@ export interface PostgresEventStoreOptions {
   beforeCommit?: (positions: { first: number; last: number }) => Promise<void>;
 }
 
-interface PendingAppend {
-  events: readonly LedgerEvent[];
-  expected: ReadonlyMap<string, ExpectedVersion>;
-  resolve: (results: AppendedEvent[]) => void;
-  reject: (error: unknown) => void;
-}
 
 const SELECT_EVENT = `SELECT canonical, encode(hash, 'hex') AS hash FROM ledger_events`;
 
@@ -52,10 +46,8 @@ const SELECT_EVENT = `SELECT canonical, encode(hash, 'hex') AS hash FROM ledger_
  * and committed strictly in order and a reader following `position > n` can never skip one.
  */
 export class PostgresEventStore implements EventStore {
-  private readonly queue: PendingAppend[] = [];
-  private writing = false;
+  private readonly writer: GroupCommitQueue;
   private readonly clock: () => number;
-  private readonly maxGroupEvents: number;
   private readonly pollIntervalMs: number;
   private readonly notifications = new EventEmitter();
   private listener: pg.Client | null = null;
@@ -68,7 +60,7 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
-    this.maxGroupEvents = options.maxGroupEvents ?? 10_000;
+    this.writer = new GroupCommitQueue((group) => this.commitGroup(group), options.maxGroupEvents ?? 10_000);
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.notifications.setMaxListeners(0);
   }
@@ -76,30 +68,7 @@ export class PostgresEventStore implements EventStore {
   append(events: readonly LedgerEvent[], options: AppendOptions = {}): Promise<AppendedEvent[]> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
     if (events.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ events, expected: options.expectedVersions ?? new Map(), resolve, reject });
-      void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group: PendingAppend[] = [];
-        let size = 0;
-        while (this.queue.length > 0) {
-          const next = this.queue[0]!;
-          if (group.length > 0 && size + next.events.length > this.maxGroupEvents) break;
-          group.push(this.queue.shift()!);
-          size += next.events.length;
-        }
-        await this.commitGroup(group);
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.writer.enqueue(events, options);
   }
 
   private async commitGroup(group: PendingAppend[]): Promise<void> {
@@ -307,7 +276,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    while (this.writing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    await this.writer.settled();
     await this.listenerStarting?.catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
