@@ -102,7 +102,13 @@ export function keyNameFor(origin: string): string {
 
 /** One line for logs: origin, public key and key ID. */
 export function describeLogKeys(keys: LogKeys): string {
-  return `checkpoints of log "${keys.origin}" are signed with key ID ${keys.keyId}; public key: ${keys.publicKey} (from ${keys.source})`;
+  const from = {
+    LEDGER_SIGNING_KEY: 'from LEDGER_SIGNING_KEY',
+    generated: `generated now into ${SIGNING_KEY_FILE} in the data directory: back it up`,
+    'data directory': `from ${SIGNING_KEY_FILE} in the data directory`,
+    'public key': 'public key only',
+  }[keys.source];
+  return `checkpoints of log "${keys.origin}" are signed with key ID ${keys.keyId} (${from}); public key: ${keys.publicKey}`;
 }
 
 function keysFrom(signer: NoteSigner, origin: string, source: LogKeys['source']): LogKeys {

@@ -31,7 +31,7 @@ export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableS
   } else if (report.ok) {
     const latest = report.latest!;
     lines.push(
-      `OK: ${report.events} events, ${report.streams} stream chains and ${report.checkpoints} signed checkpoints verified`,
+      `OK: ${count(report.events, 'event')}, ${count(report.streams, 'stream chain')} and ${count(report.checkpoints, 'signed checkpoint')} verified`,
       `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in checkpoint #${latest.seq}`,
     );
     if (report.uncheckpointed > 0) {
@@ -46,6 +46,10 @@ export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableS
     if (report.stoppedEarly) lines.push(`  (stopped after ${report.problems.length} problems; later positions were not checked)`);
   }
   out.write(`${lines.join('\n')}\n`);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A saved checkpoint: the signed note itself, or GET /v1/log/checkpoint's JSON answer. */

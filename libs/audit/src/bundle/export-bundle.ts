@@ -112,6 +112,7 @@ export async function collectBundleBody(
     after = page[page.length - 1]!.position;
     onProgress?.('events', Math.min(after, checkpoint.size), checkpoint.size);
   }
+  onProgress?.('events', checkpoint.size, checkpoint.size);
 
   const CHUNK = 2_000;
   for (let i = 0; i < events.length; i += CHUNK) {

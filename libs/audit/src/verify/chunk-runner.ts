@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Queryable } from '@ledger/merkle-log';
-import { fetchLeafHashes, fetchRows } from './log-rows.js';
+import { fetchLeafTiles, fetchRows } from './log-rows.js';
 import { verifyChunk, type ChunkResult, type ChunkTask } from './verify-chunk.js';
 
 /** Runs chunk tasks, inline or on worker threads, and yields their results in task order. */
@@ -11,7 +11,7 @@ export interface ChunkRunner {
 
 /** Chunks verified one after the other on the caller's connection (tests, small logs). */
 export function inlineRunner(db: Queryable): ChunkRunner {
-  const source = { rows: fetchRows.bind(null, db), leafHashes: fetchLeafHashes.bind(null, db) };
+  const source = { rows: fetchRows.bind(null, db), leafTiles: fetchLeafTiles.bind(null, db) };
   return {
     async *run(tasks, onRows, shouldStop) {
       for (const task of tasks) {

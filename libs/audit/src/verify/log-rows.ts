@@ -1,9 +1,8 @@
 import type { Queryable } from '@ledger/merkle-log';
-import { splitHashes } from '@ledger/merkle-log';
 
 /**
- * One stored row of ledger_events as the verifier reads it: every column as text, as PostgreSQL
- * sends it, so nothing is parsed twice (timestamps as epoch milliseconds, bytea as hex).
+ * One stored row of ledger_events as the verifier reads it: every column as the text PostgreSQL
+ * sends, so nothing is parsed twice (hashes as hex, timestamps as epoch milliseconds).
  */
 export type LogRow = [
   position: string,
@@ -20,10 +19,10 @@ export type LogRow = [
   recordedAtMs: string,
 ];
 
+// date_part is float8 arithmetic, several times cheaper for the server than numeric extract().
 const ROWS_SQL = `
-  SELECT position, canonical, encode(hash, 'hex'), encode(prev_hash, 'hex'), event_id::text, stream_id,
-         stream_version, type, contract_id, record_id,
-         (extract(epoch FROM occurred_at) * 1000)::float8, (extract(epoch FROM recorded_at) * 1000)::float8
+  SELECT position, canonical, encode(hash, 'hex'), encode(prev_hash, 'hex'), event_id, stream_id, stream_version, type, contract_id, record_id,
+         date_part('epoch', occurred_at) * 1000, date_part('epoch', recorded_at) * 1000
     FROM ledger_events
    WHERE position > $1 AND position <= $2
    ORDER BY position
@@ -43,19 +42,16 @@ export async function fetchRows(db: Queryable, after: number, until: number, lim
   return result.rows;
 }
 
-/** The stored leaf hashes (level-0 tiles) of leaf indexes first … last, by leaf index. */
-export async function fetchLeafHashes(db: Queryable, first: number, last: number): Promise<Map<number, Buffer>> {
-  const leaves = new Map<number, Buffer>();
-  if (last < first) return leaves;
+/** The level-0 tiles (each its hashes concatenated) holding leaf indexes first … last, by tile index. */
+export async function fetchLeafTiles(db: Queryable, first: number, last: number): Promise<Map<number, Buffer>> {
+  const tiles = new Map<number, Buffer>();
+  if (last < first) return tiles;
   const { rows } = await db.query<{ idx: string; hashes: Buffer }>(
     'SELECT idx, hashes FROM merkle_tiles WHERE level = 0 AND idx BETWEEN $1 AND $2',
     [Math.floor(first / 256), Math.floor(last / 256)],
   );
-  for (const row of rows) {
-    const base = Number(row.idx) * 256;
-    splitHashes(row.hashes).forEach((hash, i) => leaves.set(base + i, hash));
-  }
-  return leaves;
+  for (const row of rows) tiles.set(Number(row.idx), row.hashes);
+  return tiles;
 }
 
 /** Highest stored position (0 when empty) and the integrated tree size. */

@@ -1,10 +1,10 @@
 /**
  * Worker thread of the full-log verifier: verifies chunks it is sent on its own PostgreSQL
- * connection, so two cores hash and parse while PostgreSQL streams rows.
+ * connections, so two cores hash and parse while PostgreSQL streams rows.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { fetchLeafHashes, fetchRows } from './log-rows.js';
+import { fetchLeafTiles, fetchRows } from './log-rows.js';
 import { verifyChunk, type ChunkTask } from './verify-chunk.js';
 
 interface WorkerData {
@@ -13,18 +13,17 @@ interface WorkerData {
 
 const port = parentPort;
 if (port === null) throw new Error('verify-worker must run in a worker thread');
-const client = new pg.Client({ connectionString: (workerData as WorkerData).databaseUrl });
-const connected = client.connect();
-const source = { rows: fetchRows.bind(null, client), leafHashes: fetchLeafHashes.bind(null, client) };
+// A few connections: the next page and its tiles are fetched while this page is checked.
+const pool = new pg.Pool({ connectionString: (workerData as WorkerData).databaseUrl, max: 3 });
+const source = { rows: fetchRows.bind(null, pool), leafTiles: fetchLeafTiles.bind(null, pool) };
 
 port.on('message', (message: { id: number; task: ChunkTask } | { stop: true }) => {
   if ('stop' in message) {
-    void client.end().finally(() => port.close());
+    void pool.end().finally(() => port.close());
     return;
   }
   void (async () => {
     try {
-      await connected;
       const result = await verifyChunk(source, message.task, (rows) => port.postMessage({ id: message.id, rows }));
       port.postMessage({ id: message.id, result });
     } catch (error) {
