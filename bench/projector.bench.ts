@@ -14,7 +14,8 @@
  *
  * Environment: BENCH_EVENTS (default 1000000), BENCH_RUNS (3), BENCH_QUERIES (1000 per run),
  * BENCH_BATCH (projector batch size, default 2000), DATABASE_URL (use that server; its database
- * must be empty or hold this benchmark's earlier history), BENCH_KEEP=1 (keep the data directory).
+ * must be empty or hold this benchmark's earlier history), BENCH_DATA_DIR (an embedded data directory
+ * to use and keep, e.g. one filled by an earlier run), BENCH_KEEP=1 (keep the fresh data directory).
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -111,10 +112,12 @@ function get(base: string, pathname: string): Promise<{ status: number; ms: numb
 
 async function main(): Promise<void> {
   const given = process.env.DATABASE_URL || undefined;
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-bench-projector-'));
+  const reuse = process.env.BENCH_DATA_DIR || undefined;
+  const dataDir = reuse ? path.resolve(reuse) : await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-bench-projector-'));
+  await fs.mkdir(dataDir, { recursive: true });
   await fs.chmod(dataDir, 0o755);
   console.log(`bench:projector — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
-  console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `fresh embedded PostgreSQL in ${dataDir}`}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
+  console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `${reuse ? 'embedded PostgreSQL' : 'fresh embedded PostgreSQL'} in ${dataDir}`}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
   const runtime = await openRuntime({ ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0 }, { log: (l) => console.log(`  ${l}`) });
   const keys = new ApiKeyRegistry([{ secret: OFFICER_KEY, role: 'officer' }]);
   let app: Awaited<ReturnType<typeof createLedgerApp>> | null = null;
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
     agent.destroy();
     await app?.close();
     await runtime.close();
-    if (process.env.BENCH_KEEP !== '1') await fs.rm(dataDir, { recursive: true, force: true });
+    if (!reuse && process.env.BENCH_KEEP !== '1') await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
 

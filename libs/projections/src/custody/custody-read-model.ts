@@ -2,6 +2,7 @@ import { isoUtc } from '@ledger/domain';
 import type { ProjectionTransaction } from '../runner/projection.js';
 import {
   custodyView,
+  HOLDING_STATES,
   holdingView,
   type ContractCustody,
   type CustodyView,
@@ -91,8 +92,9 @@ export async function listHoldings(q: Reader, query: HoldingsQuery): Promise<Hol
   const params: unknown[] = [query.contractId, isoUtc(query.now)];
   const where: string[] = ['h.contract_id = $1'];
   if (query.state) {
-    params.push(query.state);
-    where.push(`h.state = $${params.length}`);
+    // A literal from the closed list, so the planner can use the partial index of in-transit holdings.
+    if (!HOLDING_STATES.includes(query.state)) throw new Error(`not a holding state: ${query.state}`);
+    where.push(`h.state = '${query.state}'`);
   }
   // overdue_at is stored by the projector (holdingOverdueAt): overdue now ⇔ overdue_at < now.
   if (query.overdue === true) where.push(`h.overdue_at < $2`);
