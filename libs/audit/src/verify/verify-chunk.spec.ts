@@ -1,55 +1,82 @@
 import { encodeStoredEvent, streamIdOf } from '@ledger/event-store';
+import { isRecordEvent } from '@ledger/domain';
+import { hashToHex, leafHash, nodeHash } from '@ledger/integrity';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
-import { parseStored, scanStored } from './verify-chunk.js';
+import type { LogRow } from './log-rows.js';
+import { interiorHash, matchesColumns, parseStored, readInstant } from './verify-chunk.js';
+
+/** Rows as PostgreSQL answers the verifier's query, for realistic events of every type. */
+function storedRows(): LogRow[] {
+  const rows: LogRow[] = [];
+  const heads = new Map<string, { version: number; hash: string }>();
+  let position = 0;
+  for (const batch of generateHistory({ seed: 7, contracts: 2, recordsPerContract: 150, batchSize: 1000 })) {
+    for (const event of batch) {
+      const streamId = streamIdOf(event);
+      const head = heads.get(streamId);
+      position++;
+      const recordedAt = new Date(Date.parse('2026-05-01T00:00:00.000Z') + position * 7).toISOString();
+      const meta = { streamId, streamVersion: head ? head.version + 1 : 0, position, recordedAt, prevHash: head?.hash ?? null };
+      const { canonical, hash } = encodeStoredEvent(event, meta);
+      heads.set(streamId, { version: meta.streamVersion, hash: hash.toString('hex') });
+      rows.push([
+        String(position), canonical, hash.toString('hex'), meta.prevHash, event.eventId.toLowerCase(), streamId, String(meta.streamVersion),
+        event.type, event.contractId, isRecordEvent(event) ? event.recordId : null, String(Date.parse(event.occurredAt)), String(Date.parse(recordedAt)),
+      ]);
+    }
+  }
+  return rows;
+}
 
 describe("the verifier's fast reading of stored events", () => {
-  const stored = (): string[] => {
-    const texts: string[] = [];
-    const versions = new Map<string, number>();
-    let position = 0;
-    for (const batch of generateHistory({ seed: 7, contracts: 2, recordsPerContract: 150, batchSize: 1000 })) {
-      for (const event of batch) {
-        const streamId = streamIdOf(event);
-        const streamVersion = (versions.get(streamId) ?? -1) + 1;
-        versions.set(streamId, streamVersion);
-        position++;
-        const prevHash = streamVersion === 0 ? null : 'ab'.repeat(32);
-        texts.push(encodeStoredEvent(event, { streamId, streamVersion, position, recordedAt: '2026-05-01T00:00:00.000Z', prevHash }).canonical);
-      }
-    }
-    return texts;
-  };
+  const rows = storedRows();
 
-  it('reads exactly what a full JSON parse reads, for every event type the ledger stores', () => {
-    const texts = stored();
-    const types = new Set<string>();
-    for (const text of texts) {
-      const scanned = scanStored(text);
-      const full = JSON.parse(text) as Record<string, unknown>;
-      types.add(full.type as string);
-      expect(scanned).toEqual({
-        eventId: full.eventId,
-        contractId: full.contractId,
-        occurredAt: full.occurredAt,
-        position: full.position,
-        prevHash: full.prevHash,
-        recordedAt: full.recordedAt,
-        streamId: full.streamId,
-        streamVersion: full.streamVersion,
-        type: full.type,
-        ...(full.recordId === undefined ? {} : { recordId: full.recordId }),
-      });
-    }
-    expect(types.size).toBeGreaterThan(20);
+  it('confirms every column of every stored event type, read in place from the hashed text', () => {
+    expect(new Set(rows.map((r) => r[7])).size).toBeGreaterThan(20);
+    expect(rows.filter((row) => !matchesColumns(row[1], row)).map((row) => row[0])).toEqual([]);
+    expect(hashToHex(leafHash(rows[0]![1]))).toBe(rows[0]![2]);
   });
 
-  it('declines what is not laid out as the ledger writes it, leaving it to the full parse', () => {
-    const [text] = stored();
-    expect(scanStored(text!.replace(',"type":"', ',"kind":"'))).toBeNull();
-    expect(scanStored(`${text!} `)).toBeNull();
-    expect(scanStored('{"a":1}')).toBeNull();
+  it('declines when any column differs from the text, so that the exact parse names the difference', () => {
+    const row = rows.find((r) => r[9] !== null && r[3] !== null)!;
+    const changed = (index: number, value: string | null): LogRow => Object.assign([...row], { [index]: value }) as LogRow;
+    const variants: LogRow[] = [
+      changed(0, String(Number(row[0]) + 1)),
+      changed(3, 'ab'.repeat(32)),
+      changed(3, null),
+      changed(4, '00000000-0000-4000-8000-000000000000'),
+      changed(5, `${row[5]}x`),
+      changed(6, String(Number(row[6]) + 1)),
+      changed(7, 'RecordUsedX'),
+      changed(8, 'another-contract'),
+      changed(9, 'R-OTHER'),
+      changed(9, null),
+      changed(10, String(Number(row[10]) + 60_000)),
+      changed(11, String(Number(row[11]) - 5)),
+      changed(1, row[1].replace('"type":"', '"type":"X')),
+      changed(1, `${row[1]} `),
+    ];
+    expect(variants.map((v) => matchesColumns(v[1], v))).toEqual(variants.map(() => false));
+    expect(parseStored(row[1])).toMatchObject({ position: Number(row[0]), streamId: row[5] });
     expect(parseStored('not json')).toBeNull();
     expect(parseStored('[1]')).toBeNull();
-    expect(parseStored(text!)).toMatchObject({ position: 1, streamVersion: 0 });
+  });
+
+  it('reads timestamps as Date.parse does: offsets, Z, fractions of any length truncated to milliseconds', () => {
+    for (const text of [
+      '2026-04-01T09:00:00+09:00', '2026-04-01T09:00:00Z', '2026-04-01T09:00:00.1Z', '2026-04-01T09:00:00.123456789+09:00',
+      '2026-12-31T23:59:59.9999999-05:30', '2024-02-29T00:00:00.000Z', '1999-01-01T00:00:00+00:00',
+    ]) {
+      expect({ text, ms: readInstant(text, 0, text.length) }).toEqual({ text, ms: Date.parse(text) });
+    }
+    for (const text of ['2026-04-01 09:00:00Z', '2026-04-01T09:00:00', '2026-04-01T09:00:00+0900', '2026-04-01T09:00:00.Z', 'x026-04-01T09:00:00Z']) {
+      expect({ text, ms: readInstant(text, 0, text.length) }).toEqual({ text, ms: null });
+    }
+  });
+
+  it('hashes interior nodes exactly as RFC 6962 (nodeHash) does, call after call', () => {
+    const hashes = Array.from({ length: 6 }, (_, i) => leafHash(`leaf ${i}`));
+    const results = [interiorHash(hashes[0]!, hashes[1]!), interiorHash(hashes[2]!, hashes[3]!), interiorHash(hashes[4]!, hashes[5]!)];
+    expect(results.map(hashToHex)).toEqual([nodeHash(hashes[0]!, hashes[1]!), nodeHash(hashes[2]!, hashes[3]!), nodeHash(hashes[4]!, hashes[5]!)].map(hashToHex));
   });
 });
