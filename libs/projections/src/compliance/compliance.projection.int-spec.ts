@@ -167,6 +167,30 @@ describe('compliance projection: the read model answers what the streams say', (
     expect(rules(await expectSameAsStreams(h, C, at('2026-04-03T10:00')))).toContain('R-2|art8.use-outside-purpose|violation');
   });
 
+  it('several contracts in one batch: each record judged against its own contract, counts kept per contract', async () => {
+    const D = 'okayama-kaigo-d';
+    const E = 'okayama-kaigo-e';
+    await given(...setup(D), ...setup(E));
+    const inD = (e: LedgerEvent): LedgerEvent => ({ ...e, contractId: D }) as LedgerEvent;
+    const inE = (e: LedgerEvent): LedgerEvent => ({ ...e, contractId: E }) as LedgerEvent;
+    await given(
+      inD(collected('R-1', '2026-05-01T09:00')), inE(collected('R-1', '2026-05-01T09:00')),
+      inD(used('R-1', '2026-05-02T09:00', W2)), inE(used('R-1', '2026-05-02T09:00', W2)),
+      inE(collected('R-2', '2026-05-01T10:00')),
+    );
+    // One batch: W-2 revoked in D only (a tag lookup), and E amended (every record of E).
+    await given(
+      contractEvent('WorkerAuthorizationRevoked', '2026-05-01T12:00', { workerId: 'W-2' }, undefined, D),
+      contractEvent('ContractAmended', '2026-04-01T00:00', { purposes: ['q'] }, undefined, E),
+      inD(collected('R-3', '2026-05-03T09:00')),
+    );
+    const now = at('2026-05-04T00:00');
+    expect(rules(await expectSameAsStreams(h, D, now))).toEqual(['R-1|art11.unauthorized-handler|violation']);
+    const e = await expectSameAsStreams(h, E, now);
+    expect(rules(e)).toEqual(['R-1|art7.purpose-outside-contract|violation', 'R-1|art8.use-outside-purpose|violation', 'R-2|art7.purpose-outside-contract|violation']);
+    expect(e.records).toEqual({ total: 2, violation: 2, pending: 0, compliant: 0, not_applicable: 0 });
+  });
+
   it('gives the same rows whatever the batch boundaries: a rebuild one event per transaction equals the live tables', async () => {
     const live = await h.active();
     const rebuilt = await rebuildReadModels(h.set([new ComplianceProjection()]), { batchSize: 1 });

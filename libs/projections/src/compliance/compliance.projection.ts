@@ -132,9 +132,65 @@ export class ComplianceProjection implements Projection {
           entry.events.push(...batch.contractEvents);
           entry.history = null;
         }
-        for (const [recordId, list] of batch.records) lane.records.get(`${contractId}${SEP}${recordId}`)?.push(...list);
+        for (const [recordId, list] of batch.records) lane.records.get(keyOf(contractId, recordId))?.push(...list);
       }
-      for (const [contractId, batch] of batches) await this.applyContract(contractId, batch, lane, tx);
+      await tx.query(`INSERT INTO compliance_contracts (contract_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [[...batches.keys()]]);
+
+      // The records each contract's events can change; contract-wide events: every record of the contract.
+      const targeted = new Map<string, Work>();
+      const wide: Array<{ contractId: string; history: ContractHistory; batch: ContractBatch }> = [];
+      const tagContracts: string[] = [];
+      const tags: string[] = [];
+      const histories = new Map<string, ContractHistory>();
+      for (const [contractId, batch] of batches) {
+        const history = await lane.history(contractId, tx.eventStore, tx.upTo);
+        histories.set(contractId, history);
+        const affected = affectedByAll(batch.contractEvents.map((e) => e.event), history);
+        if (affected.all) {
+          wide.push({ contractId, history, batch });
+          continue;
+        }
+        for (const recordId of [...batch.records.keys(), ...affected.recordIds]) {
+          targeted.set(keyOf(contractId, recordId), { contractId, recordId, history, batch });
+        }
+        for (const tag of affected.tags) {
+          tagContracts.push(contractId);
+          tags.push(tag);
+        }
+      }
+      if (tags.length > 0) {
+        const tagged = await tx.query<{ contract_id: string; record_id: string }>(
+          `SELECT DISTINCT t.contract_id, t.record_id FROM compliance_record_tags t
+             JOIN unnest($1::text[], $2::text[]) AS k(c, tag) ON t.contract_id = k.c AND t.tag = k.tag`,
+          [tagContracts, tags],
+        );
+        for (const { contract_id, record_id } of tagged) {
+          targeted.set(keyOf(contract_id, record_id), { contractId: contract_id, recordId: record_id, history: histories.get(contract_id)!, batch: batches.get(contract_id)! });
+        }
+      }
+      const work = [...targeted.values()];
+      for (let i = 0; i < work.length; i += this.chunkSize) {
+        const chunk = work.slice(i, i + this.chunkSize);
+        await this.rejudge(chunk, await existingOf(tx, chunk), lane, tx, true);
+      }
+
+      for (const { contractId, history, batch } of wide) {
+        // Every record of the contract, in chunks: those already in the read model, then the new ones.
+        let after = '';
+        for (;;) {
+          const rows = await tx.query<{ record_id: string; base_status: Status }>(
+            `SELECT record_id, base_status FROM compliance_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT $3`,
+            [contractId, after, this.chunkSize],
+          );
+          if (rows.length === 0) break;
+          after = rows[rows.length - 1]!.record_id;
+          const existing = new Map(rows.map((r) => [keyOf(contractId, r.record_id), r.base_status]));
+          await this.rejudge(rows.map((r) => ({ contractId, recordId: r.record_id, history, batch })), existing, lane, tx, false);
+        }
+        const fresh = [...batch.records.keys()].map((recordId) => ({ contractId, recordId, history, batch }));
+        const known = await existingOf(tx, fresh);
+        await this.rejudge(fresh.filter((w) => !known.has(keyOf(contractId, w.recordId))), known, lane, tx, true);
+      }
       lane.horizon = tx.upTo;
     } catch (error) {
       this.lanes = this.lanes.filter((l) => l !== lane);
@@ -142,131 +198,92 @@ export class ComplianceProjection implements Projection {
     }
   }
 
-  private async applyContract(contractId: string, batch: ContractBatch, lane: Lane, tx: ProjectionTransaction): Promise<void> {
-    await tx.query(`INSERT INTO compliance_contracts (contract_id) VALUES ($1) ON CONFLICT DO NOTHING`, [contractId]);
-    const history = await lane.history(contractId, tx.eventStore, tx.upTo);
-    const affected = affectedByAll(batch.contractEvents.map((e) => e.event), history);
-
-    if (affected.all) {
-      // Every record of the contract, in chunks: those already in the read model, then the new ones.
-      let after = '';
-      for (;;) {
-        const rows = await tx.query<{ record_id: string; base_status: Status }>(
-          `SELECT record_id, base_status FROM compliance_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT $3`,
-          [contractId, after, this.chunkSize],
-        );
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.record_id;
-        const existing = new Map(rows.map((r) => [r.record_id, r.base_status]));
-        await this.rejudge(contractId, [...existing.keys()], existing, batch, history, lane, tx, false);
-      }
-      const inBatch = [...batch.records.keys()];
-      const known = await this.existing(tx, contractId, inBatch);
-      await this.rejudge(contractId, inBatch.filter((r) => !known.has(r)), known, batch, history, lane, tx, true);
-      return;
-    }
-
-    const candidates = new Set<string>([...batch.records.keys(), ...affected.recordIds]);
-    if (affected.tags.length > 0) {
-      const tagged = await tx.query<{ record_id: string }>(
-        `SELECT DISTINCT record_id FROM compliance_record_tags WHERE contract_id = $1 AND tag = ANY($2::text[])`,
-        [contractId, affected.tags],
-      );
-      for (const { record_id } of tagged) candidates.add(record_id);
-    }
-    if (candidates.size === 0) return;
-    const ids = [...candidates];
-    const existing = await this.existing(tx, contractId, ids);
-    for (let i = 0; i < ids.length; i += this.chunkSize) {
-      await this.rejudge(contractId, ids.slice(i, i + this.chunkSize), existing, batch, history, lane, tx, true);
-    }
-  }
-
-  private async existing(tx: ProjectionTransaction, contractId: string, recordIds: readonly string[]): Promise<Map<string, Status>> {
-    if (recordIds.length === 0) return new Map();
-    const rows = await tx.query<{ record_id: string; base_status: Status }>(
-      `SELECT record_id, base_status FROM compliance_records WHERE contract_id = $1 AND record_id = ANY($2::text[])`,
-      [contractId, recordIds],
-    );
-    return new Map(rows.map((r) => [r.record_id, r.base_status]));
-  }
-
   /** Judges the records again from their whole streams (up to the batch) and writes their rows. */
-  private async rejudge(
-    contractId: string,
-    recordIds: readonly string[],
-    existing: ReadonlyMap<string, Status>,
-    batch: ContractBatch,
-    history: ContractHistory,
-    lane: Lane,
-    tx: ProjectionTransaction,
-    keep: boolean,
-  ): Promise<void> {
-    if (recordIds.length === 0) return;
+  private async rejudge(work: readonly Work[], existing: ReadonlyMap<string, Status>, lane: Lane, tx: ProjectionTransaction, keep: boolean): Promise<void> {
+    if (work.length === 0) return;
     const streams = new Map<string, RecordedEvent[]>();
-    const toRead: string[] = [];
-    for (const recordId of recordIds) {
-      const key = `${contractId}${SEP}${recordId}`;
+    const toRead: Work[] = [];
+    for (const w of work) {
+      const key = keyOf(w.contractId, w.recordId);
       const cached = lane.record(key);
-      if (cached) streams.set(recordId, cached);
-      else if (existing.has(recordId)) toRead.push(recordId);
+      if (cached) streams.set(key, cached);
+      else if (existing.has(key)) toRead.push(w);
       else {
         // Not in the read model: the record has no event before this batch.
-        const events = [...(batch.records.get(recordId) ?? [])];
-        streams.set(recordId, events);
+        const events = [...(w.batch.records.get(w.recordId) ?? [])];
+        streams.set(key, events);
         if (keep && events.length > 0) lane.keepRecord(key, events);
       }
     }
     let next = 0;
     const readers = Array.from({ length: Math.min(this.readConcurrency, toRead.length) }, async () => {
       while (next < toRead.length) {
-        const recordId = toRead[next++]!;
-        const events = (await tx.eventStore.readStream(recordStreamId(contractId, recordId))).filter((e) => e.position <= tx.upTo);
-        streams.set(recordId, events);
-        if (keep) lane.keepRecord(`${contractId}${SEP}${recordId}`, events);
+        const w = toRead[next++]!;
+        const key = keyOf(w.contractId, w.recordId);
+        const events = (await tx.eventStore.readStream(recordStreamId(w.contractId, w.recordId))).filter((e) => e.position <= tx.upTo);
+        streams.set(key, events);
+        if (keep) lane.keepRecord(key, events);
       }
     });
     await Promise.all(readers);
 
     const rows: RecordRow[] = [];
-    for (const recordId of recordIds) {
-      const row = recordRowOf(history, recordId, streams.get(recordId) ?? []);
-      if (row) rows.push(row);
-    }
     // Tags only grow, with the record's events: those of its earlier events were written with them.
     const newTags = new Map<string, string[]>();
-    for (const row of rows) {
-      const events = batch.records.get(row.recordId);
-      if (events) newTags.set(row.recordId, recordTags(events));
+    for (const w of work) {
+      const key = keyOf(w.contractId, w.recordId);
+      const row = recordRowOf(w.history, w.recordId, streams.get(key) ?? []);
+      if (!row) continue;
+      rows.push(row);
+      const events = w.batch.records.get(w.recordId);
+      if (events) newTags.set(key, recordTags(events));
     }
-    await writeRows(tx, contractId, rows, existing, newTags);
+    await writeRows(tx, rows, existing, newTags);
   }
 }
 
-const STATUS_COLUMNS: { readonly [S in Status]: string } = {
-  violation: 'n_violation',
-  pending: 'n_pending',
-  compliant: 'n_compliant',
-  not_applicable: 'n_not_applicable',
-};
+interface Work {
+  readonly contractId: string;
+  readonly recordId: string;
+  readonly history: ContractHistory;
+  readonly batch: ContractBatch;
+}
+
+function keyOf(contractId: string, recordId: string): string {
+  return `${contractId}${SEP}${recordId}`;
+}
+
+/** Base status of the records already in the read model, by key. */
+async function existingOf(tx: ProjectionTransaction, work: readonly Work[]): Promise<Map<string, Status>> {
+  if (work.length === 0) return new Map();
+  const rows = await tx.query<{ contract_id: string; record_id: string; base_status: Status }>(
+    `SELECT x.contract_id, x.record_id, x.base_status FROM compliance_records x
+       JOIN unnest($1::text[], $2::text[]) AS k(c, r) ON x.contract_id = k.c AND x.record_id = k.r`,
+    [work.map((w) => w.contractId), work.map((w) => w.recordId)],
+  );
+  return new Map(rows.map((r) => [keyOf(r.contract_id, r.record_id), r.base_status]));
+}
 
 async function writeRows(
   tx: ProjectionTransaction,
-  contractId: string,
   rows: readonly RecordRow[],
   before: ReadonlyMap<string, Status>,
   newTags: ReadonlyMap<string, readonly string[]>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const recordIds = rows.map((r) => r.recordId);
+  const keys = rows.map((r) => keyOf(r.contractId, r.recordId));
   // Only a record stored as violation or pending has findings rows.
-  const withFindings = recordIds.filter((r) => before.get(r) === 'violation' || before.get(r) === 'pending');
-  if (withFindings.length > 0) {
-    await tx.query(`DELETE FROM compliance_findings WHERE contract_id = $1 AND record_id = ANY($2::text[])`, [contractId, withFindings]);
+  const stale = rows.filter((_, i) => before.get(keys[i]!) === 'violation' || before.get(keys[i]!) === 'pending');
+  if (stale.length > 0) {
+    await tx.query(
+      `DELETE FROM compliance_findings x USING unnest($1::text[], $2::text[]) AS k(c, r) WHERE x.contract_id = k.c AND x.record_id = k.r`,
+      [stale.map((r) => r.contractId), stale.map((r) => r.recordId)],
+    );
   }
-  const f = { r: [] as string[], s: [] as number[], a: [] as string[], u: [] as string[], o: [] as boolean[], d: [] as (string | null)[], e: [] as string[], m: [] as string[], p: [] as (string | null)[] };
+  const f = { c: [] as string[], r: [] as string[], s: [] as number[], a: [] as string[], u: [] as string[], o: [] as boolean[], d: [] as (string | null)[], e: [] as string[], m: [] as string[], p: [] as (string | null)[] };
   for (const row of rows) {
     for (const finding of row.findings) {
+      f.c.push(row.contractId);
       f.r.push(row.recordId);
       f.s.push(finding.seq);
       f.a.push(finding.article);
@@ -281,54 +298,62 @@ async function writeRows(
   if (f.r.length > 0) {
     await tx.query(
       `INSERT INTO compliance_findings (contract_id, record_id, seq, article, rule, open, due_at, event_ids, message, pending_message)
-       SELECT $1, r, s, a, u, o, d, string_to_array(e, ','), m::jsonb, p::jsonb
-         FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
-           AS x(r, s, a, u, o, d, e, m, p)`,
-      [contractId, f.r, f.s, f.a, f.u, f.o, f.d, f.e, f.m, f.p],
+       SELECT c, r, s, a, u, o, d, string_to_array(e, ','), m::jsonb, p::jsonb
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+           AS x(c, r, s, a, u, o, d, e, m, p)`,
+      [f.c, f.r, f.s, f.a, f.u, f.o, f.d, f.e, f.m, f.p],
     );
   }
   await tx.query(
     `INSERT INTO compliance_records (contract_id, record_id, base_status, next_due_at, max_occurred_at, last_position)
-     SELECT $1, r, b, n, m, l FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bigint[]) AS x(r, b, n, m, l)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::bigint[])
      ON CONFLICT (contract_id, record_id) DO UPDATE
        SET base_status = EXCLUDED.base_status, next_due_at = EXCLUDED.next_due_at,
            max_occurred_at = EXCLUDED.max_occurred_at, last_position = EXCLUDED.last_position`,
     [
-      contractId,
-      recordIds,
+      rows.map((r) => r.contractId),
+      rows.map((r) => r.recordId),
       rows.map((r) => r.baseStatus),
       rows.map((r) => (r.nextDueAt === null ? null : new Date(r.nextDueAt).toISOString())),
       rows.map((r) => new Date(r.maxOccurredAt).toISOString()),
       rows.map((r) => r.lastPosition),
     ],
   );
-  const tagRecords: string[] = [];
-  const tags: string[] = [];
-  for (const [recordId, list] of newTags) {
-    for (const tag of list) {
-      tagRecords.push(recordId);
-      tags.push(tag);
+  const t = { c: [] as string[], tag: [] as string[], r: [] as string[] };
+  for (const row of rows) {
+    for (const tag of newTags.get(keyOf(row.contractId, row.recordId)) ?? []) {
+      t.c.push(row.contractId);
+      t.tag.push(tag);
+      t.r.push(row.recordId);
     }
   }
-  if (tags.length > 0) {
+  if (t.tag.length > 0) {
     await tx.query(
-      `INSERT INTO compliance_record_tags (contract_id, tag, record_id) SELECT $1, t, r FROM unnest($2::text[], $3::text[]) AS x(t, r)
+      `INSERT INTO compliance_record_tags (contract_id, tag, record_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT DO NOTHING`,
-      [contractId, tags, tagRecords],
+      [t.c, t.tag, t.r],
     );
   }
-  const delta: Record<Status, number> = { violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
-  let added = 0;
-  for (const row of rows) {
-    const old = before.get(row.recordId);
-    if (old === undefined) added += 1;
+  const deltas = new Map<string, { added: number } & Record<Status, number>>();
+  rows.forEach((row, i) => {
+    let delta = deltas.get(row.contractId);
+    if (!delta) {
+      delta = { added: 0, violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
+      deltas.set(row.contractId, delta);
+    }
+    const old = before.get(keys[i]!);
+    if (old === undefined) delta.added += 1;
     else delta[old] -= 1;
     delta[row.baseStatus] += 1;
-  }
+  });
+  const contracts = [...deltas.keys()];
+  const column = (pick: (d: { added: number } & Record<Status, number>) => number): number[] => contracts.map((c) => pick(deltas.get(c)!));
   await tx.query(
-    `UPDATE compliance_contracts SET records = records + $2,
-       ${(Object.keys(STATUS_COLUMNS) as Status[]).map((s, i) => `${STATUS_COLUMNS[s]} = ${STATUS_COLUMNS[s]} + $${i + 3}`).join(', ')}
-     WHERE contract_id = $1`,
-    [contractId, added, delta.violation, delta.pending, delta.compliant, delta.not_applicable],
+    `UPDATE compliance_contracts x
+        SET records = records + d.a, n_violation = n_violation + d.v, n_pending = n_pending + d.p,
+            n_compliant = n_compliant + d.k, n_not_applicable = n_not_applicable + d.n
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[]) AS d(c, a, v, p, k, n)
+      WHERE x.contract_id = d.c`,
+    [contracts, column((d) => d.added), column((d) => d.violation), column((d) => d.pending), column((d) => d.compliant), column((d) => d.not_applicable)],
   );
 }
