@@ -28,6 +28,13 @@ module.exports = {
       to: { path: '^libs/(?!compliance/|domain/)' },
     },
     {
+      name: 'offline-audit-stays-offline',
+      comment: 'Bundle verification and replay run on an auditor\'s machine with only the public key: no database, no framework.',
+      severity: 'error',
+      from: { path: '^libs/audit/src/(bundle/(verify-bundle|bundle-format)|replay/(replay|render))\\.ts$' },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|wire)/'] },
+    },
+    {
       name: 'libraries-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 /** A pg.Pool, pg.PoolClient or pg.Client: whatever the caller wants the statements to run on. */
 export interface Queryable {
-  query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** Runs `work` in one transaction on a pooled connection; rolls back on any error. */

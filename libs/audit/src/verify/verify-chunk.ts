@@ -350,7 +350,7 @@ export function readInstant(text: string, start: number, end: number): number | 
     }
     if (at === first) return null;
   }
-  let offset = 0;
+  let offset: number;
   const sign = text.charCodeAt(at);
   if (sign === 90 && at + 1 === end) {
     offset = 0;

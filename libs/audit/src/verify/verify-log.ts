@@ -241,7 +241,7 @@ function checkCheckpoints(
       const opened = openCheckpoint(note, options.verifier, origin);
       valid.push({ label: `your checkpoint ${i + 1} (tree size ${opened.size})`, seq: 0, size: opened.size, root: opened.rootHash });
     } catch (error) {
-      throw new Error(`the checkpoint you gave (${i + 1}) does not open with the log's key: ${(error as Error).message}`);
+      throw new Error(`the checkpoint you gave (${i + 1}) does not open with the log's key: ${(error as Error).message}`, { cause: error });
     }
   });
   // A checkpoint the auditor holds and a stored one of the same size must agree.
