@@ -13,7 +13,8 @@ import {
   merkleRoot,
   openCheckpoint,
 } from '@ledger/integrity';
-import { PostgresEventStore, encodeStoredEvent } from '@ledger/event-store';
+import { EventStoreDbEventStore, PostgresEventStore, encodeStoredEvent } from '@ledger/event-store';
+import { EventStoreDbEmulator } from '../../event-store/src/eventstoredb/testing/eventstoredb-emulator.js';
 import { recordUsed } from '../../event-store/src/contract/test-events.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
@@ -244,6 +245,34 @@ describe('the Merkle log in PostgreSQL', () => {
         await badStore.close();
         await badPool.end();
         await badDb.drop();
+      }
+    });
+
+    it('integrates a log held in EventStoreDB (emulated), reading it only through the port; tiles stay in PostgreSQL', async () => {
+      const esdbDb = await createTestDatabase('merkle_esdb');
+      const esdbPool = new pg.Pool({ connectionString: esdbDb.url, max: 2 });
+      const esdb = new EventStoreDbEventStore(new EventStoreDbEmulator().client());
+      await esdb.open();
+      try {
+        for (let i = 0; i < 3; i++) await esdb.append(Array.from({ length: 40 }, (_, j) => recordUsed('c-esdb', `R-${(i * 40 + j) % 9}`)));
+        const fromEsdb = new MerkleIntegrator({ pool: esdbPool, store: esdb, batchSize: 25 });
+        await fromEsdb.start();
+        await waitFor(async () => (await readTreeState(esdbPool)).size === 120);
+        await fromEsdb.stop();
+        const leaves: Buffer[] = [];
+        for (let after = 0; ; ) {
+          const page = await esdb.readAll({ after, limit: 50 });
+          if (page.length === 0) break;
+          leaves.push(...page.map((e) => hashFromHex(e.hash)));
+          after = page[page.length - 1]!.position;
+        }
+        expect((await readTreeState(esdbPool)).rootHash.equals(merkleRoot(leaves))).toBe(true);
+        const signed = await new CheckpointSigner({ pool: esdbPool, keys }).signIfGrown();
+        expect(signed!.treeSize).toBe(120);
+      } finally {
+        await esdb.close();
+        await esdbPool.end();
+        await esdbDb.drop();
       }
     });
 
