@@ -103,7 +103,7 @@ describe('projector and rebuild killed with SIGKILL', () => {
     // Nothing past the checkpoint is in the read model: the batch in flight rolled back.
     const active = (await generation('active'))!;
     const { rows } = await client.query(
-      `SELECT coalesce(max((s->>'position')::bigint), 0) AS max FROM ${quoteSchema(active.schema)}.custody_holdings, jsonb_array_elements(history) s`,
+      `SELECT coalesce(max((s->>4)::bigint), 0) AS max FROM ${quoteSchema(active.schema)}.custody_holdings, jsonb_array_elements(history) s`,
     );
     expect(Number(rows[0].max)).toBeLessThanOrEqual(killedAt);
 

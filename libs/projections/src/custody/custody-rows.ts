@@ -37,6 +37,47 @@ export interface RecordRow {
   last_position: string | number | null;
 }
 
+/**
+ * A history step as stored: [eventId, type, occurredAt, recordedAt, position, state, location,
+ * holder ([org, workerId, carrierId] or null), extra ({transportId?, newCopyId?}, only when set)].
+ * About 40% fewer bytes than the answer's objects: a holding's history is rewritten with it, and
+ * PostgreSQL's JSON parsing of those bytes is most of the projector's write cost.
+ */
+export type StoredStep =
+  | [string, string, string, string, number, string, string | null, [string | null, string | null, string | null] | null]
+  | [string, string, string, string, number, string, string | null, [string | null, string | null, string | null] | null, Pick<CustodyStep, 'transportId' | 'newCopyId'>];
+
+export function encodeHistory(history: readonly CustodyStep[]): StoredStep[] {
+  return history.map((s) => {
+    const holder = s.holder === null ? null : ([s.holder.org, s.holder.workerId, s.holder.carrierId] as [string | null, string | null, string | null]);
+    const base: StoredStep = [s.eventId, s.type, s.occurredAt, s.recordedAt, s.position, s.state, s.location, holder];
+    if (s.transportId === undefined && s.newCopyId === undefined) return base;
+    const extra: Pick<CustodyStep, 'transportId' | 'newCopyId'> = {};
+    if (s.transportId !== undefined) extra.transportId = s.transportId;
+    if (s.newCopyId !== undefined) extra.newCopyId = s.newCopyId;
+    return [...base, extra] as StoredStep;
+  });
+}
+
+/** Steps as stored (or, from a generation written before the compact form, as objects). */
+export function decodeHistory(stored: ReadonlyArray<StoredStep | CustodyStep>): CustodyStep[] {
+  return stored.map((s) => {
+    if (!Array.isArray(s)) return s as CustodyStep;
+    const [eventId, type, occurredAt, recordedAt, position, state, location, holder, extra] = s;
+    return {
+      eventId,
+      type: type as CustodyStep['type'],
+      occurredAt,
+      recordedAt,
+      position,
+      state: state as HoldingState,
+      location,
+      holder: holder === null ? null : { org: holder[0], workerId: holder[1], carrierId: holder[2] },
+      ...(extra ?? {}),
+    };
+  });
+}
+
 export interface HoldingRow {
   contract_id: string;
   record_id: string;
@@ -49,7 +90,7 @@ export interface HoldingRow {
   holder: Holder | null;
   since: Date;
   transport_key: string | null;
-  history: CustodyStep[];
+  history: ReadonlyArray<StoredStep | CustodyStep>;
   overdue_at?: Date | null;
 }
 
@@ -97,7 +138,7 @@ export function holdingFromRow(row: HoldingRow): Holding {
     holder: row.holder,
     since: row.since.getTime(),
     transportKey: row.transport_key,
-    history: row.history,
+    history: decodeHistory(row.history),
   };
 }
 
@@ -198,7 +239,7 @@ export function holdingRowsJson(rows: ReadonlyArray<{ record: RecordCustody; hol
       holder: h.holder,
       since: isoUtc(h.since),
       transport_key: h.transportKey,
-      history: h.history,
+      history: encodeHistory(h.history),
       overdue_at: iso(overdueAt),
     })),
   );

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CustodyStep, Holder } from './custody-model.js';
+import type { Holder } from './custody-model.js';
+import type { StoredStep } from './custody-rows.js';
 
 /**
  * TypeORM entities of the custody read model. They carry no schema: each generation's tables
@@ -31,7 +32,8 @@ export class CustodyHoldingEntity {
   @Column('jsonb', { nullable: true }) holder!: Holder | null;
   @Column('timestamptz') since!: Date;
   @Column('text', { name: 'transport_key', nullable: true }) transportKey!: string | null;
-  @Column('jsonb') history!: CustodyStep[];
+  /** The steps in their stored form (`StoredStep`; `decodeHistory` gives the answer's objects). */
+  @Column('jsonb') history!: StoredStep[];
   /** When it becomes overdue (transport due while in transit, disposal due while open); null: nothing binds it. */
   @Column('timestamptz', { name: 'overdue_at', nullable: true }) overdueAt!: Date | null;
 }

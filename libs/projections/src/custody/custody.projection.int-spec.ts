@@ -22,7 +22,7 @@ import { rebuildReadModels } from '../runner/rebuild.js';
 import { contractCustodyOf, custodyView, holdingOverdueAt, recordCustodyOf } from './custody-model.js';
 import { listHoldings, readRecordCustody, readRecordCustodyView } from './custody-read-model.js';
 import { CustodyProjection } from './custody.projection.js';
-import { CUSTODY_TABLES } from './custody-rows.js';
+import { CUSTODY_TABLES, decodeHistory } from './custody-rows.js';
 import { CustodyHoldingEntity } from './custody.entities.js';
 
 const utc = (text: string): string => isoUtc(instant(jst(text)));
@@ -44,7 +44,8 @@ async function rows(h: Harness, recordId: string): Promise<{ holdings: any[]; tr
     const [record] = await q.query<any>(`SELECT * FROM custody_records WHERE contract_id = $1 AND record_id = $2`, [CONTRACT, recordId]);
     const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
     const clean = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, iso(v)]));
-    return { holdings: holdings.map(clean), transports: transports.map(clean), record: record ? clean(record) : undefined };
+    const decoded = holdings.map((h) => ({ ...clean(h), history: decodeHistory(h.history) }));
+    return { holdings: decoded, transports: transports.map(clean), record: record ? clean(record) : undefined };
   });
 }
 

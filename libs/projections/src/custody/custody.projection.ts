@@ -105,7 +105,7 @@ export class CustodyProjection implements Projection {
       if (cached) contracts.set(id, cached);
       return !cached;
     });
-    for (const [id, facts] of await loadContracts(tx, missingContracts)) contracts.set(id, facts);
+    if (missingContracts.length > 0) for (const [id, facts] of await loadContracts(tx, missingContracts)) contracts.set(id, facts);
     const policyChanged: string[] = [];
     const changedContracts: ContractCustody[] = [];
     for (const [contractId, list] of contractEvents) {

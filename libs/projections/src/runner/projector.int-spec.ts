@@ -116,7 +116,7 @@ describe('projector: follows, resumes, exactly once', () => {
     expect(checkpoint).toBeLessThan(failAt);
     expect(checkpoint).toBeGreaterThan(0);
     const [{ max }] = (await h.dataSource.query(
-      `SELECT max((s->>'position')::bigint) AS max FROM ${generation.schema}.custody_holdings, jsonb_array_elements(history) s`,
+      `SELECT max((s->>4)::bigint) AS max FROM ${generation.schema}.custody_holdings, jsonb_array_elements(history) s`,
     )) as [{ max: string }];
     expect(Number(max)).toBeLessThanOrEqual(checkpoint);
 
