@@ -15,6 +15,8 @@ const port = parentPort;
 if (port === null) throw new Error('verify-worker must run in a worker thread');
 // A few connections: the next page and its tiles are fetched while this page is checked.
 const pool = new pg.Pool({ connectionString: (workerData as WorkerData).databaseUrl, max: 3 });
+// An idle connection the server closes is replaced on the next query; a query's own error is reported.
+pool.on('error', () => undefined);
 const source = { rows: fetchRows.bind(null, pool), leafTiles: fetchLeafTiles.bind(null, pool) };
 
 port.on('message', (message: { id: number; task: ChunkTask } | { stop: true }) => {
