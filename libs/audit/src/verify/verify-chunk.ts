@@ -16,7 +16,12 @@ export interface ChunkTask {
 }
 
 /** The first and last event of a stream inside a chunk, for stitching chains across chunks. */
-export type StreamEnds = [streamId: string, firstVersion: number, firstPrevHash: string | null, firstPosition: number, lastVersion: number, lastHash: string];
+/**
+ * The first and last event of each stream inside a chunk, flattened (six entries per stream:
+ * streamId, firstVersion, firstPrevHash, firstPosition, lastVersion, lastHash) so that a chunk's
+ * tens of thousands of streams cross from a worker thread as one array of primitives.
+ */
+export type StreamEnds = Array<string | number | null>;
 
 export interface ChunkResult {
   readonly first: number;
@@ -29,7 +34,7 @@ export interface ChunkResult {
   readonly root: string | null;
   /** Hex right-edge hashes (largest first) of positions first … size, per checkpoint size. */
   readonly frontiers: Array<{ size: number; hashes: string[] | null }>;
-  readonly streams: StreamEnds[];
+  readonly streams: StreamEnds;
 }
 
 export interface ChunkSource {
@@ -132,8 +137,8 @@ class ChunkChecker {
     if (this.expected <= this.task.last) this.missing(this.expected, this.task.last, 'the log ends before it');
     for (const size of this.pendingSizes) this.frontiers.push({ size, hashes: null });
     const complete = this.firstMissing === null;
-    const streams: StreamEnds[] = [];
-    for (const [id, s] of this.streams) streams.push([id, s.firstVersion, s.firstPrevHash, s.firstPosition, s.lastVersion, s.lastHash]);
+    const streams: StreamEnds = [];
+    for (const [id, s] of this.streams) streams.push(id, s.firstVersion, s.firstPrevHash, s.firstPosition, s.lastVersion, s.lastHash);
     return {
       first: this.task.first,
       last: this.task.last,

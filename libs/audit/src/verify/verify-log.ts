@@ -131,7 +131,12 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     for await (const result of results) {
       events += result.rows;
       problems.push(...result.problems);
-      for (const [id, firstVersion, firstPrevHash, firstPosition, lastVersion, lastHash] of result.streams) {
+      const ends = result.streams;
+      for (let i = 0; i < ends.length; i += 6) {
+        const id = ends[i] as string;
+        const firstVersion = ends[i + 1] as number;
+        const firstPrevHash = ends[i + 2] as string | null;
+        const firstPosition = ends[i + 3] as number;
         const previous = heads.get(id);
         if (previous === undefined) {
           if (firstVersion !== 0) report(firstPosition, 'stream-chain', `stream ${id} starts at version ${firstVersion}: its earlier versions are missing`);
@@ -141,7 +146,11 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
         } else if (firstPrevHash !== previous.hash) {
           report(firstPosition, 'stream-chain', `stream ${id} version ${firstVersion}: prevHash ${String(firstPrevHash)} is not the hash of version ${previous.version} (${previous.hash})`);
         }
-        heads.set(id, { version: lastVersion, hash: lastHash });
+        if (previous === undefined) heads.set(id, { version: ends[i + 4] as number, hash: ends[i + 5] as string });
+        else {
+          previous.version = ends[i + 4] as number;
+          previous.hash = ends[i + 5] as string;
+        }
       }
       for (const { size, hashes } of result.frontiers) {
         const checkpoint = bySize.get(size)!;
