@@ -62,6 +62,15 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 const n = (x: number): string => Math.round(x).toLocaleString('en');
+
+/** A progress line: rewritten in place on a terminal, one line each time otherwise. */
+function progress(line: string): void {
+  process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+}
+
+function progressDone(): void {
+  if (process.stderr.isTTY) process.stderr.write('\n');
+}
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 const verdict = (ok: boolean): string => (ok ? 'meets the target' : 'BELOW the target');
 
@@ -126,12 +135,12 @@ async function buildLedger(url: string, keys: LogKeys): Promise<void> {
         await integrator.catchUp();
         await signer.signIfGrown();
         nextCheckpoint += EVENTS / 10;
-        process.stderr.write(`\rledger: ${n(appended)} events appended, integrated and signed`);
+        progress(`ledger: ${n(appended)} events appended, integrated and signed`);
       }
       if (appended === EVENTS) break;
     }
     if (appended < EVENTS) throw new Error(`the generator gave only ${appended} events`);
-    process.stderr.write('\n');
+    progressDone();
     console.log(`ledger: ${n(appended)} events appended through the store, integrated and signed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     await store.close();
@@ -161,9 +170,9 @@ async function buildSyntheticTiles(url: string): Promise<Buffer> {
         await new PostgresTileStore(client).writeTiles(changedTiles(nodes));
         await writeTreeState(client, previous, range, new Date());
       });
-      if ((first / BATCH) % 16 === 0) process.stderr.write(`\rsynthetic tile table: ${n(range.size)} leaves`);
+      if ((first / BATCH) % 16 === 15) progress(`synthetic tile table: ${n(range.size)} leaves`);
     }
-    process.stderr.write('\n');
+    progressDone();
     const { rows } = await pool.query(`SELECT count(*)::int AS tiles, pg_size_pretty(pg_total_relation_size('merkle_tiles')) AS size FROM merkle_tiles`);
     console.log(`synthetic tile table: ${n(PROOF_LEAVES)} leaves in ${n(rows[0].tiles)} tiles (${rows[0].size}), built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     return range.root();
