@@ -118,7 +118,12 @@ async function main(): Promise<void> {
   await fs.chmod(dataDir, 0o755);
   console.log(`bench:projector — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
   console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `${reuse ? 'embedded PostgreSQL' : 'fresh embedded PostgreSQL'} in ${dataDir}`}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
-  const runtime = await openRuntime({ ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0 }, { log: (l) => console.log(`  ${l}`) });
+  let closing = false;
+  const runtime = await openRuntime(
+    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0 },
+    // Idle connections ended by the server's own shutdown at the end are not news.
+    { log: (l) => !closing && console.log(`  ${l}`) },
+  );
   const keys = new ApiKeyRegistry([{ secret: OFFICER_KEY, role: 'officer' }]);
   let app: Awaited<ReturnType<typeof createLedgerApp>> | null = null;
   try {
@@ -178,6 +183,7 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await app?.close();
+    closing = true;
     await runtime.close();
     if (!reuse && process.env.BENCH_KEEP !== '1') await fs.rm(dataDir, { recursive: true, force: true });
   }
