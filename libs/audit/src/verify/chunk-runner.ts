@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { Queryable } from '@ledger/merkle-log';
-import { fetchLeafTiles, fetchRows } from './log-rows.js';
+import type pg from 'pg';
+import { copyRows } from './copy-rows.js';
+import { fetchLeafTiles } from './log-rows.js';
 import { verifyChunk, type ChunkResult, type ChunkTask } from './verify-chunk.js';
 
 /** Runs chunk tasks, inline or on worker threads, and yields their results in task order. */
@@ -10,8 +11,8 @@ export interface ChunkRunner {
 }
 
 /** Chunks verified one after the other on the caller's connection (tests, small logs). */
-export function inlineRunner(db: Queryable): ChunkRunner {
-  const source = { rows: fetchRows.bind(null, db), leafTiles: fetchLeafTiles.bind(null, db) };
+export function inlineRunner(db: pg.Pool): ChunkRunner {
+  const source = { copyRows: copyRows.bind(null, db), leafTiles: fetchLeafTiles.bind(null, db) };
   return {
     async *run(tasks, onRows, shouldStop) {
       for (const task of tasks) {

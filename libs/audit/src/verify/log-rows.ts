@@ -1,8 +1,9 @@
 import type { Queryable } from '@ledger/merkle-log';
 
 /**
- * One stored row of ledger_events as the verifier reads it: every column as the text PostgreSQL
- * sends, so nothing is parsed twice (hashes as hex, timestamps as epoch milliseconds).
+ * One stored row of ledger_events decoded for the verifier's exact path: every column as text
+ * (hashes as hex, timestamps as epoch milliseconds). The fast path reads the same row's bytes
+ * (copy-rows.ts) and decodes only rows that need a closer look.
  */
 export type LogRow = [
   position: string,
@@ -18,29 +19,6 @@ export type LogRow = [
   occurredAtMs: string,
   recordedAtMs: string,
 ];
-
-// date_part is float8 arithmetic, several times cheaper for the server than numeric extract().
-const ROWS_SQL = `
-  SELECT position, canonical, encode(hash, 'hex'), encode(prev_hash, 'hex'), event_id, stream_id, stream_version, type, contract_id, record_id,
-         date_part('epoch', occurred_at) * 1000, date_part('epoch', recorded_at) * 1000
-    FROM ledger_events
-   WHERE position > $1 AND position <= $2
-   ORDER BY position
-   LIMIT $3`;
-
-// Every column as the text PostgreSQL sent: no Date, Buffer or number parsing we would redo anyway.
-const RAW_TEXT = { getTypeParser: () => (value: string) => value };
-
-/** Rows with after < position ≤ until, in position order, at most `limit`. */
-export async function fetchRows(db: Queryable, after: number, until: number, limit: number): Promise<LogRow[]> {
-  const result = await (db as unknown as { query(config: object): Promise<{ rows: LogRow[] }> }).query({
-    text: ROWS_SQL,
-    values: [after, until, limit],
-    rowMode: 'array',
-    types: RAW_TEXT,
-  });
-  return result.rows;
-}
 
 /** The level-0 tiles (each its hashes concatenated) holding leaf indexes first … last, by tile index. */
 export async function fetchLeafTiles(db: Queryable, first: number, last: number): Promise<Map<number, Buffer>> {

@@ -3,7 +3,7 @@ import { isRecordEvent } from '@ledger/domain';
 import { hashToHex, leafHash, nodeHash } from '@ledger/integrity';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
 import type { LogRow } from './log-rows.js';
-import { interiorHash, matchesColumns, parseStored, readInstant } from './verify-chunk.js';
+import { decodeRow, interiorHash, matchesBinary, matchesColumns, parseStored, readInstant, readInstantBytes } from './verify-chunk.js';
 
 /** Rows as PostgreSQL answers the verifier's query, for realistic events of every type. */
 function storedRows(): LogRow[] {
@@ -79,4 +79,78 @@ describe("the verifier's fast reading of stored events", () => {
     const results = [interiorHash(hashes[0]!, hashes[1]!), interiorHash(hashes[2]!, hashes[3]!), interiorHash(hashes[4]!, hashes[5]!)];
     expect(results.map(hashToHex)).toEqual([nodeHash(hashes[0]!, hashes[1]!), nodeHash(hashes[2]!, hashes[3]!), nodeHash(hashes[4]!, hashes[5]!)].map(hashToHex));
   });
+
+  it('reads the binary COPY row exactly as the text row: the same verdict, the same decoded columns', () => {
+    for (const row of rows) {
+      const { bytes, offsets, lengths } = binaryRow(row);
+      expect({ position: row[0], fast: matchesBinary(bytes, offsets, lengths, Number(row[0])) }).toEqual({ position: row[0], fast: true });
+      expect(decodeRow(bytes, offsets, lengths)).toEqual(row);
+    }
+  });
+
+  it('declines a binary row when any column differs from the hashed text', () => {
+    const row = rows.find((r) => r[9] !== null && r[3] !== null)!;
+    const changed = (index: number, value: string | null): LogRow => Object.assign([...row], { [index]: value }) as LogRow;
+    const variants: LogRow[] = [
+      changed(3, 'cd'.repeat(32)),
+      changed(3, null),
+      changed(4, '00000000-0000-4000-8000-000000000000'),
+      changed(5, `record-${row[8]}-R-OTHER`),
+      changed(6, String(Number(row[6]) + 1)),
+      changed(7, 'RecordUsedX'),
+      changed(8, 'another-contract'),
+      changed(9, null),
+      changed(10, String(Number(row[10]) + 2)),
+      changed(11, String(Number(row[11]) - 2)),
+      changed(1, row[1].replace('"type":"', '"type":"X')),
+      changed(1, `${row[1]} `),
+    ];
+    for (const variant of variants) {
+      const { bytes, offsets, lengths } = binaryRow(variant);
+      expect(matchesBinary(bytes, offsets, lengths, Number(variant[0]))).toBe(false);
+    }
+    const { bytes, offsets, lengths } = binaryRow(row);
+    expect(matchesBinary(bytes, offsets, lengths, Number(row[0]) + 1)).toBe(false);
+  });
+
+  it('reads timestamps from bytes as from text', () => {
+    for (const text of ['2026-04-01T09:00:00+09:00', '2026-12-31T23:59:59.9999999-05:30', '2026-04-01T09:00:00.1Z', '2026-04-01T09:00:00']) {
+      expect(readInstantBytes(Buffer.from(text), 0, text.length)).toEqual(readInstant(text, 0, text.length));
+    }
+  });
 });
+
+/** A row as binary COPY sends it: int8, text, bytea, bytea, text × 3, int4, text × 3, timestamptz × 2. */
+function binaryRow(row: LogRow): { bytes: Buffer; offsets: Int32Array; lengths: Int32Array } {
+  const int64 = (n: number): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(BigInt(Math.round(n)));
+    return b;
+  };
+  const micros = (ms: string): Buffer => int64((Number(ms) - 946_684_800_000) * 1000);
+  const int32 = (n: number): Buffer => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return b;
+  };
+  const fields: Array<Buffer | null> = [
+    int64(Number(row[0])), Buffer.from(row[1]), row[2] === null ? null : Buffer.from(row[2], 'hex'), row[3] === null ? null : Buffer.from(row[3], 'hex'),
+    Buffer.from(row[4]), Buffer.from(row[5]), int32(Number(row[6])), Buffer.from(row[7]), Buffer.from(row[8]), row[9] === null ? null : Buffer.from(row[9]),
+    micros(row[10]), micros(row[11]),
+  ];
+  const parts: Buffer[] = [int32(0).subarray(0, 2)];
+  const offsets = new Int32Array(12);
+  const lengths = new Int32Array(12);
+  let at = 2;
+  fields.forEach((field, i) => {
+    parts.push(int32(field === null ? -1 : field.length));
+    at += 4;
+    offsets[i] = at;
+    lengths[i] = field === null ? -1 : field.length;
+    if (field !== null) {
+      parts.push(field);
+      at += field.length;
+    }
+  });
+  return { bytes: Buffer.concat(parts), offsets, lengths };
+}

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { hashToHex, leafHash, nodeHash } from '@ledger/integrity';
+import type { TupleHandler } from './copy-rows.js';
 import type { LogRow } from './log-rows.js';
 import type { LogProblem } from './problems.js';
 
@@ -38,48 +39,38 @@ export interface ChunkResult {
 }
 
 export interface ChunkSource {
-  rows(after: number, until: number, limit: number): Promise<LogRow[]>;
+  /** Streams the rows first … last in position order (binary COPY), calling onTuple for each. */
+  copyRows(first: number, last: number, onTuple: TupleHandler): Promise<number>;
   /** Level-0 tiles by tile index, covering leaf indexes firstLeaf … lastLeaf. */
   leafTiles(firstLeaf: number, lastLeaf: number): Promise<Map<number, Buffer>>;
 }
 
-const PAGE = 8_192;
+const PROGRESS_EVERY = 8_192;
 
 /** Verifies one chunk: every row's hash, columns, position and chain links inside the chunk. */
 export async function verifyChunk(source: ChunkSource, task: ChunkTask, onRows?: (rows: number) => void): Promise<ChunkResult> {
   const checker = new ChunkChecker(task);
-  let after = task.first - 1;
-  let next = fetchPage(source, after, task);
-  for (;;) {
-    const { rows, tiles } = await next;
-    if (rows.length === 0) break;
-    after = Number(rows[rows.length - 1]![0]);
-    const more = rows.length === PAGE && after < task.last;
-    // The next page is on its way from PostgreSQL while this one is checked.
-    if (more) next = fetchPage(source, after, task);
-    for (const row of rows) checker.accept(row, tiles);
-    onRows?.(rows.length);
-    if (!more) break;
-  }
+  // Leaf index = position − 1; tiles exist only for integrated leaves.
+  const tiles = await source.leafTiles(task.first - 1, Math.min(task.last, task.integrated) - 1);
+  let unreported = 0;
+  await source.copyRows(task.first, task.last, (bytes, offsets, lengths) => {
+    checker.acceptBinary(bytes, offsets, lengths, tiles);
+    if (++unreported === PROGRESS_EVERY) {
+      onRows?.(unreported);
+      unreported = 0;
+    }
+  });
+  if (unreported > 0) onRows?.(unreported);
   return checker.finish();
-}
-
-async function fetchPage(source: ChunkSource, after: number, task: ChunkTask): Promise<{ rows: LogRow[]; tiles: Map<number, Buffer> }> {
-  const until = Math.min(task.last, after + PAGE);
-  const [rows, tiles] = await Promise.all([
-    source.rows(after, task.last, PAGE),
-    // Leaf index = position − 1; tiles exist only for integrated leaves.
-    source.leafTiles(after, Math.min(until, task.integrated) - 1),
-  ]);
-  return { rows, tiles };
 }
 
 interface StreamState {
   firstVersion: number;
+  /** Hex, as the event says. */
   firstPrevHash: string | null;
   firstPosition: number;
   lastVersion: number;
-  lastHash: string;
+  lastHash: Buffer;
 }
 
 class ChunkChecker {
@@ -97,33 +88,74 @@ class ChunkChecker {
     this.pendingSizes = [...task.checkpointSizes].sort((a, b) => a - b);
   }
 
+  /**
+   * The fast path, on the row's bytes as PostgreSQL sent them: the leaf hash of the canonical
+   * bytes, the stored hash, every column against the hashed text read in place, the chain link.
+   * Anything unexpected goes to accept(), which decodes the row and names each problem.
+   */
+  acceptBinary(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, tiles: Map<number, Buffer>): void {
+    if (lengths[0] !== 8 || lengths[1]! < 0 || lengths[2] !== 32 || (lengths[3] !== 32 && lengths[3] !== -1) || lengths[6] !== 4 ||
+        lengths[10] !== 8 || lengths[11] !== 8 || lengths[4]! < 0 || lengths[5]! < 0 || lengths[7]! < 0 || lengths[8]! < 0) {
+      this.accept(decodeRow(bytes, offsets, lengths), tiles);
+      return;
+    }
+    const position = int64(bytes, offsets[0]!);
+    const leaf = leafOfBytes(bytes, offsets[1]!, lengths[1]!);
+    if (!equal32(leaf, 0, bytes, offsets[2]!) || !matchesBinary(bytes, offsets, lengths, position)) {
+      this.accept(decodeRow(bytes, offsets, lengths), tiles);
+      return;
+    }
+    this.advance(position);
+    const streamId = bytes.toString('latin1', offsets[5]!, offsets[5]! + lengths[5]!);
+    const version = bytes.readInt32BE(offsets[6]!);
+    const state = this.streams.get(streamId);
+    if (state === undefined) {
+      const prevHash = lengths[3] === -1 ? null : bytes.toString('hex', offsets[3]!, offsets[3]! + 32);
+      this.streams.set(streamId, { firstVersion: version, firstPrevHash: prevHash, firstPosition: position, lastVersion: version, lastHash: leaf });
+    } else {
+      if (version !== state.lastVersion + 1 || lengths[3] === -1 || !equal32(state.lastHash, 0, bytes, offsets[3]!)) {
+        this.chainProblem(position, streamId, version, lengths[3] === -1 ? null : bytes.toString('hex', offsets[3]!, offsets[3]! + 32), state);
+      }
+      state.lastVersion = version;
+      state.lastHash = leaf;
+    }
+    this.leafAndTree(position, leaf, tiles);
+  }
+
+  /** The exact path, on decoded text: every check, each disagreement named. */
   accept(row: LogRow, tiles: Map<number, Buffer>): void {
     const position = Number(row[0]);
     const canonical = row[1];
+    this.advance(position);
+    const leaf = leafHash(canonical);
+    const leafHex = hashToHex(leaf);
+    if (matchesColumns(canonical, row)) {
+      // The hashed text says exactly what the columns say, position included.
+      if (row[2] !== leafHex) {
+        this.problem(position, 'hash-mismatch', `the stored text of event ${row[4]} does not hash to its stored hash: the event was changed after it was recorded`);
+      }
+      this.link(position, row[5], Number(row[6]), row[3], leaf);
+    } else {
+      this.checkParsed(position, row, parseStored(canonical), leaf);
+    }
+    this.leafAndTree(position, leaf, tiles);
+  }
+
+  private advance(position: number): void {
     this.rows++;
     if (position !== this.expected) {
       this.missing(this.expected, position - 1, `the next stored row is position ${position}`);
       this.expected = position;
     }
     this.expected++;
+  }
 
-    const leaf = leafHash(canonical);
-    const leafHex = hashToHex(leaf);
-    if (matchesColumns(canonical, row)) {
-      // Fast path: the hashed text says exactly what the columns say, position included.
-      if (row[2] !== leafHex) {
-        this.problem(position, 'hash-mismatch', `the stored text of event ${row[4]} does not hash to its stored hash: the event was changed after it was recorded`);
-      }
-      this.link(position, row[5], Number(row[6]), row[3], leafHex);
-    } else {
-      this.checkParsed(position, row, parseStored(canonical), leafHex);
-    }
+  private leafAndTree(position: number, leaf: Buffer, tiles: Map<number, Buffer>): void {
     const tile = tiles.get(Math.floor((position - 1) / 256));
     const offset = ((position - 1) % 256) * 32;
-    if (tile !== undefined && tile.length >= offset + 32 && leaf.compare(tile, offset, offset + 32) !== 0) {
+    if (tile !== undefined && tile.length >= offset + 32 && !equal32(leaf, 0, tile, offset)) {
       this.problem(position, 'leaf-mismatch', `the event's hash differs from leaf ${position - 1} that the Merkle log integrated: the event was replaced after it was logged`);
     }
-
     if (this.firstMissing === null) {
       this.range.append(leaf);
       while (this.pendingSizes.length > 0 && this.pendingSizes[0]! <= position) {
@@ -138,7 +170,7 @@ class ChunkChecker {
     for (const size of this.pendingSizes) this.frontiers.push({ size, hashes: null });
     const complete = this.firstMissing === null;
     const streams: StreamEnds = [];
-    for (const [id, s] of this.streams) streams.push(id, s.firstVersion, s.firstPrevHash, s.firstPosition, s.lastVersion, s.lastHash);
+    for (const [id, s] of this.streams) streams.push(id, s.firstVersion, s.firstPrevHash, s.firstPosition, s.lastVersion, hashToHex(s.lastHash));
     return {
       first: this.task.first,
       last: this.task.last,
@@ -158,9 +190,9 @@ class ChunkChecker {
   }
 
   /** The slow path: the text is parsed whole and each disagreement is named. */
-  private checkParsed(position: number, row: LogRow, event: StoredFields | null, leafHex: string): void {
+  private checkParsed(position: number, row: LogRow, event: StoredFields | null, leaf: Buffer): void {
     const eventId = typeof event?.eventId === 'string' ? event.eventId : row[4];
-    if (row[2] !== leafHex) {
+    if (row[2] !== hashToHex(leaf)) {
       this.problem(position, 'hash-mismatch', `the stored text of event ${eventId} does not hash to its stored hash: the event was changed after it was recorded`);
     }
     if (event === null) {
@@ -172,7 +204,7 @@ class ChunkChecker {
     }
     this.reportColumns(position, row, event);
     if (typeof event.streamVersion === 'number') {
-      this.link(position, String(event.streamId), event.streamVersion, typeof event.prevHash === 'string' ? event.prevHash : null, leafHex);
+      this.link(position, String(event.streamId), event.streamVersion, typeof event.prevHash === 'string' ? event.prevHash : null, leaf);
     }
   }
 
@@ -200,19 +232,23 @@ class ChunkChecker {
   }
 
   /** Links the event to the previous one of its stream (within the chunk; across chunks, verifyLog does). */
-  private link(position: number, streamId: string, version: number, prevHash: string | null, leafHex: string): void {
+  private link(position: number, streamId: string, version: number, prevHash: string | null, leaf: Buffer): void {
     const state = this.streams.get(streamId);
     if (state === undefined) {
-      this.streams.set(streamId, { firstVersion: version, firstPrevHash: prevHash, firstPosition: position, lastVersion: version, lastHash: leafHex });
+      this.streams.set(streamId, { firstVersion: version, firstPrevHash: prevHash, firstPosition: position, lastVersion: version, lastHash: leaf });
       return;
     }
+    if (version !== state.lastVersion + 1 || prevHash !== hashToHex(state.lastHash)) this.chainProblem(position, streamId, version, prevHash, state);
+    state.lastVersion = version;
+    state.lastHash = leaf;
+  }
+
+  private chainProblem(position: number, streamId: string, version: number, prevHash: string | null, state: StreamState): void {
     if (version !== state.lastVersion + 1) {
       this.problem(position, 'stream-chain', `stream ${streamId}: version ${version} follows version ${state.lastVersion}`);
-    } else if (prevHash !== state.lastHash) {
-      this.problem(position, 'stream-chain', `stream ${streamId} version ${version}: prevHash ${String(prevHash)} is not the hash of version ${state.lastVersion} (${state.lastHash})`);
+    } else {
+      this.problem(position, 'stream-chain', `stream ${streamId} version ${version}: prevHash ${String(prevHash)} is not the hash of version ${state.lastVersion} (${hashToHex(state.lastHash)})`);
     }
-    state.lastVersion = version;
-    state.lastHash = leafHex;
   }
 
   private problem(position: number, kind: LogProblem['kind'], message: string): void {
@@ -421,4 +457,227 @@ export function interiorHash(left: Buffer, right: Buffer): Buffer {
   left.copy(scratch, 1);
   right.copy(scratch, 33);
   return oneShot('sha256', scratch, 'buffer');
+}
+
+// ---- The binary fast path ---------------------------------------------------------------------
+
+/** PostgreSQL's timestamptz epoch (2000-01-01T00:00:00Z) in Unix milliseconds. */
+const PG_EPOCH_MS = 946_684_800_000;
+
+/** Whether the 32 bytes at a[aStart] and b[bStart] are equal (a loop: cheaper than a native call here). */
+function equal32(a: Buffer, aStart: number, b: Buffer, bStart: number): boolean {
+  for (let i = 0; i < 32; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
+function int64(bytes: Buffer, offset: number): number {
+  return bytes.readInt32BE(offset) * 4_294_967_296 + bytes.readUInt32BE(offset + 4);
+}
+
+/** A timestamptz field (int64 microseconds since 2000) as Unix milliseconds, fraction kept. */
+function pgMillis(bytes: Buffer, offset: number): number {
+  return int64(bytes, offset) / 1000 + PG_EPOCH_MS;
+}
+
+const leafScratch = { buffer: Buffer.alloc(4_096) };
+
+/** SHA-256(0x00 ‖ bytes[start, start + length)): the leaf hash of the stored text's UTF-8 bytes. */
+function leafOfBytes(bytes: Buffer, start: number, length: number): Buffer {
+  if (oneShot === undefined) return leafHash(bytes.subarray(start, start + length));
+  if (leafScratch.buffer.length < length + 1) leafScratch.buffer = Buffer.alloc(2 * (length + 1));
+  const scratchBuffer = leafScratch.buffer;
+  scratchBuffer[0] = 0;
+  bytes.copy(scratchBuffer, 1, start, start + length);
+  return oneShot('sha256', scratchBuffer.subarray(0, length + 1), 'buffer');
+}
+
+/** The row as the exact path reads it (the text each column has in SQL). */
+export function decodeRow(bytes: Buffer, offsets: Int32Array, lengths: Int32Array): LogRow {
+  const text = (i: number): string | null => (lengths[i] === -1 ? null : bytes.toString('utf8', offsets[i]!, offsets[i]! + lengths[i]!));
+  const hex = (i: number): string | null => (lengths[i] === -1 ? null : bytes.toString('hex', offsets[i]!, offsets[i]! + lengths[i]!));
+  const number = (i: number, size: number, read: (at: number) => number): string =>
+    lengths[i] === size ? String(read(offsets[i]!)) : String(Number.NaN);
+  return [
+    number(0, 8, (at) => int64(bytes, at)),
+    text(1) ?? '',
+    hex(2),
+    hex(3),
+    text(4) ?? '',
+    text(5) ?? '',
+    number(6, 4, (at) => bytes.readInt32BE(at)),
+    text(7) ?? '',
+    text(8) ?? '',
+    text(9),
+    number(10, 8, (at) => pgMillis(bytes, at)),
+    number(11, 8, (at) => pgMillis(bytes, at)),
+  ];
+}
+
+const KEY_CONTRACT = Buffer.from('"contractId":"');
+const KEY_EVENT = Buffer.from(',"eventId":"');
+const LIT = {
+  occurredAt: Buffer.from('","occurredAt":"'),
+  position: Buffer.from('","position":'),
+  prevHashNull: Buffer.from(',"prevHash":null'),
+  prevHash: Buffer.from(',"prevHash":"'),
+  recordId: Buffer.from(',"recordId":"'),
+  recordedAt: Buffer.from(',"recordedAt":"'),
+  source: Buffer.from(',"source":"'),
+  streamId: Buffer.from(',"streamId":"'),
+  streamVersion: Buffer.from('","streamVersion":'),
+  type: Buffer.from(',"type":"'),
+  contract: Buffer.from('contract-'),
+  record: Buffer.from('record-'),
+};
+
+// The cursor of matchesBinary (module state: nothing allocated per row).
+let bin: Buffer = Buffer.alloc(0);
+let pos = 0;
+
+// Plain loops: for the few dozen bytes compared here, cheaper than Buffer#compare's native call.
+function literal(piece: Buffer): boolean {
+  const length = piece.length;
+  if (pos + length > bin.length) return false;
+  for (let i = 0; i < length; i++) if (bin[pos + i] !== piece[i]) return false;
+  pos += length;
+  return true;
+}
+
+function sameBytes(start: number, length: number): boolean {
+  if (pos + length > bin.length) return false;
+  for (let i = 0; i < length; i++) if (bin[pos + i] !== bin[start + i]) return false;
+  pos += length;
+  return true;
+}
+
+function quote(): boolean {
+  if (bin[pos] !== 34) return false;
+  pos++;
+  return true;
+}
+
+/** Decimal digits at the cursor equal to `value` (canonical JSON: no sign, no leading zero). */
+function decimal(value: number, end: number): boolean {
+  let n = 0;
+  const start = pos;
+  while (pos < end && bin[pos]! >= 48 && bin[pos]! <= 57) n = n * 10 + (bin[pos++]! - 48);
+  return pos > start && n === value;
+}
+
+/** A quoted timestamp at the cursor within `ms` ± 1 (PostgreSQL keeps microseconds). */
+function instantNear(ms: number, end: number): boolean {
+  const close = bin.indexOf(34, pos);
+  if (close < 0 || close >= end) return false;
+  const parsed = readInstantBytes(bin, pos, close);
+  pos = close;
+  return parsed !== null && Math.abs(parsed - ms) <= 1;
+}
+
+/** 64 lowercase hex digits at the cursor spelling the 32 bytes at `start`. */
+function hexOf(start: number): boolean {
+  for (let i = 0; i < 32; i++) {
+    const high = hexValue(bin[pos + 2 * i]!);
+    const low = hexValue(bin[pos + 2 * i + 1]!);
+    if (high < 0 || low < 0 || high * 16 + low !== bin[start + i]) return false;
+  }
+  pos += 64;
+  return true;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * matchesColumns on the row's bytes: whether the canonical text says exactly what the other
+ * columns say, read in place. False for anything else; the exact path then decides.
+ */
+export function matchesBinary(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number): boolean {
+  const c0 = offsets[1]!;
+  const c1 = c0 + lengths[1]!;
+  const prevAt = offsets[3]!;
+  const eventAt = offsets[4]!;
+  const streamAt = offsets[5]!;
+  const versionAt = offsets[6]!;
+  const typeAt = offsets[7]!;
+  const contractAt = offsets[8]!;
+  const recordAt = offsets[9]!;
+  const contractLength = lengths[8]!;
+  const recordLength = lengths[9]!;
+  const streamLength = lengths[5]!;
+  bin = bytes;
+  // stream_id must be the stream of contract_id and record_id.
+  if (recordLength === -1) {
+    pos = streamAt;
+    if (streamLength !== 9 + contractLength || !literal(LIT.contract) || !sameBytes(contractAt, contractLength)) return false;
+  } else {
+    pos = streamAt;
+    if (streamLength !== 8 + contractLength + recordLength || !literal(LIT.record) || !sameBytes(contractAt, contractLength) || bytes[pos++] !== 45 ||
+        !sameBytes(recordAt, recordLength)) {
+      return false;
+    }
+  }
+  const contract = bytes.indexOf(KEY_CONTRACT, c0);
+  if (contract < 0 || contract + KEY_CONTRACT.length + contractLength >= c1) return false;
+  pos = contract + KEY_CONTRACT.length;
+  if (!sameBytes(contractAt, contractLength) || !quote()) return false;
+  const event = bytes.lastIndexOf(KEY_EVENT, c1 - KEY_EVENT.length);
+  if (event < contract) return false;
+  pos = event + KEY_EVENT.length;
+  if (!sameBytes(eventAt, lengths[4]!) || !literal(LIT.occurredAt) || !instantNear(pgMillis(bytes, offsets[10]!), c1)) return false;
+  if (!literal(LIT.position) || !decimal(position, c1)) return false;
+  if (lengths[3] === -1 ? !literal(LIT.prevHashNull) : !(literal(LIT.prevHash) && hexOf(prevAt) && quote())) return false;
+  if (recordLength !== -1 && !(literal(LIT.recordId) && sameBytes(recordAt, recordLength) && quote())) return false;
+  if (!literal(LIT.recordedAt) || !instantNear(pgMillis(bytes, offsets[11]!), c1) || !quote()) return false;
+  if (literal(LIT.source)) {
+    const close = bytes.indexOf(34, pos);
+    if (close < 0 || close >= c1) return false;
+    pos = close + 1;
+  }
+  if (!literal(LIT.streamId) || !sameBytes(streamAt, streamLength) || !literal(LIT.streamVersion) || !decimal(bytes.readInt32BE(versionAt), c1)) return false;
+  if (!literal(LIT.type) || !sameBytes(typeAt, lengths[7]!) || !quote()) return false;
+  return bytes[pos] === 125 && pos + 1 === c1;
+}
+
+/** readInstant on bytes. */
+export function readInstantBytes(bytes: Buffer, start: number, end: number): number | null {
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+      const d = bytes[i]! - 48;
+      if (d < 0 || d > 9) return Number.NaN;
+      value = value * 10 + d;
+    }
+    return value;
+  };
+  if (end - start < 20 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || bytes[start + 10] !== 84 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) {
+    return null;
+  }
+  let at = start + 19;
+  let ms = 0;
+  if (bytes[at] === 46) {
+    let scale = 100;
+    at++;
+    const first = at;
+    while (at < end && bytes[at]! >= 48 && bytes[at]! <= 57) {
+      if (scale >= 1) ms += (bytes[at]! - 48) * scale;
+      scale /= 10;
+      at++;
+    }
+    if (at === first) return null;
+  }
+  let offset: number;
+  const sign = bytes[at];
+  if (sign === 90 && at + 1 === end) {
+    offset = 0;
+  } else if ((sign === 43 || sign === 45) && at + 6 === end && bytes[at + 3] === 58) {
+    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
+  } else {
+    return null;
+  }
+  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
+  const result = utc + ms - offset;
+  return Number.isFinite(result) ? result : null;
 }

@@ -4,6 +4,7 @@ import { generateSignerKey, parseVerifierKey, signCheckpoint, leafHash } from '@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { openAuditLedger, testLogKeys, type AuditLedger } from '../testing/audit-ledger.js';
 import { eventId, fillerBatch, firstBatch, secondBatch } from '../testing/audit-scenario.js';
+import { copyRows } from './copy-rows.js';
 import { verifyLog, type VerifyLogOptions } from './verify-log.js';
 
 /**
@@ -207,6 +208,17 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
     expect(inline.firstBadPosition).toBe(position);
     expect(inline.problems).toContainEqual(expect.objectContaining({ position: 70, kind: 'missing-position' }));
     expect(await parallel(4)).toEqual(inline);
+  });
+
+  it('streams rows with binary COPY: each with its twelve fields, none for an empty range', async () => {
+    const positions: number[] = [];
+    const count = await copyRows(ledger.pool, 10, 20, (bytes, offsets, lengths) => {
+      expect(Array.from(lengths).filter((l) => l === -1).length).toBeLessThanOrEqual(2);
+      positions.push(bytes.readInt32BE(offsets[0]!) * 2 ** 32 + bytes.readUInt32BE(offsets[0]! + 4));
+    });
+    expect(count).toBe(11);
+    expect(positions).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(await copyRows(ledger.pool, 500, 600, () => undefined)).toBe(0);
   });
 
   it('reports a log with events but no signed checkpoint', async () => {

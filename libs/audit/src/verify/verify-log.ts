@@ -10,6 +10,7 @@ import {
   openCheckpoint,
   type NoteVerifier,
 } from '@ledger/integrity';
+import type pg from 'pg';
 import { CoalescingTileReader, PostgresCheckpointStore, PostgresTileStore, type Queryable } from '@ledger/merkle-log';
 import { inlineRunner, workerRunner, type ChunkRunner } from './chunk-runner.js';
 import { logExtent } from './log-rows.js';
@@ -17,8 +18,8 @@ import { byPosition, type LogProblem } from './problems.js';
 import type { ChunkTask } from './verify-chunk.js';
 
 export interface VerifyLogOptions {
-  /** The ledger's PostgreSQL (a pool, or one client). */
-  db: Queryable;
+  /** The ledger's PostgreSQL. */
+  db: pg.Pool;
   /** The same database's URL, for worker threads (each opens its own connection). */
   databaseUrl?: string;
   /** The log's public key: every checkpoint must be signed by it. */

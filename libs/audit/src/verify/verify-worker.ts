@@ -4,7 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { fetchLeafTiles, fetchRows } from './log-rows.js';
+import { copyRows } from './copy-rows.js';
+import { fetchLeafTiles } from './log-rows.js';
 import { verifyChunk, type ChunkTask } from './verify-chunk.js';
 
 interface WorkerData {
@@ -13,11 +14,11 @@ interface WorkerData {
 
 const port = parentPort;
 if (port === null) throw new Error('verify-worker must run in a worker thread');
-// A few connections: the next page and its tiles are fetched while this page is checked.
+// Its own connections: one streams the rows of a chunk while the tiles of the next one are read.
 const pool = new pg.Pool({ connectionString: (workerData as WorkerData).databaseUrl, max: 3 });
 // An idle connection the server closes is replaced on the next query; a query's own error is reported.
 pool.on('error', () => undefined);
-const source = { rows: fetchRows.bind(null, pool), leafTiles: fetchLeafTiles.bind(null, pool) };
+const source = { copyRows: copyRows.bind(null, pool), leafTiles: fetchLeafTiles.bind(null, pool) };
 
 port.on('message', (message: { id: number; task: ChunkTask } | { stop: true }) => {
   if ('stop' in message) {
