@@ -79,6 +79,13 @@ export const verifyCommand: CliCommand = {
     const trusted = values.has('checkpoint') ? [checkpointNote(await fs.readFile(values.get('checkpoint')!, 'utf8'))] : [];
     const keys = await auditKeys(ledgerConfigFromEnv(), values.get('key'));
     const runtime = await context.runtime();
+    if (runtime.config.eventStoreUrl) {
+      context.err.write(
+        'verify checks the event table of PostgreSQL; this ledger keeps its log in EventStoreDB (EVENTSTORE_URL). ' +
+          'Copy the log into a PostgreSQL first (npm run cli -- copy-log --to postgres …) and verify that copy.\n',
+      );
+      return EXIT.error;
+    }
     context.log(`verifying the log against key ${keys.publicKey}`);
     let progress: Progress | undefined;
     const report = await verifyLog({
