@@ -6,7 +6,7 @@
  *  - events/s for feeds posting batches of 1,000 (4 feeds at once),
  *  - events/s for 64 concurrent clients posting one event per request,
  *  - the same including the time for the background workers (Merkle log, projector) to catch up,
- *  - the service's peak resident memory (VmHWM).
+ *  - the API process's peak resident memory (VmHWM), and its worker process's (LEDGER_WORKERS=process).
  * Client and server share this machine's cores: the figures are a floor, not a ceiling.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,9 +42,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startService(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/apps/ledger-api/src/main.js'], {
-    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LEDGER_API_KEYS: `${FEED_KEY}:feed,${ADMIN_KEY}:admin`, DATABASE_URL: '' },
+async function startService(dataDir: string, port: number, extraEnv: Record<string, string>): Promise<ChildProcess> {
+  // As `npm start` runs it.
+  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/apps/ledger-api/src/main.js'], {
+    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LEDGER_API_KEYS: `${FEED_KEY}:feed,${ADMIN_KEY}:admin`, DATABASE_URL: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -95,18 +96,38 @@ async function workersCaughtUp(url: string): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
+interface Scenario {
+  label: string;
+  env: Record<string, string>;
+}
+
+/** The same load under two layouts: what the target names (hashed and in the Merkle log), and what `npm start` runs. */
+const SCENARIOS: Scenario[] = [
+  { label: 'Merkle log workers only (the target: hashed and in the Merkle log)', env: { LEDGER_WORKER_NAMES: 'merkle-integrator,checkpoint-signer' } },
+  { label: 'every worker, as `npm start` runs (Merkle log + projector: custody and compliance read models)', env: {} },
+];
+
+async function workerProcessRssMb(apiPid: number): Promise<number> {
+  const children = (await fs.readFile(`/proc/${apiPid}/task/${apiPid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
+  for (const pid of children) {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('ledger-cli')) return peakRssMb(Number(pid));
+  }
+  return Number.NaN;
+}
+
+async function runScenario(scenario: Scenario, seedBase: number): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-bench-ingest-'));
   await fs.chmod(dataDir, 0o755);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  console.log(`bench:ingest — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
-  console.log(`service on a fresh embedded PostgreSQL in ${dataDir}; ${RUNS} runs of each scenario\n`);
-  const service = await startService(dataDir, port);
+  console.log(`\n== ${scenario.label}`);
+  const service = await startService(dataDir, port, scenario.env);
   try {
     const health = (await (await fetch(`${url}/health`)).json()) as { workers: Array<{ name: string }> };
-    console.log(`background workers: ${health.workers.map((w) => w.name).join(', ') || 'none'}`);
-
+    await new Promise((r) => setTimeout(r, 1500));
+    const workers = ((await (await fetch(`${url}/health`)).json()) as { workers: Array<{ name: string }> }).workers;
+    console.log(`background workers: ${(workers.length ? workers : health.workers).map((w) => w.name).join(', ') || 'none'}`);
     const batchRates: number[] = [];
     const batchRatesWithWorkers: number[] = [];
     const singleRates: number[] = [];
@@ -114,8 +135,8 @@ async function main(): Promise<void> {
     for (let run = 1; run <= RUNS; run++) {
       // Realistic events (many streams, every record event type), new IDs each run.
       const batches = [...generateHistory({
-        seed: 1000 + run, contracts: 4, recordsPerContract: Math.ceil(BATCH_EVENTS_PER_RUN / 40), batchSize: 1000,
-        contractPrefix: `bench-${run}`,
+        seed: seedBase + run, contracts: 4, recordsPerContract: Math.ceil(BATCH_EVENTS_PER_RUN / 40), batchSize: 1000,
+        contractPrefix: `bench-${seedBase}-${run}`,
       })];
       const bodies = batches.map((events) => JSON.stringify({ events }));
       const total = batches.reduce((n, b) => n + b.length, 0);
@@ -138,7 +159,7 @@ async function main(): Promise<void> {
       batchRates.push(total / ((acknowledged - started) / 1000));
       batchRatesWithWorkers.push(total / ((caughtUp - started) / 1000));
 
-      const contractId = `bench-single-${run}`;
+      const contractId = `bench-single-${seedBase}-${run}`;
       await post(url, JSON.stringify({
         eventId: randomUUID(), type: 'ContractRegistered', contractId, occurredAt: '2025-04-01T09:00:00+09:00', actor: { org: 'city' },
         data: { title: 'bench', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
@@ -167,17 +188,28 @@ async function main(): Promise<void> {
       );
     }
     const rss = await peakRssMb(service.pid!);
-    console.log('\nmedians');
+    const workerRss = await workerProcessRssMb(service.pid!);
+    console.log('medians');
     console.log(`  batches of 1,000 (${BATCH_FEEDS} feeds):          ${Math.round(median(batchRates)).toLocaleString('en')} events/s acknowledged (target ≥ 30,000)`);
     console.log(`    … until the background workers caught up:  ${Math.round(median(batchRatesWithWorkers)).toLocaleString('en')} events/s`);
     console.log(`  ${SINGLE_CLIENTS} clients posting single events:    ${Math.round(median(singleRates)).toLocaleString('en')} events/s acknowledged (target ≥ 5,000)`);
     console.log(`    … until the background workers caught up:  ${Math.round(median(singleRatesWithWorkers)).toLocaleString('en')} events/s`);
-    console.log(`  service peak resident memory (VmHWM):        ${rss.toFixed(0)} MB (target ≤ 300 MB)`);
+    console.log(`  API process peak resident memory (VmHWM):    ${rss.toFixed(0)} MB (target ≤ 300 MB)`);
+    console.log(`  worker process peak resident memory:        ${Number.isNaN(workerRss) ? 'none' : `${workerRss.toFixed(0)} MB`}`);
   } finally {
-    agent.destroy();
     service.kill('SIGTERM');
     await new Promise((r) => service.once('exit', r));
     await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:ingest — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
+  console.log(`each scenario: the service on a fresh embedded PostgreSQL, ${RUNS} runs`);
+  try {
+    for (const [i, scenario] of SCENARIOS.entries()) await runScenario(scenario, 1000 * (i + 1));
+  } finally {
+    agent.destroy();
   }
 }
 

@@ -6,7 +6,7 @@ import { ApiKeyRegistry } from '../../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../../apps/ledger-api/src/create-app.js';
 import { ledgerConfigFromEnv, type LedgerConfig } from '../../apps/ledger-api/src/runtime/ledger-config.js';
 import { openRuntime, type LedgerRuntime } from '../../apps/ledger-api/src/runtime/ledger-runtime.js';
-import type { BackgroundWorker } from '../../apps/ledger-api/src/workers/background-worker.js';
+import { inlineFleet, type BackgroundWorker } from '../../apps/ledger-api/src/workers/background-worker.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_KEYS = {
@@ -42,7 +42,7 @@ export async function startTestApp(label: string, options: TestAppOptions = {}):
   const runtime = await openRuntime(config, { clock: options.clock });
   const keys = new ApiKeyRegistry(Object.entries(TEST_KEYS).map(([role, secret]) => ({ role: role as keyof typeof TEST_KEYS, secret })));
   const workers = options.workers?.(runtime) ?? [];
-  const app = await createLedgerApp(runtime, { keys, workers });
+  const app = await createLedgerApp(runtime, { keys, workers: inlineFleet(workers) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   for (const worker of workers) await worker.start();
   const address = app.getHttpServer().address();

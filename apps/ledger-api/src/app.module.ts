@@ -32,12 +32,12 @@ import { MetricsRegistry } from './metrics/metrics.registry.js';
 import { ReadContractEventsHandler, ReadRecordEventsHandler } from './read-history/read-history.handlers.js';
 import { ReadHistoryController } from './read-history/read-history.http.controller.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from './runtime/ledger-runtime.js';
-import { BACKGROUND_WORKERS, type BackgroundWorker } from './workers/background-worker.js';
+import { BACKGROUND_WORKERS, type WorkerFleet } from './workers/background-worker.js';
 
 /** The composition root: the runtime's parts are provided under their port tokens. */
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, keyStore: ApiKeyStore, workers: readonly BackgroundWorker[]): DynamicModule {
+  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, keyStore: ApiKeyStore, workers: WorkerFleet): DynamicModule {
     return {
       module: AppModule,
       global: true,

@@ -6,14 +6,14 @@ import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { MalformedJsonError } from './http/ledger-exception.filter.js';
 import type { LedgerRuntime } from './runtime/ledger-runtime.js';
-import type { BackgroundWorker } from './workers/background-worker.js';
+import { inlineFleet, type WorkerFleet } from './workers/background-worker.js';
 
 export interface AppOptions {
   log?: (line: string) => void;
   /** Keys to accept; default: LEDGER_API_KEYS or the generated api-keys.env. */
   keys?: ApiKeyRegistry;
-  /** Background workers whose status /health reports (the caller starts and stops them). */
-  workers?: readonly BackgroundWorker[];
+  /** The background workers /health and /metrics report (the caller starts and stops them). */
+  workers?: WorkerFleet;
 }
 
 /** Builds the HTTP service around an opened runtime (main.ts, the e2e tests and the benchmarks share it). */
@@ -23,7 +23,7 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
   const keyStore = new ApiKeyStore(runtime.pool, keys, runtime.clock);
   await keyStore.follow();
   const adapter = new FastifyAdapter({ bodyLimit: runtime.config.bodyLimitBytes, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, keyStore, options.workers ?? []), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, keyStore, options.workers ?? inlineFleet([])), adapter, {
     logger: ['error', 'warn'],
   });
   // Our own JSON parser, so malformed JSON is a LedgerError (400 with its code), never a 500.

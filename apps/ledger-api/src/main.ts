@@ -3,6 +3,8 @@ import { createLedgerApp } from './create-app.js';
 import { ledgerConfigFromEnv } from './runtime/ledger-config.js';
 import { openRuntime } from './runtime/ledger-runtime.js';
 import { createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
+import { inlineFleet } from './workers/background-worker.js';
+import { WorkerProcessSupervisor } from './workers/worker-process.js';
 import { describeLogKeys } from '@ledger/merkle-log';
 import { merkleLogOf } from './log-proofs/merkle-log.provider.js';
 
@@ -11,8 +13,9 @@ const log = (line: string): void => console.log(`[ledger] ${line}`);
 async function main(): Promise<void> {
   const config = ledgerConfigFromEnv();
   const runtime = await openRuntime(config, { log });
-  const workers = config.runWorkers ? createWorkers(runtime, log) : [];
-  const app = await createLedgerApp(runtime, { log, workers }).catch(async (error: unknown) => {
+  const inline = config.workers === 'inline' ? createWorkers(runtime, log) : [];
+  const supervisor = config.workers === 'process' ? new WorkerProcessSupervisor({ log }) : null;
+  const app = await createLedgerApp(runtime, { log, workers: supervisor ?? inlineFleet(inline) }).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });
@@ -22,7 +25,8 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping`);
     await app.close();
-    await stopWorkers(workers);
+    await supervisor?.stop();
+    await stopWorkers(inline);
     await runtime.close();
     process.exit(0);
   };
@@ -33,11 +37,17 @@ async function main(): Promise<void> {
     await runtime.close();
     throw error;
   });
-  await startWorkers(workers);
+  await startWorkers(inline);
+  await supervisor?.start();
   const url = await app.getUrl();
   log(`listening on ${url.replace('[::1]', 'localhost')} (API docs: ${url}/docs)`);
   log(runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL');
   log(describeLogKeys((await merkleLogOf(runtime)).keys));
+  log(
+    { process: 'background workers (Merkle log, projector) in a supervised child process', inline: 'background workers in this process', off: 'no background workers here (LEDGER_WORKERS=off)' }[
+      config.workers
+    ],
+  );
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
-import { BACKGROUND_WORKERS, type BackgroundWorker } from '../workers/background-worker.js';
+import { BACKGROUND_WORKERS, type WorkerFleet } from '../workers/background-worker.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -11,7 +11,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
-    @Inject(BACKGROUND_WORKERS) private readonly workers: readonly BackgroundWorker[],
+    @Inject(BACKGROUND_WORKERS) private readonly workers: WorkerFleet,
   ) {}
 
   @Get()
@@ -24,7 +24,7 @@ export class HealthController {
         store: this.runtime.config.eventStoreUrl ? 'eventstoredb' : 'postgres',
         embeddedDatabase: this.runtime.database.embedded,
         headPosition: head,
-        workers: await Promise.all(this.workers.map((w) => w.status())),
+        workers: await this.workers.statuses(),
       });
     } catch (error) {
       await reply.status(503).send({ status: 'unavailable', reason: String(error) });

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { checkpoints, findGeneration } from '@ledger/projections';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
-import { BACKGROUND_WORKERS, type BackgroundWorker, type WorkerStatus } from '../workers/background-worker.js';
+import { BACKGROUND_WORKERS, type WorkerFleet, type WorkerStatus } from '../workers/background-worker.js';
 import { Exposition, MetricsRegistry } from './metrics.registry.js';
 
 /**
@@ -18,7 +18,7 @@ export class MetricsController {
     private readonly metrics: MetricsRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
-    @Inject(BACKGROUND_WORKERS) private readonly workers: readonly BackgroundWorker[],
+    @Inject(BACKGROUND_WORKERS) private readonly workers: WorkerFleet,
   ) {}
 
   @Get()
@@ -47,13 +47,11 @@ export class MetricsController {
     }
     out.family('ledger_log_head_position', 'gauge', 'Position of the last committed event.', [{ value: head }]);
 
-    const statuses: WorkerStatus[] = await Promise.all(
-      this.workers.map((w) => w.status().catch((error: unknown) => ({ name: w.name, state: 'failed' as const, position: Number.NaN, lagEvents: Number.NaN, lagSeconds: Number.NaN, error: String(error) }))),
-    );
+    const statuses: WorkerStatus[] = await this.workers.statuses();
     const per = (pick: (s: WorkerStatus) => number) => statuses.map((s) => ({ labels: { worker: s.name }, value: pick(s) }));
     out
-      .family('ledger_worker_running', 'gauge', 'Whether a background worker of this process is running (1) or not (0).', per((s) => (s.state === 'running' ? 1 : 0)))
-      .family('ledger_worker_position', 'gauge', 'Position up to which a background worker of this process has applied the log.', per((s) => s.position))
+      .family('ledger_worker_running', 'gauge', 'Whether a background worker is running (1) or not (0).', per((s) => (s.state === 'running' ? 1 : 0)))
+      .family('ledger_worker_position', 'gauge', 'Position up to which a background worker has applied the log.', per((s) => s.position))
       .family('ledger_worker_lag_events', 'gauge', 'Events committed but not yet applied by a background worker.', per((s) => s.lagEvents))
       .family('ledger_worker_lag_seconds', 'gauge', 'Age of the oldest event a background worker has not applied (0 when caught up).', per((s) => s.lagSeconds));
 

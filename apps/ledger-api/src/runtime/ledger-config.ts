@@ -15,14 +15,25 @@ export interface LedgerConfig {
   apiKeys?: string;
   /** Largest request body accepted (bytes); beyond it: 413. */
   bodyLimitBytes: number;
-  /** LEDGER_WORKERS=off: this API process runs no background workers (another process does). */
-  runWorkers: boolean;
+  /**
+   * LEDGER_WORKERS: `process` (default) — the API supervises the background workers in a child
+   * process; `inline` — in the API process; `off` — none (another process runs `cli workers`).
+   */
+  workers: 'process' | 'inline' | 'off';
+  /** LEDGER_WORKER_NAMES: only these workers (comma-separated names); all when absent. */
+  workerNames?: string[];
   /** LEDGER_SIGNING_KEY: the checkpoint signing key (note signer format); absent → <dataDir>/checkpoint-signing-key. */
   signingKey?: string;
   /** LEDGER_LOG_ORIGIN: the log's name, first line of every checkpoint (default okayama-handling-ledger/log). */
   logOrigin?: string;
   /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
   checkpointIntervalMs?: number;
+}
+
+function workersMode(value: string | undefined): LedgerConfig['workers'] {
+  const mode = value || 'process';
+  if (mode === 'process' || mode === 'inline' || mode === 'off') return mode;
+  throw new Error(`LEDGER_WORKERS must be process, inline or off, got ${value}`);
 }
 
 export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -37,7 +48,8 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     defaultDataDir: !env.LEDGER_DATA_DIR,
     apiKeys: env.LEDGER_API_KEYS || undefined,
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
-    runWorkers: (env.LEDGER_WORKERS ?? 'on') !== 'off',
+    workers: workersMode(env.LEDGER_WORKERS),
+    workerNames: env.LEDGER_WORKER_NAMES ? env.LEDGER_WORKER_NAMES.split(',').map((n) => n.trim()).filter(Boolean) : undefined,
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),

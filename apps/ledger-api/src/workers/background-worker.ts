@@ -1,6 +1,7 @@
 /**
- * A long-running reader of the log inside a process (the Merkle integrator, the projector). The
- * API runs them unless LEDGER_WORKERS=off; the CLI's `workers` command runs them alone (compose).
+ * A long-running reader of the log (the Merkle integrator, the checkpoint signer, the projector).
+ * By default the API supervises them in a child process (LEDGER_WORKERS=process); `inline` runs
+ * them in the API process, `off` runs none (the CLI's `workers` command runs them: compose).
  */
 export interface WorkerStatus {
   name: string;
@@ -21,4 +22,23 @@ export interface BackgroundWorker {
   status(): Promise<WorkerStatus>;
 }
 
+/** What /health and /metrics report: the workers wherever they run. */
+export interface WorkerFleet {
+  statuses(): Promise<WorkerStatus[]>;
+}
+
 export const BACKGROUND_WORKERS = Symbol('BACKGROUND_WORKERS');
+
+/** The fleet of workers running in this process. */
+export function inlineFleet(workers: readonly BackgroundWorker[]): WorkerFleet {
+  return {
+    statuses: () =>
+      Promise.all(
+        workers.map((w) =>
+          w.status().catch((error: unknown): WorkerStatus => ({
+            name: w.name, state: 'failed', position: Number.NaN, lagEvents: Number.NaN, lagSeconds: Number.NaN, error: String(error),
+          })),
+        ),
+      ),
+  };
+}

@@ -3,12 +3,15 @@ import type { BackgroundWorker } from './background-worker.js';
 import { createProjectorWorker } from '../projector/projector.worker.js';
 import { createMerkleLogWorkers } from '../log-proofs/merkle-log.provider.js';
 
-/** Every background worker of a ledger process, in start order. */
+export const WORKER_NAMES = ['projector', 'merkle-integrator', 'checkpoint-signer'] as const;
+
+/** The background workers of a ledger process, in start order (LEDGER_WORKER_NAMES picks some). */
 export function createWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
-  return [
-    createProjectorWorker(runtime, log),
-    ...createMerkleLogWorkers(runtime, log),
-  ];
+  const wanted = runtime.config.workerNames;
+  const unknown = wanted?.filter((n) => !(WORKER_NAMES as readonly string[]).includes(n)) ?? [];
+  if (unknown.length > 0) throw new Error(`LEDGER_WORKER_NAMES: unknown worker ${unknown.join(', ')} (known: ${WORKER_NAMES.join(', ')})`);
+  const all = [createProjectorWorker(runtime, log), ...createMerkleLogWorkers(runtime, log)];
+  return wanted ? all.filter((w) => wanted.includes(w.name)) : all;
 }
 
 export async function startWorkers(workers: readonly BackgroundWorker[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { WorkerStatus } from '../../../ledger-api/src/workers/background-worker.js';
+import type { WorkerStatusMessage, WorkerStatusRequest } from '../../../ledger-api/src/workers/worker-process.js';
 import { createWorkers, startWorkers, stopWorkers } from '../../../ledger-api/src/workers/workers.js';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 
@@ -37,6 +38,21 @@ export const workersCommand: CliCommand = {
     const workers = createWorkers(runtime, context.log);
     await startWorkers(workers);
     context.log(`workers running: ${workers.map((w) => w.name).join(', ') || 'none'} (stop with Ctrl-C or SIGTERM)`);
+    // Started by the API's supervisor: report over IPC every second, and stop when the API is gone.
+    const report = (request?: number): void => {
+      void Promise.all(workers.map((w) => w.status())).then(
+        (statuses) => process.send?.({ type: 'ledger-worker-status', statuses, request } satisfies WorkerStatusMessage),
+        () => undefined,
+      );
+    };
+    const ipc = typeof process.send === 'function' ? setInterval(() => report(), 1000) : null;
+    if (ipc) {
+      process.on('message', (message: WorkerStatusRequest) => {
+        if (message?.type === 'ledger-worker-status-request') report(message.request);
+      });
+      process.once('disconnect', () => process.emit('SIGTERM'));
+      report();
+    }
     const timer = every > 0
       ? setInterval(() => {
           void Promise.all(workers.map((w) => w.status())).then(
@@ -47,6 +63,7 @@ export const workersCommand: CliCommand = {
       : null;
     const signal = await stopped;
     if (timer) clearInterval(timer);
+    if (ipc) clearInterval(ipc);
     context.log(`${signal}: stopping the workers`);
     await stopWorkers(workers);
     for (const status of await Promise.all(workers.map((w) => w.status().catch(() => null)))) if (status) context.log(line(status));
