@@ -1,7 +1,7 @@
 /**
  * npm run bench:compliance — compliance answers with 1,000,000 events in the ledger.
  *
- * Starts the real service (node dist/apps/ledger-api/src/main.js, background workers on) on a
+ * Starts the real service as `npm start` runs it (background workers in their child process) on a
  * fresh embedded PostgreSQL, loads the demo generator at scale through HTTP (BENCH_CONTRACTS demo
  * contracts, each with enough records to reach BENCH_EVENTS events in all), waits for the
  * projector, then measures, one request at a time (latency, not throughput), over BENCH_ROUNDS
@@ -15,12 +15,11 @@
  * cores (and, on a shared machine, with whatever else runs): the figures are a ceiling on latency
  * only for this machine at this moment.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { demoContract } from '../test/generators/demo-contract.js';
+import { BenchClient, freePort, median, peakRssMb, percentile, startService, stopService, workerProcessRssMb } from './support.js';
 
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 20);
@@ -31,17 +30,6 @@ const PAST_CONTRACT_REQUESTS = Number(process.env.BENCH_PAST_CONTRACT_REQUESTS ?
 const FEEDS = 4;
 const FEED_KEY = 'bench-feed-key-0123456789';
 const OFFICER_KEY = 'bench-officer-key-0123456789';
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** A small seedable PRNG for picking records (mulberry32). */
 function random(seed: number): () => number {
@@ -55,67 +43,12 @@ function random(seed: number): () => number {
   };
 }
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as { port: number };
-      server.close(() => resolve(address.port));
-    });
-  });
+let client: BenchClient;
+
+function request(_url: string, method: string, pathname: string, key: string, body?: string): Promise<{ status: number; text: string }> {
+  return client.request(method, pathname, key, body);
 }
 
-async function startService(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/apps/ledger-api/src/main.js'], {
-    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LEDGER_API_KEYS: `${FEED_KEY}:feed,${OFFICER_KEY}:officer`, DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('] listening on http')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`service exited (${code}):\n${output}`)));
-  });
-  return child;
-}
-
-// node:http with keep-alive: fetch costs the client several times more CPU per request.
-const agent = new http.Agent({ keepAlive: true, maxSockets: FEEDS + 1 });
-
-function request(url: string, method: string, pathname: string, key: string, body?: string): Promise<{ status: number; text: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: hostname, port, path: pathname, method, agent,
-        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function workersCaughtUp(url: string): Promise<void> {
-  for (;;) {
-    const health = JSON.parse((await request(url, 'GET', '/health', '')).text) as { workers: Array<{ lagEvents: number; state: string }> };
-    if (health.workers.every((w) => w.lagEvents === 0 || w.state === 'failed')) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** Milliseconds of each GET, one at a time; every answer must be 200. */
 async function timeGets(url: string, paths: readonly string[]): Promise<number[]> {
@@ -137,8 +70,8 @@ interface Series {
 }
 
 function report(series: Series, times: readonly number[]): string {
-  const p50 = quantile(times, 0.5);
-  const p99 = quantile(times, 0.99);
+  const p50 = percentile(times, 50);
+  const p99 = percentile(times, 99);
   series.p50.push(p50);
   series.p99.push(p99);
   return `${series.name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${times.length} requests)`;
@@ -161,7 +94,8 @@ async function main(): Promise<void> {
   console.log(`bench:compliance — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
   console.log(`service on a fresh embedded PostgreSQL in ${dataDir}`);
   console.log(`loading ${CONTRACTS} demo contracts × ${cleanRecords.toLocaleString('en')} records (≈ ${perRecord.toFixed(1)} events per record) through HTTP, ${FEEDS} feeds, batches of 1,000\n`);
-  const service = await startService(dataDir, port);
+  const service = await startService(dataDir, port, { LEDGER_API_KEYS: `${FEED_KEY}:feed,${OFFICER_KEY}:officer` });
+  client = new BenchClient(url, FEEDS + 1);
   try {
     const contracts: Array<{ contractId: string; recordIds: string[] }> = [];
     let total = 0;
@@ -188,7 +122,7 @@ async function main(): Promise<void> {
     );
     const loaded = performance.now();
     console.log(`loaded ${total.toLocaleString('en')} events in ${((loaded - started) / 1000).toFixed(1)} s (${Math.round(total / ((loaded - started) / 1000)).toLocaleString('en')} events/s acknowledged)`);
-    await workersCaughtUp(url);
+    await client.workersCaughtUp(250);
     const caughtUp = performance.now();
     console.log(`background workers (projector: custody and compliance read models) caught up ${((caughtUp - loaded) / 1000).toFixed(1)} s later (${Math.round(total / ((caughtUp - started) / 1000)).toLocaleString('en')} events/s end to end)`);
     const loadRss = await peakRssMb(service.pid!);
@@ -240,11 +174,11 @@ async function main(): Promise<void> {
     for (const s of series) {
       console.log(`  ${s.name}  p50 ${median(s.p50).toFixed(1).padStart(7)} ms   p99 ${median(s.p99).toFixed(1).padStart(7)} ms${s.target ? `   (target ${s.target})` : ''}`);
     }
-    console.log(`  service peak resident memory (VmHWM): ${loadRss.toFixed(0)} MB after loading, ${rss.toFixed(0)} MB after the queries`);
+    console.log(`  API process peak resident memory (VmHWM): ${loadRss.toFixed(0)} MB after loading, ${rss.toFixed(0)} MB after the queries`);
+    console.log(`  worker process peak resident memory: ${(await workerProcessRssMb(service.pid!)).toFixed(0)} MB`);
   } finally {
-    agent.destroy();
-    service.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
+    client.close();
+    await stopService(service);
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -29,6 +29,7 @@ import { createProjections } from '../apps/ledger-api/src/projector/projections.
 import { ledgerConfigFromEnv } from '../apps/ledger-api/src/runtime/ledger-config.js';
 import { openRuntime, type LedgerRuntime } from '../apps/ledger-api/src/runtime/ledger-runtime.js';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
+import { median, percentile } from './support.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -37,16 +38,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 2_000);
 const CONTRACTS = 10;
 const OFFICER_KEY = 'bench-officer-key-0123456789';
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 

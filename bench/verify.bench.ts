@@ -43,6 +43,7 @@ import {
   type LogKeys,
 } from '@ledger/merkle-log';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
+import { median, percentile } from './support.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PROOF_LEAVES = Number(process.env.BENCH_PROOF_LEAVES ?? 10_000_000);
@@ -50,16 +51,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PROOFS_PER_RUN = 200;
 const ORIGIN = 'bench.invalid/verify';
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const n = (x: number): string => Math.round(x).toLocaleString('en');
 

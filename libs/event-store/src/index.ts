@@ -1,4 +1,5 @@
 export * from './event-store.port.js';
+export * from './log-follower.js';
 export * from './stored-event.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { createEventStore, eventStoreKind, type EventStoreChoice, type EventStoreKind } from './create-event-store.js';

@@ -1,3 +1,4 @@
+import type { LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
 import { MissingTileError, TiledMerkleTree, checkConsistency, openCheckpoint, signCheckpoint } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
@@ -6,7 +7,6 @@ import type { LogKeys } from './log-keys.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState } from './tree-state.js';
-import type { LogWorkerStatus } from './worker-status.js';
 
 /** Serializes signers across processes, so two never sign the same size or race on order. */
 const SIGN_LOCK = 7311004;
@@ -30,7 +30,7 @@ export interface CheckpointSignerOptions {
  */
 export class CheckpointSigner {
   readonly name = 'checkpoint-signer';
-  private state: LogWorkerStatus['state'] = 'stopped';
+  private state: LogFollowerStatus['state'] = 'stopped';
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<unknown> = Promise.resolve();
   private lastError: string | undefined;
@@ -73,14 +73,14 @@ export class CheckpointSigner {
     if (this.state !== 'failed') this.state = 'stopped';
   }
 
-  async status(): Promise<LogWorkerStatus> {
+  async status(): Promise<LogFollowerStatus> {
     let integrated = this.lastSigned;
     try {
       integrated = (await readTreeState(this.options.pool)).size;
     } catch {
       // reported by the store's health
     }
-    const status: LogWorkerStatus = {
+    const status: LogFollowerStatus = {
       name: this.name,
       state: this.state,
       position: this.lastSigned,

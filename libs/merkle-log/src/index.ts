@@ -18,4 +18,3 @@ export {
 export { MerkleIntegrator, type MerkleIntegratorOptions } from './merkle-integrator.js';
 export { CheckpointSigner, type CheckpointSignerOptions } from './checkpoint-signer.js';
 export { LogProofs, type ConsistencyProofAnswer, type InclusionProofAnswer } from './log-proofs.js';
-export type { LogWorkerStatus } from './worker-status.js';

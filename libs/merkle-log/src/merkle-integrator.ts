@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import { instant, type RecordedEvent } from '@ledger/domain';
-import { encodeStoredEvent, type EventStore, type Subscription } from '@ledger/event-store';
+import { encodeStoredEvent, type EventStore, type Subscription, type LogFollowerStatus } from '@ledger/event-store';
 import { changedTiles, hashFromHex, type CompactRange } from '@ledger/integrity';
 import { LogIntegrityError } from './errors.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState, writeTreeState } from './tree-state.js';
-import type { LogWorkerStatus } from './worker-status.js';
 
 /** Serializes integrators across processes (two API processes may both run workers). */
 const INTEGRATE_LOCK = 7311003;
@@ -33,7 +32,7 @@ export interface MerkleIntegratorOptions {
  */
 export class MerkleIntegrator {
   readonly name = 'merkle-integrator';
-  private state: LogWorkerStatus['state'] = 'stopped';
+  private state: LogFollowerStatus['state'] = 'stopped';
   private range: CompactRange | null = null;
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
@@ -73,7 +72,7 @@ export class MerkleIntegrator {
     if (this.state !== 'failed') this.state = 'stopped';
   }
 
-  async status(): Promise<LogWorkerStatus> {
+  async status(): Promise<LogFollowerStatus> {
     const position = this.size;
     let lagEvents = 0;
     let lagSeconds = 0;
@@ -87,7 +86,7 @@ export class MerkleIntegrator {
     } catch {
       // the store's own health is reported next to this
     }
-    const status: LogWorkerStatus = { name: this.name, state: this.state, position, lagEvents, lagSeconds };
+    const status: LogFollowerStatus = { name: this.name, state: this.state, position, lagEvents, lagSeconds };
     if (this.lastError !== undefined) status.error = this.lastError;
     return status;
   }

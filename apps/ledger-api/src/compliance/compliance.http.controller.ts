@@ -6,7 +6,7 @@ import { ID_PATTERN, ID_RULE, InvalidRequestError } from '@ledger/domain';
 import { decodeFindingsCursor, FINDING_STATUSES } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
-import { checkPathIds, QueryReader } from '../http/query.js';
+import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
 import {
   ReadContractComplianceQuery,
@@ -50,12 +50,7 @@ export class ComplianceController {
     @Param('recordId') recordId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<RecordComplianceAnswer> {
-    checkPathIds({ contractId, recordId }, ID_PATTERN, ID_RULE);
-    const now = this.runtime.clock();
-    const q = new QueryReader(query, ['asOf', 'knownAt']);
-    const asOf = q.time('asOf', now);
-    const knownAt = q.time('knownAt', now);
-    q.done();
+    const { asOf, knownAt } = readRecordCut(contractId, recordId, query, this.runtime.clock());
     return this.queryBus.execute(new ReadRecordComplianceQuery(contractId, recordId, asOf, knownAt));
   }
 

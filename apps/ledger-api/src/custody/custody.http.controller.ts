@@ -5,7 +5,7 @@ import { ID_PATTERN, ID_RULE, InvalidRequestError } from '@ledger/domain';
 import { decodeHoldingsCursor, HOLDING_STATES } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
-import { checkPathIds, QueryReader } from '../http/query.js';
+import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
 import { ListHoldingsQuery, ReadRecordCustodyQuery, type HoldingsAnswer, type RecordCustodyAnswer } from './custody.queries.js';
 
@@ -37,12 +37,7 @@ export class CustodyController {
     @Param('recordId') recordId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<RecordCustodyAnswer> {
-    checkPathIds({ contractId, recordId }, ID_PATTERN, ID_RULE);
-    const now = this.runtime.clock();
-    const q = new QueryReader(query, ['asOf', 'knownAt']);
-    const asOf = q.time('asOf', now);
-    const knownAt = q.time('knownAt', now);
-    q.done();
+    const { asOf, knownAt } = readRecordCut(contractId, recordId, query, this.runtime.clock());
     return this.queryBus.execute(new ReadRecordCustodyQuery(contractId, recordId, asOf, knownAt));
   }
 

@@ -1,4 +1,4 @@
-import { InvalidRequestError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
+import { ID_PATTERN, ID_RULE, InvalidRequestError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
 
 /**
  * Query parameters are few and flat; each is checked here with its rule named, so a client sees
@@ -92,4 +92,19 @@ export function checkPathIds(ids: Record<string, string>, pattern: RegExp, rule:
     if (!pattern.test(value)) problems.push({ index: null, field: name, rule: 'matches', message: `${name} must be ${rule}` });
   }
   if (problems.length > 0) throw new InvalidRequestError(problems);
+}
+
+/** A record read's path and cut (`asOf`, `knownAt`, both defaulting to the present): custody and compliance share it. */
+export function readRecordCut(
+  contractId: string,
+  recordId: string,
+  query: Record<string, unknown>,
+  now: number,
+): { asOf: { ms: number; text: string }; knownAt: { ms: number; text: string } } {
+  checkPathIds({ contractId, recordId }, ID_PATTERN, ID_RULE);
+  const q = new QueryReader(query, ['asOf', 'knownAt']);
+  const asOf = q.time('asOf', now);
+  const knownAt = q.time('knownAt', now);
+  q.done();
+  return { asOf, knownAt };
 }

@@ -1,26 +1,13 @@
+import type { LogFollower, LogFollowerStatus } from '@ledger/event-store';
+
 /**
  * A long-running reader of the log (the Merkle integrator, the checkpoint signer, the projector).
  * By default the API supervises them in a child process (LEDGER_WORKERS=process); `inline` runs
  * them in the API process, `off` runs none (the CLI's `workers` command runs them: compose).
  */
-export interface WorkerStatus {
-  name: string;
-  state: 'starting' | 'running' | 'stopped' | 'failed';
-  /** Position up to which the worker has applied the log. */
-  position: number;
-  /** Events committed to the log but not yet applied. */
-  lagEvents: number;
-  /** Seconds between the oldest unapplied event's recordedAt and now (0 when caught up). */
-  lagSeconds: number;
-  error?: string;
-}
-
-export interface BackgroundWorker {
-  readonly name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  status(): Promise<WorkerStatus>;
-}
+/** Every background worker is a follower of the log (libs/event-store/src/log-follower.ts). */
+export type WorkerStatus = LogFollowerStatus;
+export type BackgroundWorker = LogFollower;
 
 /** What /health and /metrics report: the workers wherever they run. */
 export interface WorkerFleet {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@ledger/domain';
-import type { Subscription } from '@ledger/event-store';
+import type { LogFollowerStatus, Subscription } from '@ledger/event-store';
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
 import {
   ensureActiveGeneration,
@@ -17,14 +17,8 @@ export interface ProjectorOptions {
   retryDelayMs?: number;
 }
 
-/** Same shape as the API's WorkerStatus (apps/ledger-api/src/workers/background-worker.ts). */
-export interface ProjectorStatus {
-  name: string;
-  state: 'starting' | 'running' | 'stopped' | 'failed';
-  position: number;
-  lagEvents: number;
-  lagSeconds: number;
-  error?: string;
+/** A log follower's status, with the read-model generation it serves. */
+export interface ProjectorStatus extends LogFollowerStatus {
   generation?: number;
 }
 

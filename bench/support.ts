@@ -1,0 +1,120 @@
+/**
+ * What the benchmarks share: statistics, starting the real service as `npm start` runs it, a
+ * cheap HTTP client (node:http with keep-alive: fetch costs the client several times more CPU per
+ * request, and client and service share the machine's cores), and reading memory from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The p-th percentile (0-100), nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const formatCount = (n: number): string => Math.round(n).toLocaleString('en');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** The service on an embedded PostgreSQL in dataDir, as `npm start` runs it; resolves once it listens. */
+export async function startService(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/apps/ledger-api/src/main.js'], {
+    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('] listening on http')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`service exited (${code}):\n${output}`)));
+  });
+  return child;
+}
+
+export async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export class BenchClient {
+  private readonly agent: http.Agent;
+
+  constructor(private readonly base: string, sockets: number) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  }
+
+  request(method: string, pathname: string, key: string, body?: string): Promise<{ status: number; text: string; ms: number }> {
+    const { hostname, port } = new URL(this.base);
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: hostname, port, path: pathname, method, agent: this.agent,
+          headers: {
+            ...(key ? { authorization: `Bearer ${key}` } : {}),
+            ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Resolves when every background worker reports no lag (or has failed). */
+  async workersCaughtUp(pollMs = 20): Promise<number> {
+    for (;;) {
+      const health = JSON.parse((await this.request('GET', '/health', '')).text) as { workers: Array<{ lagEvents: number; state: string }> };
+      if (health.workers.every((w) => w.lagEvents === 0 || w.state === 'failed')) return performance.now();
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Peak resident memory (VmHWM) of a process, in MB. */
+export async function peakRssMb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Peak resident memory of the API's supervised worker process, if it has one. */
+export async function workerProcessRssMb(apiPid: number): Promise<number> {
+  const children = (await fs.readFile(`/proc/${apiPid}/task/${apiPid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
+  for (const pid of children) {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('ledger-cli')) return peakRssMb(Number(pid));
+  }
+  return Number.NaN;
+}
