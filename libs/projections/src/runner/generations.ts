@@ -59,11 +59,16 @@ export async function listGenerations(sql: Sql): Promise<Generation[]> {
   return found.map(toGeneration);
 }
 
-async function inTransaction<T>(dataSource: DataSource, work: (qr: QueryRunner) => Promise<T>): Promise<T> {
-  const qr = dataSource.createQueryRunner();
+/** Runs `work` in one transaction on its own connection; rolls back if it throws. */
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (qr: QueryRunner) => Promise<T>,
+  options: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ'; mode?: 'master' | 'slave' } = {},
+): Promise<T> {
+  const qr = dataSource.createQueryRunner(options.mode);
   await qr.connect();
   try {
-    await qr.startTransaction();
+    await qr.startTransaction(options.isolation);
     try {
       const result = await work(qr);
       await qr.commitTransaction();

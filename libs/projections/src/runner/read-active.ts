@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { findGeneration, quoteSchema, type Generation } from './generations.js';
+import { findGeneration, inTransaction, quoteSchema, type Generation } from './generations.js';
 
 export class ReadModelsNotReadyError extends Error {}
 
@@ -15,16 +15,14 @@ export interface ReadModelQuery {
  * to its tables. Throws ReadModelsNotReadyError before the projector has created the first one.
  */
 export async function readActiveGeneration<T>(dataSource: DataSource, work: (q: ReadModelQuery) => Promise<T>): Promise<T> {
-  const qr = dataSource.createQueryRunner('slave');
-  await qr.connect();
-  try {
-    await qr.startTransaction('REPEATABLE READ');
-    try {
+  return inTransaction(
+    dataSource,
+    async (qr) => {
       await qr.query('SET TRANSACTION READ ONLY');
       const generation = await findGeneration(qr, 'active');
       if (!generation) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
       await qr.query(`SET LOCAL search_path TO ${quoteSchema(generation.schema)}, public`);
-      const result = await work({
+      return work({
         manager: qr.manager,
         generation,
         query: async <R>(sql: string, parameters?: readonly unknown[]) => {
@@ -32,13 +30,7 @@ export async function readActiveGeneration<T>(dataSource: DataSource, work: (q: 
           return out.records ?? [];
         },
       });
-      await qr.commitTransaction();
-      return result;
-    } catch (error) {
-      await qr.rollbackTransaction().catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    await qr.release();
-  }
+    },
+    { isolation: 'REPEATABLE READ', mode: 'slave' },
+  );
 }
