@@ -46,3 +46,13 @@ export {
   type SignedNoteErrorCode,
 } from './signed-note.js';
 export { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint.js';
+export {
+  ed25519PrivateKeyFromBase64,
+  ed25519PublicKeyBase64,
+  ed25519PublicKeyFromBase64,
+  eventSigningBytes,
+  generateEventSigningKey,
+  signEvent,
+  verifyEventSignature,
+  type EventSignature,
+} from './event-signature.js';
