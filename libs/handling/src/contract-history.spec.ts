@@ -5,17 +5,17 @@ import {
   briefed,
   contract,
   departed,
-  given,
+  contractHistoryOf,
   granted,
   ms,
   subcontractApproved,
   workerAuthorized,
   workerRevoked,
   type Givens,
-} from './test-builders.js';
+} from './testing/builders.js';
 
 function viewOf(asOf: string, knownAt: string, ...events: Givens[]) {
-  return given(...events).history().view({ asOf: ms(asOf), knownAt: ms(knownAt) });
+  return contractHistoryOf(...events).view({ asOf: ms(asOf), knownAt: ms(knownAt) });
 }
 
 describe('ContractHistory: terms in force at t', () => {
