@@ -179,6 +179,8 @@ export interface CustodyStep {
   type: RecordEventType;
   at: number;
   pos: number;
+  /** recordedAt, epoch ms. */
+  known: number;
   state: HoldingStateName;
   location: string | null;
   holder: Holder | null;
@@ -364,6 +366,7 @@ export class Holdings {
       type: entry.event.type,
       at: entry.at,
       pos: entry.pos,
+      known: entry.known,
       state: h.state,
       location: h.location,
       holder: h.holder,
