@@ -13,6 +13,7 @@ import {
   Holdings,
   precedes,
   refOf,
+  START,
   type ContractView,
   type Entry,
   type HandlingState,
@@ -75,7 +76,7 @@ export class RecordFold {
   private ctx: RecordContext;
   private applicable: Set<ArticleId>;
   private sink: FindingSink;
-  private at: Key = { at: Number.NEGATIVE_INFINITY, pos: 0 };
+  private at: Key = START;
 
   constructor(
     private contract: ContractView,

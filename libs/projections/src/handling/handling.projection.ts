@@ -100,7 +100,7 @@ export class HandlingCache {
 
 function emptyHead(contractId: string, recordId: string): HeadRow {
   return {
-    contractId, recordId, state: emptyFoldState(), lastAt: Number.NEGATIVE_INFINITY, lastPos: 0, events: 0, maxPosition: 0,
+    contractId, recordId, state: emptyFoldState(), lastAt: START.at, lastPos: 0, events: 0, maxPosition: 0,
     finalStatus: 'not_applicable', pendingFrom: null, violationFrom: null, open: [], tags: [], snapshotEvents: 0, nextSeq: 1,
   };
 }
@@ -176,7 +176,7 @@ class FoldRun {
     const state = this.fold.state;
     head.state = state;
     head.events = state.handling.events;
-    head.lastAt = state.handling.last?.at ?? Number.NEGATIVE_INFINITY;
+    head.lastAt = state.handling.last?.at ?? START.at;
     head.lastPos = state.handling.last?.pos ?? 0;
     head.maxPosition = this.maxPos;
     const result = this.fold.finish(FAR);
@@ -221,6 +221,8 @@ function isLate(head: HeadRow, item: Entry): boolean {
  * holding from the late event's position), through the whole stream up to the batch's end.
  */
 async function refold(tx: ProjectionTransaction, history: ContractHistory, head: HeadRow, late: Late, writes: Writes): Promise<FoldRun> {
+  // Rows this batch made before the late input must be in the table for the late input to close them.
+  await writes.flush();
   const start = await snapshotBefore(tx, head.contractId, head.recordId, late.key, null);
   await closeAfter(tx, head.contractId, head.recordId, start?.key ?? START, late.position);
   const run = new FoldRun(history, head, start?.state ?? emptyFoldState(), writes, late.position, late.known);
@@ -274,7 +276,7 @@ async function applyContract(contractId: string, batch: ContractBatch, tx: Proje
       // The record's inputs of this batch in log order: its events and the contract events aimed at it.
       const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
         .sort((a, b) => a.pos - b.pos);
-      let run = new FoldRun(history, head, head.state, writes, 0, Number.NEGATIVE_INFINITY);
+      let run = new FoldRun(history, head, head.state, writes, 0, START.at);
       for (const input of inputs) {
         if (isLate(head, input)) {
           // A late input: refold through the whole batch (every later input of this record included).
