@@ -19,6 +19,12 @@ export interface Judged {
   readonly recordId?: string;
   /** Obligations: whether it was one (its violation opens at `due`, not at its first event). */
   readonly obligation?: boolean;
+  /**
+   * The event at which the breach became a fact when that is not the rule's default (an
+   * obligation violated before its due time, e.g. an order closed the wrong way): Art. 15's
+   * duty to report opens there.
+   */
+  readonly breachAt?: Ref;
 }
 
 /** The sort key of a finding: the occurredAt and position of its first event. */
