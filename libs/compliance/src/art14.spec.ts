@@ -339,6 +339,14 @@ describe('Article 14: art14.disposal-overdue, what opens it and what closes it (
       .then(overdue(RULE, [tight], '2026-04-25T00:00'), pending(RULE, [lateCopy, tight], '2026-05-24T00:00'));
   });
 
+  it('treats a copy made at the very instant of the instruction, later in the log, as opened after it (found by the differential test)', () => {
+    const instruction = disposalInstructed({ at: '2026-04-20T00:00', dueAt: '2026-04-20T00:00' });
+    const sameInstant = copied('C-1', { at: '2026-04-20T00:00' });
+    given(base, instruction, sameInstant)
+      .when(judgedAt('2026-05-01T00:00'))
+      .then(overdue(RULE, [instruction], '2026-04-20T00:00'), pending(RULE, [sameInstant, instruction], '2026-05-20T00:00'), findings(RULE, 2));
+  });
+
   it('is closed only by a return when the instruction says return, and a disposal then is a violation', () => {
     const instruction = disposalInstructed({ at: '2026-04-20T00:00', action: 'return' });
     const disposal = disposed({ at: '2026-04-21T00:00' });
