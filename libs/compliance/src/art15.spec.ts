@@ -16,7 +16,6 @@ import {
   findings,
   CITY,
   copied,
-  granted,
   overall,
   party,
   transportStarted,

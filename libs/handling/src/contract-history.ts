@@ -638,8 +638,13 @@ function mergeInOrder<E extends Entry>(a: readonly E[], b: readonly E[]): E[] {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && precedes(a[i]!, b[j]!))) out.push(a[i]!), i++;
-    else out.push(b[j]!), j++;
+    if (j >= b.length || (i < a.length && precedes(a[i]!, b[j]!))) {
+      out.push(a[i]!);
+      i++;
+    } else {
+      out.push(b[j]!);
+      j++;
+    }
   }
   return out;
 }
