@@ -15,10 +15,11 @@ import { AuditReplayController } from './audit-replay/audit-replay.http.controll
 import { ReplayContractHandler } from './audit-replay/audit-replay.handlers.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-keys.js';
-import { ReadContractComplianceHandler, ReadRecordComplianceHandler } from './compliance/compliance.handlers.js';
+import { ReadContractComplianceHandler, ReadRecordComplianceHandler, ReadRecordFindingsHandler } from './compliance/compliance.handlers.js';
 import { ComplianceController } from './compliance/compliance.http.controller.js';
 import { ContractHistoryCache } from './compliance/contract-history.cache.js';
-import { ListHoldingsHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
+import { ListHoldingsHandler, ReadHoldingHistoryHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
+import { HandlingReader } from './read-model/handling.reader.js';
 import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
@@ -69,9 +70,12 @@ export class AppModule {
         ReadContractEventsHandler,
         ReadRecordEventsHandler,
         ReadRecordCustodyHandler,
+        ReadHoldingHistoryHandler,
         ListHoldingsHandler,
         ContractHistoryCache,
+        HandlingReader,
         ReadRecordComplianceHandler,
+        ReadRecordFindingsHandler,
         ReadContractComplianceHandler,
         MetricsRegistry,
         IngestMetricsHandler,

@@ -43,6 +43,7 @@ export function judgeArt12(ctx: ContractContext): ArticleResult {
       events: closing ? [request, closing] : [request],
       message: say('12', status, text),
       obligation: true,
+      ...(closing ? {} : { open: { from: request.at, pending: say('12', 'pending', text), overdue: say('12', 'pending', text) } }),
     } satisfies Judged;
   });
   return { applicable: requests.length > 0, findings };

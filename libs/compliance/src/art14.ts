@@ -125,6 +125,7 @@ function retainedFinding(ctx: RecordContext | FinishContext, copy: CoveredCopy, 
     },
     note: defaultNote(!terms.explicit.has('disposalWithin'), terms.policy.disposalWithin),
     also: [end.cause],
+    from: end.at,
     recordId: ctx.recordId,
   });
 }

@@ -76,6 +76,7 @@ export function breachFindings(ctx: FinishContext, state: BreachState): Judged[]
         en: `the report to the city (IncidentReported) of the breach of the memorandum at ${jst(group.first)} (${group.count} violation${group.count === 1 ? '' : 's'} of record ${ctx.recordId})`,
       },
       note: defaultNote(!terms.explicit.has('incidentReportWithin'), terms.policy.incidentReportWithin, '直ちに'),
+      from: group.first,
       recordId: ctx.recordId,
     });
   });

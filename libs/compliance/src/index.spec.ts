@@ -6,7 +6,8 @@ import { collected, CONTRACT_ID, contract, copied, given, ms, staffed } from './
 const EXPORTS = [
   'ARTICLES', 'ARTICLE_IDS', 'CONTRACT_ARTICLES', 'NO_RECORD_FACTS', 'PARTIES', 'RECORD_ARTICLES', 'REPORT_TRIGGERS', 'RULES',
   'RecordFold', 'TERMS', 'articleStatus', 'compareJudged', 'durationJa', 'emptyFoldState', 'inspectionDueAt', 'isArticleId', 'jst',
-  'judgeContract', 'judgeRecord', 'nextDeadline', 'recordEntries', 'recordVerdict', 'reportability', 'toFinding', 'wa', 'worst',
+  'judgeContract', 'judgeRecord', 'nextDeadline', 'recordEntries', 'recordVerdict', 'reportability', 'statusAt', 'timelineOf', 'toFinding', 'wa',
+  'worst',
 ].sort();
 
 describe('@ledger/compliance', () => {

@@ -24,3 +24,4 @@ export type {
 } from './verdict.js';
 export { PARTIES, worst } from './verdict.js';
 export type { Cut } from '@ledger/handling';
+export { statusAt, timelineOf, type StatusTimeline, type OpenItem } from './timeline.js';

@@ -25,6 +25,11 @@ export interface Judged {
    * duty to report opens there.
    */
   readonly breachAt?: Ref;
+  /**
+   * An obligation still open at the end of the cut: from when it binds, and how it reads while
+   * pending and once overdue (a read model decides which by the clock).
+   */
+  readonly open?: { readonly from: number; readonly pending: Message; readonly overdue: Message };
 }
 
 /** The sort key of a finding: the occurredAt and position of its first event. */
@@ -99,6 +104,8 @@ export interface ObligationInput {
   readonly note?: Message;
   /** More evidence after the opening and closing events. */
   readonly also?: readonly Ref[];
+  /** When the obligation starts to bind, if later than its opening event (e.g. when an authorization ends). */
+  readonly from?: number;
   readonly recordId?: string;
 }
 
@@ -109,7 +116,7 @@ export function obligation(input: ObligationInput): Judged {
   const text = obligationText(state, input.subject, input.due, input.closing);
   const note = input.note ?? { ja: '', en: '' };
   const events = [input.opening, ...(input.closing ? [input.closing] : []), ...(input.also ?? [])];
-  const finding: Judged = {
+  const finding: { -readonly [K in keyof Judged]: Judged[K] } = {
     rule: input.rule,
     article: input.article,
     status,
@@ -119,6 +126,13 @@ export function obligation(input: ObligationInput): Judged {
     due: input.due,
     obligation: true,
   };
+  if (!input.closing) {
+    const word = (state: ObligationState): Message => {
+      const t = obligationText(state, input.subject, input.due, null);
+      return say(input.article, STATUS_OF[state], { ja: t.ja + note.ja, en: t.en + note.en });
+    };
+    finding.open = { from: input.from ?? input.opening.at, pending: word('pending'), overdue: word('overdue') };
+  }
   return input.recordId === undefined ? finding : { ...finding, recordId: input.recordId };
 }
 

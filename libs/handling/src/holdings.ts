@@ -179,6 +179,8 @@ export interface CustodyStep {
   type: RecordEventType;
   at: number;
   pos: number;
+  /** recordedAt, epoch ms. */
+  known: number;
   state: HoldingStateName;
   location: string | null;
   holder: Holder | null;
@@ -291,7 +293,12 @@ function closesAsOrdered(action: DisposalAction, type: Closing['type']): boolean
  * judgement order; `evolve` mutates the state and says what the event did.
  */
 export class Holdings {
-  constructor(readonly state: HandlingState, private readonly contract: ContractView) {}
+  constructor(readonly state: HandlingState, private contract: ContractView) {}
+
+  /** The contract as known when the next event is folded. */
+  setView(contract: ContractView): void {
+    this.contract = contract;
+  }
 
   private holding(key: string): HoldingState | undefined {
     return this.state.holdings[key];
@@ -367,6 +374,7 @@ export class Holdings {
       type: entry.event.type,
       at: entry.at,
       pos: entry.pos,
+      known: entry.known,
       state: h.state,
       location: h.location,
       holder: h.holder,

@@ -17,3 +17,4 @@ export {
   type ApprovedScope,
 } from './contract-history.js';
 export * from './holdings.js';
+export * from './custody-view.js';

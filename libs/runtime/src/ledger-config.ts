@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '@ledger/domain';
 
 /** Everything the service reads from its environment, in one place (README "Configuration"). */
 export interface LedgerConfig {
@@ -28,6 +29,8 @@ export interface LedgerConfig {
   logOrigin?: string;
   /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
   checkpointIntervalMs?: number;
+  /** LEDGER_TIME_ZONE: the zone every time in an answer is written in (default Asia/Tokyo). */
+  timeZone: string;
 }
 
 function workersMode(value: string | undefined): LedgerConfig['workers'] {
@@ -53,6 +56,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
+    timeZone: timeZone(env.LEDGER_TIME_ZONE),
   };
 }
 
@@ -61,4 +65,10 @@ function checkpointInterval(text: string | undefined): number | undefined {
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 50 || ms > 3_600_000) throw new Error(`LEDGER_CHECKPOINT_INTERVAL_MS must be an integer from 50 to 3600000, got ${text}`);
   return ms;
+}
+
+function timeZone(text: string | undefined): string {
+  if (text === undefined || text === '') return DEFAULT_TIME_ZONE;
+  if (!isTimeZone(text)) throw new Error(`LEDGER_TIME_ZONE must be an IANA time zone such as Asia/Tokyo, got ${text}`);
+  return text;
 }
