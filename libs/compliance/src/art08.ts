@@ -17,7 +17,8 @@ const KIND_FOR: { readonly [T in RecordEventType]?: AuthorizationKind } = {
  */
 export function toApprovedSubcontractor(contract: ContractView, handling: HandlingState, recipientId: string, t: number): boolean {
   const scope = contract.approvedScope(recipientId, t);
-  if (!scope) return false;
+  // An approval naming no known application approves no category (docs/rulebook.md, Art. 6).
+  if (!scope || scope.request === null) return false;
   const categories = categoriesAt(handling, t) ?? [];
   const allowed = scope.request?.event.data.dataCategories ?? [];
   return categories.every((c) => allowed.includes(c));

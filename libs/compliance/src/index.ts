@@ -4,7 +4,7 @@
  */
 export { ARTICLES, ARTICLE_IDS, RECORD_ARTICLES, CONTRACT_ARTICLES, isArticleId, type ArticleId, type RecordArticle, type ContractArticle } from './articles.js';
 export { judgeRecord, judgeContract, recordVerdict, recordEntries, toFinding, articleStatus, nextDeadline, inspectionDueAt, type AnswerOptions } from './judge.js';
-export { RecordFold, emptyFoldState, type FoldState, type FoldResult, type FindingSink, type Counts } from './record-fold.js';
+export { RecordFold, emptyFoldState, FOLD_VERSION, isCurrentFoldState, type FoldState, type FoldResult, type FindingSink, type Counts } from './record-fold.js';
 export { reportability, REPORT_TRIGGERS, type Reportability, type ReportTrigger } from './appi68.js';
 export { RULES } from './rules.js';
 export { TERMS, wa, jst, durationJa } from './messages.js';

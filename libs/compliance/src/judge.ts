@@ -123,6 +123,9 @@ export function judgeRecord(history: ContractHistory, recordId: string, recordEv
   return recordVerdict(history.contractId, recordId, result, [...listed, ...result.atFinish], options);
 }
 
+/** Contract articles that judge a duty of the city (甲): Art. 6 approvals, Art. 10 inspections, APPI Art. 68. */
+const CITY_DUTY_ARTICLES: ReadonlySet<ContractArticle> = new Set(['6', '10', 'appi68']);
+
 const CONTRACT_JUDGES: { readonly [A in ContractArticle]: (ctx: ContractContext) => ArticleResult } = {
   '6': judgeArt6Contract,
   '10': judgeArt10,
@@ -159,7 +162,8 @@ export function judgeContract(history: ContractHistory, cut: Cut, records: Recor
       cityFindings.push(toFinding(f, options.zone));
       cityStatus = worst(cityStatus, f.status);
     }
-    if (result.applicable && judged.every((f) => f.party === 'city') && judged.length === 0 && article === '10') cityStatus = worst(cityStatus, 'compliant');
+    // The city's own duties were judged (an approval, a running term, a reportable incident): at least compliant.
+    if (result.applicable && CITY_DUTY_ARTICLES.has(article)) cityStatus = worst(cityStatus, 'compliant');
   }
   return { contractId: history.contractId, status, articles, city: { status: cityStatus, findings: cityFindings } };
 }

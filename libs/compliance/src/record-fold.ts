@@ -38,7 +38,8 @@ export type { FinishContext, RecordContext } from './context.js';
 export type Counts = { [article: string]: { contractor: FindingCounts; city: FindingCounts } };
 
 export interface FoldState {
-  version: 2;
+  /** 3: breach groups keep their due time. A stored state of another version is refolded, never read. */
+  version: 3;
   handling: HandlingState;
   rules: { [A in RecordArticle]?: unknown };
   applicable: ArticleId[];
@@ -49,10 +50,18 @@ export interface FoldState {
 /** Where final findings go (the projector stores them; an answer lists the first of them). */
 export type FindingSink = (finding: Judged, finalizedAt: Key) => void;
 
+/** The shape of the fold's state that this code reads and writes. */
+export const FOLD_VERSION: FoldState['version'] = 3;
+
+/** Whether a stored state is of this code's shape (else it must be refolded: `npm run cli -- rebuild` after an upgrade). */
+export function isCurrentFoldState(state: { version?: unknown } | null | undefined): state is FoldState {
+  return state?.version === FOLD_VERSION;
+}
+
 export function emptyFoldState(): FoldState {
   const rules: FoldState['rules'] = {};
   for (const article of RECORD_ARTICLES as RecordArticle[]) rules[article] = (RECORD_RULES[article] as RecordRule<unknown>).init();
-  return { version: 2, handling: emptyHandling(), rules, applicable: [], counts: {}, breach: emptyBreach() };
+  return { version: 3, handling: emptyHandling(), rules, applicable: [], counts: {}, breach: emptyBreach() };
 }
 
 function count(counts: Counts, finding: Judged): void {

@@ -97,7 +97,7 @@ async function startOf(input: RecordAtInput, head: HeadRow | null, unprojected: 
   if (contractUnseen && contractUnseen.pos <= known) firstUnseen = minKey(firstUnseen, contractUnseen);
   const present = known >= projected;
   const rowsKnown = present ? null : known;
-  if (head && head.events > 0 && present) {
+  if (head && !head.stale && head.events > 0 && present) {
     const last = { at: head.lastAt, pos: head.lastPos };
     if (last.at <= cut.asOf && (firstUnseen === null || precedes(last, firstUnseen))) return { state: head.state, key: last, rowsKnown };
   }

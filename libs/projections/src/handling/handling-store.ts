@@ -2,7 +2,7 @@
  * The handling read model's rows (handling.migration.ts): reading and writing them, for the
  * projection and for the answers. Every statement takes a whole batch of rows.
  */
-import type { FoldState, Judged, OpenItem } from '@ledger/compliance';
+import { emptyFoldState, isCurrentFoldState, type FoldState, type Judged, type OpenItem } from '@ledger/compliance';
 import type { CustodyStep, Key } from '@ledger/handling';
 import type { ProjectionTransaction } from '../runner/projection.js';
 
@@ -12,6 +12,8 @@ export type Sql = Pick<ProjectionTransaction, 'query'>;
 export const SNAPSHOT_EVERY = 1_000;
 
 export interface HeadRow {
+  /** Stored by another version of the fold: refold the record before anything else. */
+  stale?: boolean;
   contractId: string;
   recordId: string;
   state: FoldState;
@@ -52,10 +54,13 @@ interface HeadDb {
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 
 function headOf(row: HeadDb): HeadRow {
+  // A head of another fold version is not read: the record is refolded from its stream.
+  const stale = !isCurrentFoldState(row.state);
   return {
+    stale,
     contractId: row.contract_id,
     recordId: row.record_id,
-    state: row.state,
+    state: stale ? emptyFoldState() : row.state,
     lastAt: Number(row.last_at),
     lastPos: Number(row.last_pos),
     events: Number(row.events),
@@ -263,7 +268,8 @@ export async function snapshotBefore(q: Sql, contractId: string, recordId: strin
       ORDER BY key_at DESC, key_pos DESC LIMIT 1`,
     params,
   );
-  return row ? { state: row.state, key: { at: Number(row.key_at), pos: Number(row.key_pos) }, events: Number(row.events) } : null;
+  if (!row || !isCurrentFoldState(row.state)) return null;
+  return { state: row.state, key: { at: Number(row.key_at), pos: Number(row.key_pos) }, events: Number(row.events) };
 }
 
 /**

@@ -277,6 +277,14 @@ async function applyContract(contractId: string, batch: ContractBatch, tx: Proje
       const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
         .sort((a, b) => a.pos - b.pos);
       let run = new FoldRun(history, head, head.state, writes, 0, START.at);
+      if (head.stale && inputs.length > 0) {
+        // A head of another fold version: refold the whole record (once; it is current afterwards).
+        const first = inputs[0]!;
+        head.stale = false;
+        head.events = 0;
+        run = await refold(tx, history, head, { key: START, position: first.pos, known: first.known }, writes);
+        inputs.length = 0;
+      }
       for (const input of inputs) {
         if (isLate(head, input)) {
           // A late input: refold through the whole batch (every later input of this record included).
