@@ -1,9 +1,9 @@
 import type { LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
-import { MissingTileError, TiledMerkleTree, checkConsistency, openCheckpoint, signCheckpoint } from '@ledger/integrity';
+import { MissingTileError, TiledMerkleTree, addSignatures, checkConsistency, formatCheckpoint, keyRotationLine, openCheckpoint, signNote, splitNote } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
 import { LogIntegrityError, SigningKeyError } from './errors.js';
-import type { LogKeys } from './log-keys.js';
+import { hex8, keysInForce, type LogKeys } from './log-keys.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState } from './tree-state.js';
@@ -19,6 +19,8 @@ export interface CheckpointSignerOptions {
   intervalMs?: number;
   clock?: () => number;
   log?: (line: string) => void;
+  /** Called after a rotation checkpoint is stored, with the retired key's ID (the provider moves the key files). */
+  onRotated?: (retiredKeyId: string, keys: LogKeys) => Promise<void>;
 }
 
 /**
@@ -101,6 +103,14 @@ export class CheckpointSigner {
       const keys = await this.loadKeys();
       const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
       if (signed) this.lastSigned = signed.treeSize;
+      if (signed && keys.next) {
+        const now = keysInForce(keys, signed.note);
+        if (now !== keys) {
+          this.keys = now;
+          this.log(`the log's key is now ${now.keyId} (rotation checkpoint of tree size ${signed.treeSize}; key ${keys.keyId} retired)`);
+          await this.options.onRotated?.(keys.keyId, now);
+        }
+      }
       this.lastError = undefined;
       return signed;
     } catch (error) {
@@ -118,10 +128,12 @@ export class CheckpointSigner {
     return this.keys;
   }
 
-  private async signIn(client: pg.PoolClient, keys: LogKeys): Promise<StoredCheckpoint | null> {
+  private async signIn(client: pg.PoolClient, configured: LogKeys): Promise<StoredCheckpoint | null> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SIGN_LOCK]);
     const tree = await readTreeState(client);
     const latest = await this.checkpoints.latest(client);
+    // Another process may have rotated the key since this one loaded it.
+    const keys = keysInForce(configured, latest?.note ?? null);
     if (latest && tree.size < latest.treeSize) {
       throw new LogIntegrityError(`the integrated tree has ${tree.size} leaves but checkpoint ${latest.seq} already signed ${latest.treeSize}`);
     }
@@ -145,7 +157,7 @@ export class CheckpointSigner {
       } catch (error) {
         throw new SigningKeyError(
           `the latest checkpoint (#${latest.seq}, tree size ${latest.treeSize}) does not open with this log's key ${keys.keyId} ` +
-            `and origin "${keys.origin}": ${(error as Error).message}. Key rotation is not supported; restore the log's key and origin`,
+            `and origin "${keys.origin}": ${(error as Error).message}. Restore the log's key and origin (a new key is introduced with npm run cli -- rotate-key)`,
         );
       }
       if (previous.size !== latest.treeSize || !previous.rootHash.equals(latest.rootHash)) {
@@ -157,11 +169,15 @@ export class CheckpointSigner {
         throw new LogIntegrityError(`the tree of ${tree.size} leaves is not consistent with checkpoint #${latest.seq} (${previous.size} leaves): ${check.reason}`);
       }
     }
-    const note = signCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root }, keys.signer!);
+    // A configured next key is introduced here: the checkpoint names both keys and both sign it.
+    const next = keys.next ?? null;
+    const body = formatCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root, ...(next ? { extensions: [keyRotationLine(keys.signer!, next)] } : {}) });
+    let note = signNote(body, keys.signer!);
+    if (next) note = addSignatures(note, [splitNote(signNote(body, next)).signatures[0]!.line]);
     return this.checkpoints.append(client, {
       treeSize: tree.size,
       rootHash: root,
-      keyId: keys.keyId,
+      keyId: next ? hex8(next.keyId) : keys.keyId,
       note,
       signedAt: new Date(this.clock()).toISOString(),
     });
