@@ -125,7 +125,7 @@ export class LogKeyring {
           : `it signs only from tree size ${outOfRange.fromSize}`;
         throw new SignedNoteError('retired-key', `the checkpoint of size ${checkpoint.size} is signed only by key ${outOfRange.verifier.name}+${outOfRange.keyId}, which is not valid at that size: ${why}`);
       }
-      throw new SignedNoteError('unknown-key', `the checkpoint is not signed by any key of the log valid at size ${checkpoint.size} (signed by: ${[...signers].join(', ')}; valid: ${this.keysAt(checkpoint.size).map((e) => `${e.verifier.name}+${e.keyId}`).join(', ')})`);
+      throw new SignedNoteError('unknown-key', `note is not signed by key ${this.keysAt(checkpoint.size).map((e) => `${e.verifier.name}+${e.keyId}`).join(' or ')} (signed by: ${[...signers].join(', ')})`);
     }
     const rotation = parseKeyRotation(checkpoint);
     let rotatedTo: LogKeyEpoch | null = null;

@@ -219,7 +219,7 @@ export function verifyBundle(
   if (options.statement === 'skip') {
     if (bundle.statement !== '') problems.add('a bundle collected for replay carries no statement');
   } else {
-    checkStatement(bundle, exporter, checkpoint, problems);
+    checkStatement(bundle, exporter ?? keyring.current, checkpoint, problems);
   }
 
   result.ok = problems.list.length === 0;
@@ -317,8 +317,7 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
   return n;
 }
 
-function checkStatement(bundle: AuditBundle, exporter: LogKeyEpoch | undefined, checkpoint: Checkpoint | null, problems: Problems): void {
-  if (exporter === undefined) return; // reported with the exporter's key
+function checkStatement(bundle: AuditBundle, exporter: LogKeyEpoch, checkpoint: Checkpoint | null, problems: Problems): void {
   let statement;
   try {
     statement = parseStatement(openNote(bundle.statement, exporter.verifier));
