@@ -1,4 +1,4 @@
-import type { LogFollower, LogFollowerStatus } from '@ledger/event-store';
+import { Follower, sleep, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
 import {
   MissingTileError,
@@ -15,6 +15,8 @@ import type { WitnessEndpoint } from './witness-config.js';
 
 export interface CosignatureRequesterOptions {
   pool: pg.Pool;
+  /** The log, whose head the witness's lag is measured against. */
+  store: EventStore;
   witness: WitnessEndpoint;
   /** How often to look for a checkpoint the witness has not cosigned (ms), default 1,000. */
   intervalMs?: number;
@@ -36,85 +38,72 @@ export interface CosignatureRequesterOptions {
  */
 export class CosignatureRequester implements LogFollower {
   readonly name: string;
-  private state: LogFollowerStatus['state'] = 'stopped';
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<unknown> = Promise.resolve();
   private witnessSize: number | null = null;
-  private latest: StoredCheckpoint | null = null;
-  private lastError: string | undefined;
   private readonly checkpoints: PostgresCheckpointStore;
   private readonly cosignatures: PostgresCosignatureStore;
   private readonly clock: () => number;
-  private readonly log: (line: string) => void;
   private readonly fetch: typeof fetch;
+  private readonly follower: Follower;
 
   constructor(private readonly options: CosignatureRequesterOptions) {
     this.name = `witness:${options.witness.verifier.name}`;
     this.checkpoints = new PostgresCheckpointStore(options.pool);
     this.cosignatures = new PostgresCosignatureStore(options.pool);
     this.clock = options.clock ?? Date.now;
-    this.log = options.log ?? (() => undefined);
     this.fetch = options.fetch ?? fetch;
+    const intervalMs = options.intervalMs ?? 1_000;
+    const { verifier } = options.witness;
+    // The shared follower runtime: its position is the size the witness has cosigned, so /health
+    // and /metrics show, per witness, how many events no cosigned checkpoint covers yet; a witness
+    // that is down shows as `retrying` with its error, and is retried with backoff.
+    this.follower = new Follower(
+      {
+        name: this.name,
+        resume: async () => {
+          this.witnessSize ??= await this.cosignatures.latestSize(verifier.name, verifier.keyId.toString(16).padStart(8, '0'));
+          return this.witnessSize;
+        },
+        follow: async (_after, { signal, progress }) => {
+          while (!signal.aborted) {
+            progress(await this.requestOnce());
+            await sleep(intervalMs, signal);
+          }
+        },
+        reportedPosition: async () => this.witnessSize ?? 0,
+      },
+      { store: options.store, clock: options.clock, log: options.log },
+    );
   }
 
-  async start(): Promise<void> {
-    if (this.timer) return;
-    this.state = 'running';
-    const tick = (): void => {
-      this.inFlight = this.requestOnce()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs ?? 1_000);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = null;
-    if (timer) clearTimeout(timer);
-    await this.inFlight;
-    this.state = 'stopped';
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  async status(): Promise<LogFollowerStatus> {
-    const cosigned = this.witnessSize ?? 0;
-    const latest = this.latest;
-    const lagging = latest !== null && latest.treeSize > cosigned;
-    const status: LogFollowerStatus = {
-      name: this.name,
-      state: this.state,
-      position: cosigned,
-      lagEvents: lagging ? latest.treeSize - cosigned : 0,
-      lagSeconds: lagging ? Math.max(0, (this.clock() - Date.parse(latest.signedAt)) / 1000) : 0,
-    };
-    if (this.lastError !== undefined) status.error = this.lastError;
-    return status;
+  status(): Promise<LogFollowerStatus> {
+    return this.follower.status();
+  }
+
+  /** Resolves once the witness has cosigned a checkpoint of at least `size` (tests, the CLI). */
+  waitFor(size: number, timeoutMs?: number): Promise<void> {
+    return this.follower.waitFor(size, timeoutMs);
   }
 
   /**
    * Brings the witness up to the latest checkpoint: returns the size it has cosigned afterwards.
-   * Throws (and reports the error on /health) when the witness is unreachable or refuses.
+   * Throws when the witness is unreachable or refuses (the runtime retries with backoff).
    */
   async requestOnce(): Promise<number> {
-    try {
-      const size = await this.bringUpToDate();
-      this.lastError = undefined;
-      return size;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.lastError) this.log(`${this.name}: ${message}`);
-      this.lastError = message;
-      throw error;
-    }
+    return this.bringUpToDate();
   }
 
   private async bringUpToDate(): Promise<number> {
     const { verifier } = this.options.witness;
-    this.latest = await this.checkpoints.latest();
+    const latest = await this.checkpoints.latest();
     this.witnessSize ??= await this.cosignatures.latestSize(verifier.name, verifier.keyId.toString(16).padStart(8, '0'));
-    const latest = this.latest;
     if (latest === null || this.witnessSize === latest.treeSize) return this.witnessSize;
     // At most two rounds: a 409 corrects the size the witness last cosigned, then we retry once.
     for (let round = 0; round < 2; round++) {

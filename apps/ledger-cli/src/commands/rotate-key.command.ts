@@ -2,8 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { generateSignerKey, parseSignerKey, verifierKeyOf } from '@ledger/integrity';
 import { NEXT_SIGNING_KEY_FILE, keyNameFor, loadLogKeys } from '@ledger/merkle-log';
-import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
-import { logKeyConfig } from '../../../ledger-api/src/log-proofs/merkle-log.provider.js';
+import { ledgerConfigFromEnv, logKeyConfig } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 
 const USAGE = `usage: npm run cli -- rotate-key [--out FILE]

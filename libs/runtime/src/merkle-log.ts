@@ -1,15 +1,15 @@
 import type { EventStore } from '@ledger/event-store';
 import { CheckpointSigner, CosignatureRequester, LogProofs, MerkleIntegrator, keysInForce, loadLogKeys, promoteNextKeyFile, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
-import type { LedgerConfig } from '../runtime/ledger-config.js';
-import type { LedgerRuntime } from '../runtime/ledger-runtime.js';
-import type { BackgroundWorker } from '../workers/background-worker.js';
+import type { LedgerConfig } from './ledger-config.js';
+import type { LedgerRuntime } from './ledger-runtime.js';
+import type { BackgroundWorker } from './workers/background-worker.js';
 
 /** DI token of the process's MerkleLog (keys and proofs). */
 export const MERKLE_LOG = Symbol('MERKLE_LOG');
 
 /** What the auditor's use cases need: the log's keys, its proofs, and the event store. */
 export interface MerkleLog {
-  /** The keys in force (after a rotation by another process, the new one: see currentKeys). */
+  /** The keys in force when last looked at (after a rotation by another process: see refreshKeys). */
   readonly keys: LogKeys;
   readonly proofs: LogProofs;
   readonly store: EventStore;
@@ -59,6 +59,7 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
     new MerkleIntegrator({ pool: runtime.pool, store: runtime.eventStore, clock: runtime.clock, log }),
     new CheckpointSigner({
       pool: runtime.pool,
+      store: runtime.eventStore,
       keys: async () => (await merkleLogOf(runtime)).keys,
       intervalMs: runtime.config.checkpointIntervalMs,
       clock: runtime.clock,
@@ -77,5 +78,7 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
 /** One background worker per witness: a witness that is down delays only its own cosignature. */
 export function createCosignatureRequesters(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
   const intervalMs = Math.min(runtime.config.checkpointIntervalMs ?? 2_000, 1_000);
-  return runtime.config.witnesses.map((witness) => new CosignatureRequester({ pool: runtime.pool, witness, intervalMs, clock: runtime.clock, log }));
+  return runtime.config.witnesses.map(
+    (witness) => new CosignatureRequester({ pool: runtime.pool, store: runtime.eventStore, witness, intervalMs, clock: runtime.clock, log }),
+  );
 }
