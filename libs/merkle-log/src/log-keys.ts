@@ -3,9 +3,6 @@ import path from 'node:path';
 import {
   SignedNoteError,
   openNote,
-  parseCheckpoint,
-  parseKeyRotation,
-  splitNote,
   generateSignerKey,
   isValidKeyName,
   parseSignerKey,
@@ -76,10 +73,9 @@ export async function loadLogKeys(config: LogKeyConfig, options: { create: boole
 export function keysInForce(keys: LogKeys, latestNote: string | null): LogKeys {
   const next = keys.next;
   if (!next || latestNote === null) return keys;
-  const rotation = parseKeyRotation(parseCheckpoint(splitNote(latestNote).text));
-  if (rotation === null || rotation.to !== verifierKeyOf(next)) return keys;
+  // The next key signed the latest checkpoint: the rotation checkpoint, or one after it.
   try {
-    openNote(latestNote, parseVerifierKey(rotation.to));
+    openNote(latestNote, parseVerifierKey(verifierKeyOf(next)));
   } catch {
     return keys;
   }

@@ -79,7 +79,7 @@ describe('witness: cosigns what extends its last checkpoint, refuses any other h
     await expect(requester(forked).requestOnce()).rejects.toThrow(/answered 422/);
     // Then the witness kept its state, and the refused checkpoint as evidence
     expect((await stateOf()).logs[0].size).toBe(size);
-    const evidence = (await (await fetch(`${url}/evidence`)).json()).evidence;
+    const evidence = ((await (await fetch(`${url}/evidence`)).json()) as { evidence: any[] }).evidence;
     expect(evidence.at(-1)).toMatchObject({ origin: TEST_ORIGIN, status: 422, reason: expect.stringContaining('not consistent') });
   });
 
