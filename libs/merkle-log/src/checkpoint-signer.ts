@@ -91,7 +91,7 @@ export class CheckpointSigner implements LogFollower {
     if (signed && keys.next) {
       const now = keysInForce(keys, signed.note);
       if (now !== keys) {
-        this.keys = now;
+        if (typeof this.options.keys !== 'function') this.keys = now;
         this.options.log?.(`the log's key is now ${now.keyId} (rotation checkpoint of tree size ${signed.treeSize}; key ${keys.keyId} retired)`);
         await this.options.onRotated?.(keys.keyId, now);
       }
@@ -99,8 +99,13 @@ export class CheckpointSigner implements LogFollower {
     return signed;
   }
 
+  /**
+   * Keys given as a loader are loaded again before every signing (a few file reads): a next key
+   * prepared by `rotate-key` while the service runs is picked up at the next checkpoint.
+   */
   private async loadKeys(): Promise<LogKeys> {
-    if (this.keys === null) this.keys = checkSigner(await (this.options.keys as () => Promise<LogKeys>)());
+    if (typeof this.options.keys === 'function') return checkSigner(await this.options.keys());
+    this.keys ??= checkSigner(this.options.keys);
     return this.keys;
   }
 

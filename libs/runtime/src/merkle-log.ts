@@ -60,7 +60,8 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
     new CheckpointSigner({
       pool: runtime.pool,
       store: runtime.eventStore,
-      keys: async () => (await merkleLogOf(runtime)).keys,
+      // Read afresh before each signing, so a next key prepared while the service runs is picked up.
+      keys: () => loadLogKeys(logKeyConfig(runtime.config), { create: true }),
       intervalMs: runtime.config.checkpointIntervalMs,
       clock: runtime.clock,
       log,
