@@ -1,4 +1,5 @@
-import type { Message } from './verdict.js';
+/** A text in Japanese and English (the same shape as verdict.ts's Message, declared here to keep this module at the bottom). */
+type Message = { readonly ja: string; readonly en: string };
 
 /**
  * The one list of articles the rulebook judges, from which the rule registry, the record and

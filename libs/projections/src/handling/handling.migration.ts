@@ -10,8 +10,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * It replaces the custody and compliance read models of the first wave (one fold serves both):
  * their template tables are dropped; a serving generation keeps its old tables until a rebuild.
  */
-export class HandlingReadModel1765000000001 implements MigrationInterface {
-  name = 'HandlingReadModel1765000000001';
+export class HandlingReadModel1765200000001 implements MigrationInterface {
+  name = 'HandlingReadModel1765200000001';
 
   async up(q: QueryRunner): Promise<void> {
     for (const table of [

@@ -47,7 +47,7 @@ import {
   type SnapshotRow,
   type StepRow,
 } from './handling-store.js';
-import { HandlingReadModel1765000000001 } from './handling.migration.js';
+import { HandlingReadModel1765200000001 } from './handling.migration.js';
 import { tagsOf, targetsOf } from './targets.js';
 
 export const HANDLING_PROJECTION = 'handling';
@@ -333,7 +333,7 @@ async function applyHandling(events: readonly RecordedEvent[], tx: ProjectionTra
 export const handlingProjection: Projection<HandlingCache> = {
   name: HANDLING_PROJECTION,
   tables: HANDLING_TABLES,
-  migrations: [HandlingReadModel1765000000001],
+  migrations: [HandlingReadModel1765200000001],
   createCache: () => new HandlingCache(),
   apply: applyHandling,
 };

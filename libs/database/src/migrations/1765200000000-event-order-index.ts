@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * stored fold of a long record resumes without reading the record's whole history
  * (EventStore.readStreamInOrder).
  */
-export class EventOrderIndex1765000000000 implements MigrationInterface {
-  name = 'EventOrderIndex1765000000000';
+export class EventOrderIndex1765200000000 implements MigrationInterface {
+  name = 'EventOrderIndex1765200000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX ledger_events_stream_order ON ledger_events (stream_id, occurred_at, position)`);
