@@ -133,6 +133,11 @@ const deadline = Date.now() + 20_000;
 let view;
 for (;;) {
   view = await call('GET', `${contractPath}?limit=1000`, officerKey);
+  // 503: the read model is not built yet (the workers are starting): wait for it too.
+  if (view.status === 503 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    continue;
+  }
   if (view.status !== 200) {
     console.error(`demo: reading the contract view answered ${view.status}: ${JSON.stringify(view.body)}`);
     process.exit(1);
