@@ -13,6 +13,7 @@ import {
   Holdings,
   precedes,
   refOf,
+  START,
   type ContractView,
   type Entry,
   type HandlingState,
@@ -72,31 +73,48 @@ const EXCLUDED_FROM_BREACH = new Set(['art7.collection-missing']);
 /** One record's fold over a contract cut. */
 export class RecordFold {
   private readonly holdings: Holdings;
-  private readonly ctx: RecordContext;
+  private ctx: RecordContext;
+  private applicable: Set<ArticleId>;
   private sink: FindingSink;
-  private at: Key = { at: Number.NEGATIVE_INFINITY, pos: 0 };
+  private at: Key = START;
 
   constructor(
-    private readonly contract: ContractView,
+    private contract: ContractView,
     readonly recordId: string,
     readonly state: FoldState = emptyFoldState(),
     sink: FindingSink = () => undefined,
   ) {
     this.sink = sink;
     this.holdings = new Holdings(state.handling, contract);
-    const applicable = new Set(state.applicable);
-    this.ctx = {
-      contract,
-      recordId,
+    this.applicable = new Set(state.applicable);
+    this.ctx = this.context();
+  }
+
+  private context(): RecordContext {
+    const state = this.state;
+    return {
+      contract: this.contract,
+      recordId: this.recordId,
       handling: state.handling,
       emit: (finding) => this.emit(finding),
       applies: (article) => {
-        if (!applicable.has(article)) {
-          applicable.add(article);
+        if (!this.applicable.has(article)) {
+          this.applicable.add(article);
           state.applicable.push(article);
         }
       },
     };
+  }
+
+  /**
+   * The contract as known when the next event is folded (a stored fold judges each event with
+   * what the ledger knew then; the contract's later facts reach it through a refold).
+   */
+  setView(contract: ContractView): void {
+    if (contract === this.contract) return;
+    this.contract = contract;
+    this.holdings.setView(contract);
+    this.ctx = this.context();
   }
 
   /** Redirect final findings (e.g. a projector that stores them per batch). */
@@ -117,23 +135,38 @@ export class RecordFold {
     return this.state.handling.last;
   }
 
-  /** Folds the contract triggers placed before `key` (not yet folded). */
+  /** The record's triggers: the contract-wide ones and its own, each list in judgement order. */
+  private specific: readonly RecordTrigger[] | null = null;
+
+  /** Folds the contract triggers placed before `key` (inclusive: at or before `key.at`) that are not yet folded. */
   private triggersBefore(key: Key, inclusive: boolean): void {
-    const triggers = this.contract.recordTriggers(this.recordId);
+    const history = this.contract.history;
+    this.specific ??= history.specificTriggers(this.recordId);
+    const lists = [history.globalTriggers, this.specific];
     const last = this.state.handling.last;
-    let lo = 0;
-    let hi = triggers.length;
-    if (last) {
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (precedes(last, triggers[mid]!) ) hi = mid;
-        else lo = mid + 1;
+    const cursors = lists.map((list) => {
+      let lo = 0;
+      let hi = list.length;
+      if (last) {
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (precedes(last, list[mid]!)) hi = mid;
+          else lo = mid + 1;
+        }
       }
-    }
-    for (let i = lo; i < triggers.length; i++) {
-      const t = triggers[i]!;
-      if (inclusive ? t.at > key.at : !precedes(t, key)) break;
-      this.trigger(t);
+      return lo;
+    });
+    for (;;) {
+      let pick = -1;
+      for (let l = 0; l < lists.length; l++) {
+        const t = lists[l]![cursors[l]!];
+        if (t && (pick < 0 || precedes(t, lists[pick]![cursors[pick]!]!))) pick = l;
+      }
+      if (pick < 0) return;
+      const t = lists[pick]![cursors[pick]!]!;
+      if (inclusive ? t.at > key.at : !precedes(t, key)) return;
+      cursors[pick]! += 1;
+      if (this.contract.triggers(t)) this.trigger(t);
     }
   }
 

@@ -220,7 +220,9 @@ function index(entries: readonly Entry<ContractEvent>[]): Indexes {
  * incidents): it stays small next to its records' streams, which are never held here.
  */
 export class ContractHistory {
-  private lastView: ContractView | null = null;
+  private readonly views = new Map<string, ContractView>();
+  /** Triggers that concern every record (the contract's end, contract-wide instructions, departures, revocations), in judgement order. */
+  readonly globalTriggers: readonly RecordTrigger[];
 
   private constructor(
     readonly contractId: string,
@@ -228,7 +230,19 @@ export class ContractHistory {
     readonly entries: readonly Entry<ContractEvent>[],
     /** @internal */
     readonly index: Indexes,
-  ) {}
+  ) {
+    this.globalTriggers = [...index.ends, ...index.disposalForAll, ...index.departures, ...index.revocations].sort(byOccurrence);
+  }
+
+  /** Triggers that concern one record (instructions naming it, reports of incidents listing it), in judgement order. */
+  specificTriggers(recordId: string): RecordTrigger[] {
+    const reports: Of<'IncidentReported'>[] = [];
+    for (const incident of this.index.incidentsByRecord.get(recordId) ?? []) {
+      for (const report of this.index.incidentReports.get(incident.event.data.incidentId) ?? []) reports.push(report);
+    }
+    const all: RecordTrigger[] = [...(this.index.disposalByRecord.get(recordId) ?? []), ...reports];
+    return [...new Map(all.map((e) => [e.id, e])).values()].sort(byOccurrence);
+  }
 
   static of(contractId: string, contractEvents: readonly RecordedEvent[]): ContractHistory {
     const entries = contractEvents.map((recorded) => {
@@ -261,12 +275,14 @@ export class ContractHistory {
     return null;
   }
 
-  /** The contract as seen through a cut (the last view is memoized: judging many records at one cut builds it once). */
+  /** The contract as seen through a cut (the latest views are memoized: judging many records at one cut builds it once). */
   view(cut: Cut): ContractView {
-    const last = this.lastView;
-    if (last && last.cut.asOf === cut.asOf && last.cut.knownAt === cut.knownAt) return last;
+    const key = `${cut.asOf}|${cut.knownAt}`;
+    const found = this.views.get(key);
+    if (found) return found;
     const view = new ContractView(this, { asOf: cut.asOf, knownAt: cut.knownAt });
-    this.lastView = view;
+    this.views.set(key, view);
+    if (this.views.size > 16) this.views.delete(this.views.keys().next().value!);
     return view;
   }
 }
@@ -319,7 +335,7 @@ export class ContractView {
   private readonly base: Terms;
   private readonly steps: readonly TermsStep[];
   private readonly index: Indexes;
-  private triggersCache: { recordId: string; triggers: RecordTrigger[] } | null = null;
+  private end: Of<'ContractEnded'> | null | undefined;
 
   constructor(readonly history: ContractHistory, readonly cut: Cut) {
     this.index = history.index;
@@ -533,8 +549,15 @@ export class ContractView {
 
   /** The contract's end: its first ContractEnded inside the cut. */
   contractEnd(): Of<'ContractEnded'> | null {
-    for (const e of this.index.ends) if (this.visible(e)) return e;
-    return null;
+    if (this.end !== undefined) return this.end;
+    this.end = null;
+    for (const e of this.index.ends) {
+      if (this.visible(e)) {
+        this.end = e;
+        break;
+      }
+    }
+    return this.end;
   }
 
   disposalInstructionsFor(recordId: string): Of<'DisposalInstructed'>[] {
@@ -606,28 +629,12 @@ export class ContractView {
   }
 
   /**
-   * The contract events a record's fold meets at their place in the judgement order: the
-   * contract's end, disposal instructions covering it, departures, authorization revocations, and
-   * the reports of incidents that list it. In judgement order, inside the cut.
+   * Whether a trigger acts on records in this cut: visible, and for the contract's end, the first
+   * end (a second ContractEnded ends nothing).
    */
-  recordTriggers(recordId: string): readonly RecordTrigger[] {
-    if (this.triggersCache?.recordId === recordId) return this.triggersCache.triggers;
-    const reports: Of<'IncidentReported'>[] = [];
-    for (const incident of this.index.incidentsByRecord.get(recordId) ?? []) {
-      if (!this.visible(incident)) continue;
-      for (const report of this.index.incidentReports.get(incident.event.data.incidentId) ?? []) reports.push(report);
-    }
-    const end = this.contractEnd();
-    const all: RecordTrigger[] = [
-      ...(end ? [end] : []),
-      ...this.disposalInstructionsFor(recordId),
-      ...this.seen(this.index.departures),
-      ...this.seen(this.index.revocations),
-      ...this.seen(reports),
-    ];
-    const unique = [...new Map(all.map((e) => [e.id, e])).values()].sort(byOccurrence);
-    this.triggersCache = { recordId, triggers: unique };
-    return unique;
+  triggers(trigger: RecordTrigger): boolean {
+    if (!this.visible(trigger)) return false;
+    return trigger.event.type !== 'ContractEnded' || this.contractEnd()?.id === trigger.id;
   }
 }
 

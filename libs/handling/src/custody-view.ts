@@ -6,6 +6,7 @@
 import { isoInZone, DEFAULT_TIME_ZONE, type Medium, type RecordEventType, type Safeguard } from '@ledger/domain';
 import {
   dutiesOf,
+  emptyHandling,
   holdingKey,
   isOpen,
   type CustodyStep,
@@ -193,13 +194,9 @@ export function holdingSlice(state: HandlingState, key: string): HandlingState {
     .map((o) => ({ ...o, groups: o.groups.map((g) => ({ ...g, duties: g.duties.filter((d) => d.holding === key) })).filter((g) => g.duties.length > 0) }))
     .filter((o) => o.groups.length > 0);
   return {
-    ...state,
+    ...emptyHandling(),
     holdings: holding ? { [key]: holding } : {},
     legs: state.legs.filter((l) => holding !== undefined && l.key === holding.transportKey),
-    finished: [],
-    finishedIds: [],
-    collections: [],
-    categories: [],
     orders,
   };
 }

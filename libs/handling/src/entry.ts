@@ -11,8 +11,8 @@ export interface Key {
   readonly pos: number;
 }
 
-/** Before every event. */
-export const START: Key = Object.freeze({ at: Number.NEGATIVE_INFINITY, pos: 0 });
+/** Before every event (a finite value, so that it can be stored and compared in SQL). */
+export const START: Key = Object.freeze({ at: Number.MIN_SAFE_INTEGER, pos: 0 });
 
 /** The cut of a judgement, in epoch milliseconds: occurredAt ≤ asOf and recordedAt ≤ knownAt. */
 export interface Cut {

@@ -290,7 +290,12 @@ function closesAsOrdered(action: DisposalAction, type: Closing['type']): boolean
  * judgement order; `evolve` mutates the state and says what the event did.
  */
 export class Holdings {
-  constructor(readonly state: HandlingState, private readonly contract: ContractView) {}
+  constructor(readonly state: HandlingState, private contract: ContractView) {}
+
+  /** The contract as known when the next event is folded. */
+  setView(contract: ContractView): void {
+    this.contract = contract;
+  }
 
   private holding(key: string): HoldingState | undefined {
     return this.state.holdings[key];

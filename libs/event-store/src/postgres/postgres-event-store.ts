@@ -166,9 +166,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStreamInOrder(streamId: string, options: ReadInOrderOptions): Promise<RecordedEvent[]> {
-    const after = options.after ?? { at: Number.NEGATIVE_INFINITY, pos: 0 };
-    const from = Number.isFinite(after.at) ? new Date(after.at).toISOString() : null;
-    const until = options.untilAt === undefined || !Number.isFinite(options.untilAt) ? null : new Date(options.untilAt + 1).toISOString();
+    const after = options.after ?? { at: Number.MIN_SAFE_INTEGER, pos: 0 };
+    const from = isDate(after.at) ? new Date(after.at).toISOString() : null;
+    const until = options.untilAt === undefined || !isDate(options.untilAt + 1) ? null : new Date(options.untilAt + 1).toISOString();
     const maxPosition = options.maxPosition ?? Number.MAX_SAFE_INTEGER;
     // The index orders by the stored occurred_at (microseconds); the judgement order truncates to
     // milliseconds: read whole milliseconds and sort within them here.
@@ -343,4 +343,9 @@ async function insertRows(client: pg.PoolClient, state: PlanState, last: number)
       String(last),
     ],
   );
+}
+
+/** Whether an instant in epoch ms is a date PostgreSQL and JavaScript can both hold. */
+function isDate(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8_640_000_000_000_000 && !Number.isNaN(new Date(ms).getTime());
 }

@@ -73,6 +73,8 @@ export interface Options {
   recordedAt?: string;
   by?: Actor;
   id?: string;
+  /** contractId (default CONTRACT_ID). */
+  contract?: string;
 }
 export interface RecordOptions extends Options {
   record?: string;
@@ -98,7 +100,7 @@ function contractEvent<T extends ContractEventType>(type: T, data: ContractEvent
   const event = {
     eventId: options.id ?? nextEventId(),
     type,
-    contractId: CONTRACT_ID,
+    contractId: options.contract ?? CONTRACT_ID,
     occurredAt: jstTime(options.at ?? at),
     actor: by,
     data,
@@ -110,7 +112,7 @@ function recordEvent<T extends RecordEventType>(type: T, data: RecordEventData[T
   const event = {
     eventId: options.id ?? nextEventId(),
     type,
-    contractId: CONTRACT_ID,
+    contractId: options.contract ?? CONTRACT_ID,
     recordId: options.record ?? RECORD_ID,
     occurredAt: jstTime(options.at ?? RECORD_AT),
     actor: options.by ?? worker('W-1'),
@@ -270,6 +272,7 @@ export function collected(options: RecordOptions & {
   medium?: Medium;
   containsMyNumber?: boolean;
   personCount?: number;
+  location?: string;
 } = {}): Draft {
   const data: RecordEventData['RecordCollected'] = {
     purpose: options.purpose ?? PURPOSE,
@@ -278,6 +281,7 @@ export function collected(options: RecordOptions & {
     containsMyNumber: options.containsMyNumber ?? false,
   };
   if (options.personCount !== undefined) data.personCount = options.personCount;
+  if (options.location !== undefined) data.location = options.location;
   return recordEvent('RecordCollected', data, options);
 }
 export function used(options: RecordOptions & { purpose?: string } = {}): Draft {
@@ -301,12 +305,14 @@ export function transportStarted(transportId: string, options: RecordOptions & {
   medium?: Medium;
   safeguards?: Safeguard[];
   expectedArrivalAt?: string;
+  from?: string;
+  to?: string;
 } = {}): Draft {
   const medium = options.medium ?? 'electronic';
   const data: RecordEventData['TransportStarted'] = {
     transportId,
-    from: 'DC-OKAYAMA-1',
-    to: 'CITY-HALL',
+    from: options.from ?? 'DC-OKAYAMA-1',
+    to: options.to ?? 'CITY-HALL',
     carrierId: 'CARRIER-1',
     medium,
     safeguards: options.safeguards ?? (medium === 'electronic' ? ['encrypted'] : ['sealed']),

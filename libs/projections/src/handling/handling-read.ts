@@ -23,6 +23,7 @@ import {
   custodyView,
   holdingKey,
   precedes,
+  START,
   toEntry,
   type ContractHistory,
   type CustodyStep,
@@ -78,7 +79,6 @@ interface Start {
   rowsKnown: number | null;
 }
 
-const NOT_BEFORE: Key = { at: Number.NEGATIVE_INFINITY, pos: 0 };
 
 function minKey(a: Key | null, b: Key | null): Key | null {
   if (a === null) return b;
@@ -199,7 +199,7 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
   const storedListed = new Map(listedByArticle);
   const delta: CustodyStep[] = [];
   const fold = new RecordFold(input.history.view(cut), recordId, JSON.parse(JSON.stringify(start.state)) as FoldState, list);
-  let after = start.key ?? NOT_BEFORE;
+  let after: Key = start.key ?? START;
   let folded = 0;
   const known = input.knownPosition ?? Number.MAX_SAFE_INTEGER;
   for (;;) {

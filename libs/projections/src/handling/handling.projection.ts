@@ -24,7 +24,6 @@ import {
   precedes,
   START,
   toEntry,
-  type ContractView,
   type Entry,
   type Key,
 } from '@ledger/handling';
@@ -101,7 +100,7 @@ export class HandlingCache {
 
 function emptyHead(contractId: string, recordId: string): HeadRow {
   return {
-    contractId, recordId, state: emptyFoldState(), lastAt: Number.NEGATIVE_INFINITY, lastPos: 0, events: 0, maxPosition: 0,
+    contractId, recordId, state: emptyFoldState(), lastAt: START.at, lastPos: 0, events: 0, maxPosition: 0,
     finalStatus: 'not_applicable', pendingFrom: null, violationFrom: null, open: [], tags: [], snapshotEvents: 0, nextSeq: 1,
   };
 }
@@ -135,14 +134,16 @@ class FoldRun {
   private maxPos: number;
 
   constructor(
-    view: ContractView,
+    private readonly history: ContractHistory,
     private readonly head: HeadRow,
     state: FoldState,
     private readonly writes: Writes,
     validFrom: number,
+    /** The least knowledge to judge with (a refold judges with what the ledger knows at the late event). */
+    private readonly knownFloor: number,
   ) {
     this.maxPos = Math.max(head.maxPosition, validFrom);
-    this.fold = new RecordFold(view, head.recordId, state, (finding: Judged, at: Key) => {
+    this.fold = new RecordFold(history.view({ asOf: FAR, knownAt: knownFloor }), head.recordId, state, (finding: Judged, at: Key) => {
       this.maxPos = Math.max(this.maxPos, at.pos);
       writes.findings.push({ contractId: head.contractId, recordId: head.recordId, seq: head.nextSeq++, finding, fin: at, validFrom: this.maxPos });
     });
@@ -151,6 +152,8 @@ class FoldRun {
   add(recorded: RecordedEvent): void {
     const entry = toEntry(recorded) as Entry<RecordEvent>;
     this.maxPos = Math.max(this.maxPos, recorded.position);
+    // Each event is judged with the contract as the ledger knew it when the event was recorded.
+    this.fold.setView(this.history.view({ asOf: FAR, knownAt: Math.max(this.knownFloor, entry.known) }));
     const step = this.fold.fold(entry);
     for (const s of step.custody) {
       this.writes.steps.push({ contractId: this.head.contractId, recordId: this.head.recordId, seq: this.head.nextSeq++, step: s, validFrom: this.maxPos });
@@ -166,13 +169,14 @@ class FoldRun {
     }
   }
 
-  /** The head after the run: the fold's state, its last event, and its status over time. */
+  /** The head after the run (judged with everything known up to the batch): the fold's state, its last event, and its status over time. */
   finish(holdings: HoldingRowInput[]): void {
+    this.fold.setView(this.history.view(FAR_CUT));
     const head = this.head;
     const state = this.fold.state;
     head.state = state;
     head.events = state.handling.events;
-    head.lastAt = state.handling.last?.at ?? Number.NEGATIVE_INFINITY;
+    head.lastAt = state.handling.last?.at ?? START.at;
     head.lastPos = state.handling.last?.pos ?? 0;
     head.maxPosition = this.maxPos;
     const result = this.fold.finish(FAR);
@@ -200,24 +204,28 @@ interface ContractBatch {
   records: Map<string, RecordedEvent[]>;
 }
 
-/** The earliest of the items that come before the head's last folded key, and the least position among them. */
-function lateness(head: HeadRow, items: readonly Key[]): { key: Key; position: number } | null {
-  if (head.events === 0) return null;
-  const last = { at: head.lastAt, pos: head.lastPos };
-  let key: Key | null = null;
-  let position = Number.POSITIVE_INFINITY;
-  for (const item of items) {
-    if (!precedes(item, last)) continue;
-    if (key === null || precedes(item, key)) key = { at: item.at, pos: item.pos };
-    position = Math.min(position, item.pos);
-  }
-  return key === null ? null : { key, position };
+/** An input that comes before what the head has folded: its place, its position and when it was recorded. */
+interface Late {
+  key: Key;
+  position: number;
+  known: number;
 }
 
-async function refold(tx: ProjectionTransaction, view: ContractView, head: HeadRow, late: { key: Key; position: number }, writes: Writes): Promise<FoldRun> {
+/** Whether an input is late for the head: it comes before the last event the head has folded. */
+function isLate(head: HeadRow, item: Entry): boolean {
+  return head.events > 0 && precedes(item, { at: head.lastAt, pos: head.lastPos });
+}
+
+/**
+ * Refolds a record from its last key-snapshot before a late event (its rows after that place stop
+ * holding from the late event's position), through the whole stream up to the batch's end.
+ */
+async function refold(tx: ProjectionTransaction, history: ContractHistory, head: HeadRow, late: Late, writes: Writes): Promise<FoldRun> {
+  // Rows this batch made before the late input must be in the table for the late input to close them.
+  await writes.flush();
   const start = await snapshotBefore(tx, head.contractId, head.recordId, late.key, null);
   await closeAfter(tx, head.contractId, head.recordId, start?.key ?? START, late.position);
-  const run = new FoldRun(view, head, start?.state ?? emptyFoldState(), writes, late.position);
+  const run = new FoldRun(history, head, start?.state ?? emptyFoldState(), writes, late.position, late.known);
   head.snapshotEvents = start?.events ?? 0;
   const stream = `record-${head.contractId}-${head.recordId}`;
   let after: Key | undefined = start?.key;
@@ -234,8 +242,9 @@ async function refold(tx: ProjectionTransaction, view: ContractView, head: HeadR
 
 async function applyContract(contractId: string, batch: ContractBatch, tx: ProjectionTransaction, cache: HandlingCache): Promise<void> {
   const history = await cache.history(contractId, batch.contractEvents, tx);
-  const view = history.view(FAR_CUT);
   const contractEntries = batch.contractEvents.map((e) => toEntry(e) as Entry<ContractEvent>);
+  const eventsByPosition = new Map<number, RecordedEvent>();
+  for (const list of batch.records.values()) for (const e of list) eventsByPosition.set(e.position, e);
   // Which records the batch touches: its record events' records, and those its contract events target.
   const wide: Entry<ContractEvent>[] = [];
   const specific = new Map<string, Entry<ContractEvent>[]>();
@@ -264,16 +273,22 @@ async function applyContract(contractId: string, batch: ContractBatch, tx: Proje
     const holdings: HoldingRowInput[] = [];
     for (const recordId of chunk) {
       const head = cache.head(contractId, recordId) ?? loaded.get(recordId) ?? emptyHead(contractId, recordId);
-      const events = batch.records.get(recordId) ?? [];
-      const entries = events.map((e) => toEntry(e));
-      const late = lateness(head, [...entries, ...wide, ...(specific.get(recordId) ?? [])]);
-      let run: FoldRun;
-      if (late) {
-        run = await refold(tx, view, head, late, writes);
-      } else {
-        run = new FoldRun(view, head, head.state, writes, 0);
-        const ordered = events.map((recorded, k) => ({ recorded, entry: entries[k]! })).sort((a, b) => a.entry.at - b.entry.at || a.entry.pos - b.entry.pos);
-        for (const { recorded } of ordered) run.add(recorded);
+      // The record's inputs of this batch in log order: its events and the contract events aimed at it.
+      const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
+        .sort((a, b) => a.pos - b.pos);
+      let run = new FoldRun(history, head, head.state, writes, 0, START.at);
+      for (const input of inputs) {
+        if (isLate(head, input)) {
+          // A late input: refold through the whole batch (every later input of this record included).
+          run = await refold(tx, history, head, { key: { at: input.at, pos: input.pos }, position: input.pos, known: input.known }, writes);
+          break;
+        }
+        if (input.event.recordId !== undefined) {
+          run.add(eventsByPosition.get(input.pos)!);
+          head.events = run.fold.state.handling.events;
+          head.lastAt = run.fold.state.handling.last!.at;
+          head.lastPos = run.fold.state.handling.last!.pos;
+        }
       }
       if (head.events === 0 && run.fold.state.handling.events === 0) continue;
       run.finish(holdings);
