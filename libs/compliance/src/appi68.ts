@@ -115,7 +115,7 @@ export function judgeAppi68(ctx: ContractContext): ArticleResult {
         opening: incident, closing: firstClosing(preliminary, incident),
         due: addDuration(from.at, ctx.contract.requiredDurationAt('ppcPreliminaryWithin', from.at)), asOf: ctx.asOf,
         subject: { ja: `${learntWhen.ja}${what.ja}の甲による個人情報保護委員会への速報`, en: `the preliminary report to the PPC of ${what.en}, which ${learntWhen.en}` },
-        note: defaultNote(!terms.explicit.has('ppcPreliminaryWithin'), terms.policy.ppcPreliminaryWithin, '速やかに'),
+        note: defaultNote(!terms.explicit.has('ppcPreliminaryWithin'), terms.policy.ppcPreliminaryWithin, '速やかに', 'act'),
         also: from === incident ? [] : [from],
       }),
       obligation({
@@ -130,7 +130,7 @@ export function judgeAppi68(ctx: ContractContext): ArticleResult {
         opening: incident, closing: firstClosing(ctx.contract.personNotices(incidentId), incident),
         due: addDuration(from.at, ctx.contract.requiredDurationAt('personNoticeWithin', from.at)), asOf: ctx.asOf,
         subject: { ja: `${learntWhen.ja}${what.ja}の甲による本人への通知`, en: `the notice to the persons concerned by ${what.en}, which ${learntWhen.en}` },
-        note: defaultNote(!terms.explicit.has('personNoticeWithin'), terms.policy.personNoticeWithin),
+        note: defaultNote(!terms.explicit.has('personNoticeWithin'), terms.policy.personNoticeWithin, undefined, 'act'),
         also: from === incident ? [] : [from],
       }),
     );

@@ -60,7 +60,9 @@ export function disposalFinding(ctx: RecordContext | FinishContext, order: Dispo
       ja: `${cause.ja}保有個人情報（${ctx.recordId}）の${name.ja}の${action}について、乙は指示と異なり${wa(wrong.closedBy!.at)}に${done.ja}した。`,
       en: `the ${actionEn} of ${name.en} of record ${ctx.recordId}, ${cause.en}, was not done as instructed: it was ${done.en} at ${jst(wrong.closedBy!.at)}`,
     }, ctx.recordId);
-    return { ...finding, due: wrong.due, obligation: true };
+    // Closed the wrong way: the breach is a fact at that closing, not at the due time (Art. 15).
+    const closedBy = wrong.closedBy!;
+    return { ...finding, due: wrong.due, obligation: true, breachAt: { id: closedBy.id, at: closedBy.at, pos: closedBy.pos } };
   }
   const late = group.duties.find((d) => d.outcome === 'late');
   const open = group.duties.filter((d) => d.outcome === 'open');

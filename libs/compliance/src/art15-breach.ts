@@ -1,6 +1,5 @@
 import type { Ref } from '@ledger/handling';
 import type { FinishContext } from './context.js';
-import { dueAfter } from './due.js';
 import { defaultNote, jst, wa } from './messages.js';
 import { obligation, type Judged } from './obligation.js';
 
@@ -9,15 +8,18 @@ import { obligation, type Judged } from './obligation.js';
  * contractor violation of the record (under another article) opens the duty to report; one
  * IncidentReported of an incident listing the record closes every duty opened at or before it.
  * The violations closed by the same report (or still unreported) form one finding, judged by the
- * earliest of them: the one whose deadline comes first decides whether the report was in time, so
+ * one whose deadline comes first (not always the earliest: an amendment may shorten
+ * incidentReportWithin between two violations): it decides whether the report was in time, so
  * the article's status is exactly that of a finding per violation, and the state stays bounded by
  * the number of reports.
  */
 export interface BreachGroup {
   /** The closing report's eventId; null: not reported yet. */
   report: string | null;
-  /** When the earliest violation of the group opened the duty. */
+  /** When the deciding violation (the one due first) opened the duty. */
   first: number;
+  /** Its due time: its opening + the incidentReportWithin in force then. */
+  due: number;
   /** Its evidence event. */
   evidence: Ref;
   count: number;
@@ -33,18 +35,19 @@ export function emptyBreach(): BreachState {
   return { reports: [], groups: [] };
 }
 
-/** A violation opened the duty to report at `openedAt` (its event's time, or an obligation's due time). */
-export function registerBreach(state: BreachState, openedAt: number, evidence: Ref): void {
+/** A violation opened the duty to report at `openedAt` (its event's time, or an obligation's due time), due by `due`. */
+export function registerBreach(state: BreachState, openedAt: number, due: number, evidence: Ref): void {
   const report = state.reports.find((r) => r.at >= openedAt) ?? null;
   const key = report?.id ?? null;
   const group = state.groups.find((g) => g.report === key);
   if (!group) {
-    state.groups.push({ report: key, first: openedAt, evidence: { id: evidence.id, at: evidence.at, pos: evidence.pos }, count: 1 });
+    state.groups.push({ report: key, first: openedAt, due, evidence: { id: evidence.id, at: evidence.at, pos: evidence.pos }, count: 1 });
     return;
   }
   group.count += 1;
-  if (openedAt < group.first) {
+  if (due < group.due || (due === group.due && openedAt < group.first)) {
     group.first = openedAt;
+    group.due = due;
     group.evidence = { id: evidence.id, at: evidence.at, pos: evidence.pos };
   }
 }
@@ -66,7 +69,7 @@ export function breachFindings(ctx: FinishContext, state: BreachState): Judged[]
       party: 'contractor',
       opening: group.evidence,
       closing: report,
-      due: dueAfter(ctx.contract, 'incidentReportWithin', group.first),
+      due: group.due,
       asOf: ctx.asOf,
       subject: {
         ja: `${wa(group.first)}に生じた保有個人情報（${ctx.recordId}）に関する覚書違反の事態（${group.count}件）の甲への報告`,

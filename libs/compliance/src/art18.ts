@@ -12,7 +12,7 @@ export const ART18: RecordRule<null> = {
   article: '18',
   rules: [
     {
-      id: 'art18.my-number-without-memorandum', article: '18', scope: 'record', kind: 'violation', party: 'contractor',
+      id: 'art18.my-number-without-memorandum', article: '18', scope: 'record', kind: 'violation', party: 'actor',
       title: { ja: '特定個人情報等の覚書のない個人番号の取扱い', en: 'My Number handled without its memorandum' },
     },
     {

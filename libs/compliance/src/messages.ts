@@ -113,18 +113,28 @@ export function durationJa(text: string): string {
   return parts.join('');
 }
 
-/** The note a message carries when its deadline is the ledger's default, not the memorandum's or the contract's. */
-export function defaultNote(isDefault: boolean, duration: string, memorandumWord?: string): Message {
+/** Where a duty comes from: the memorandum (乙's duties) or the Act and its rules (the city's APPI Art. 68 duties). */
+const SOURCES = {
+  memorandum: { ja: '覚書', en: 'the memorandum' },
+  act: { ja: '法令', en: 'the Act' },
+} as const;
+
+/**
+ * The note a message carries when its deadline is the ledger's default, not the source's or the
+ * contract's: the source's own word read as a default (「直ちに」), or no deadline set at all.
+ */
+export function defaultNote(isDefault: boolean, duration: string, word?: string, source: keyof typeof SOURCES = 'memorandum'): Message {
   if (!isDefault) return { ja: '', en: '' };
-  if (memorandumWord !== undefined) {
+  const from = SOURCES[source];
+  if (word !== undefined) {
     return {
-      ja: `（覚書の「${memorandumWord}」を既定値（${durationJa(duration)}）と解して判定）`,
-      en: ` (the memorandum's "${memorandumWord}" read as the default ${duration})`,
+      ja: `（${from.ja}の「${word}」を既定値（${durationJa(duration)}）と解して判定）`,
+      en: ` (${from.en}'s "${word}" read as the default ${duration})`,
     };
   }
   return {
-    ja: `（覚書に期限の定めがないため既定値（${durationJa(duration)}）で判定）`,
-    en: ` (the memorandum sets no deadline: judged with the default ${duration})`,
+    ja: `（${from.ja}に期限の定めがないため既定値（${durationJa(duration)}）で判定）`,
+    en: ` (${from.en} sets no deadline: judged with the default ${duration})`,
   };
 }
 

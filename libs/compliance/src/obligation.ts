@@ -20,6 +20,12 @@ export interface Judged {
   /** Obligations: whether it was one (its violation opens at `due`, not at its first event). */
   readonly obligation?: boolean;
   /**
+   * The event at which the breach became a fact when that is not the rule's default (an
+   * obligation violated before its due time, e.g. an order closed the wrong way): Art. 15's
+   * duty to report opens there.
+   */
+  readonly breachAt?: Ref;
+  /**
    * An obligation still open at the end of the cut: from when it binds, and how it reads while
    * pending and once overdue (a read model decides which by the clock).
    */

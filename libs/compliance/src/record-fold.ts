@@ -26,6 +26,7 @@ import type { ArticleId, RecordArticle } from './articles.js';
 import { RECORD_ARTICLES } from './articles.js';
 import { breachFindings, registerBreach, passReport, emptyBreach, type BreachState } from './art15-breach.js';
 import { incidentFindings } from './art15.js';
+import { dueAfter } from './due.js';
 import type { Judged } from './obligation.js';
 import { RECORD_RULES, type RecordRule } from './record-rules.js';
 import { emptyCounts, type FindingCounts } from './verdict.js';
@@ -125,7 +126,9 @@ export class RecordFold {
   private emit(finding: Judged): void {
     count(this.state.counts, finding);
     if (finding.party === 'contractor' && finding.status === 'violation' && finding.article !== '15' && !EXCLUDED_FROM_BREACH.has(finding.rule)) {
-      registerBreach(this.state.breach, finding.obligation ? finding.due! : finding.events[0]!.at, finding.events[0]!);
+      const evidence = finding.breachAt ?? finding.events[0]!;
+      const openedAt = finding.breachAt?.at ?? (finding.obligation ? finding.due! : evidence.at);
+      registerBreach(this.state.breach, openedAt, dueAfter(this.contract, 'incidentReportWithin', openedAt), evidence);
     }
     this.sink(finding, this.at);
   }

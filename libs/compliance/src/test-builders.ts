@@ -9,14 +9,26 @@ import { instant, type LedgerEvent, type RecordedEvent, isoUtc, type Actor } fro
 import { ContractHistory } from '@ledger/handling';
 import {
   amended, authorizationRevoked, briefed, collected, contract, copied, departed, disposalInstructed, disposed, flatten, granted,
-  incidentDetected, incidentReported, ms, pledged, provided, record, reportRequested, reportSubmitted, RECORD_ID, transportCompleted,
-  transportStarted, used, utc, worker, workerAuthorized, CONTRACT_ID, type Draft, type Givens, type Ref,
+  incidentDetected, incidentReported, ms, pledged, provided, record, reportRequested, reportSubmitted, RECORD_ID, responsiblePerson,
+  staffed as staffedWorker, transportCompleted, transportStarted, used, utc, worker, workerAuthorized, CONTRACT_ID,
+  type Draft, type Givens, type Options, type Ref,
 } from '../../handling/src/testing/builders.js';
 import type { RecordFacts } from './context.js';
 import { judgeContract, judgeRecord } from './judge.js';
 import type { ContractLevelVerdict, Finding, RecordVerdict, Status } from './verdict.js';
 
 export * from '../../handling/src/testing/builders.js';
+
+/**
+ * The rulebook's baseline for rules about something else (v2): the contractor has designated its
+ * responsible person (Art. 3) and the worker is authorized and briefed on both topics (Art. 4,
+ * 11, 17). It shadows the shared `staffed`, which leaves Art. 3 out; `staffedWorker` is that one.
+ */
+export function staffed(workerId = 'W-1', options: Options & { org?: 'contractor' | `subcontractor:${string}` } = {}): Draft[] {
+  const { recordedAt: _recordedAt, id: _id, org: _org, ...at } = options;
+  return [responsiblePerson(at), ...staffedWorker(workerId, options)];
+}
+export { staffedWorker };
 
 export interface Judgement {
   readonly scope: 'record' | 'contract';
@@ -149,6 +161,21 @@ export function article(articleNo: string, status: Status): Expectation {
 }
 export function overall(status: Status): Expectation {
   return (verdict) => expect(verdict.status).toBe(status);
+}
+/** The contract verdict's `city` block (the city's own duties) has this status. */
+export function cityStatus(status: Status): Expectation {
+  return (verdict) => {
+    expect('city' in verdict).toBe(true);
+    expect((verdict as ContractLevelVerdict).city.status).toBe(status);
+  };
+}
+/** Every finding of the rule answers for this party (and there is at least one). */
+export function party(rule: string, who: Finding['party']): Expectation {
+  return (verdict) => {
+    const found = allFindings(verdict).filter((f) => f.rule === rule);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.party).toBe(who);
+  };
 }
 
 // ---- a contract at scale ------------------------------------------------------------------

@@ -272,12 +272,15 @@ export function transportDue(contract: ContractView, start: Entry<Extract<Record
   };
 }
 
-/** A holding's disposal due under an order: the instruction's dueAt, else + disposalWithin from `from`, never before the instruction's. */
-function disposalDue(contract: ContractView, order: DisposalOrder, from: number): number {
+/**
+ * A holding's disposal due under an order: the instruction's dueAt, else + disposalWithin from `from`.
+ * A holding opened after the order (`later`, even at the same instant) is due at its own opening +
+ * disposalWithin, or the instruction's dueAt, whichever is later.
+ */
+function disposalDue(contract: ContractView, order: DisposalOrder, from: number, later: boolean): number {
   const byPolicy = addDuration(from, contract.requiredDurationAt('disposalWithin', from));
   if (order.instructedDue === null) return byPolicy;
-  // A holding opened after the instruction: its own opening + disposalWithin, or the instruction's due, whichever is later.
-  return from === order.ref.at ? order.instructedDue : Math.max(order.instructedDue, byPolicy);
+  return later ? Math.max(order.instructedDue, byPolicy) : order.instructedDue;
 }
 
 /** Whether a closing event satisfies the order's action. */
@@ -318,7 +321,7 @@ export class Holdings {
     // Armed orders (the contract's end, an instruction covering the record) bind a holding opened after them.
     for (const order of this.state.orders) {
       if (!order.armed) continue;
-      order.groups.push({ opening: holding.openedBy, duties: [{ holding: key, due: disposalDue(this.contract, order, at), closedBy: null, outcome: 'open' }] });
+      order.groups.push({ opening: holding.openedBy, duties: [{ holding: key, due: disposalDue(this.contract, order, at, true), closedBy: null, outcome: 'open' }] });
     }
   }
 
@@ -547,7 +550,7 @@ export class Holdings {
     const duties: Duty[] = [];
     for (const [key, holding] of Object.entries(this.state.holdings)) {
       if (!isOpen(holding.state) || (scope !== null && key !== scope)) continue;
-      duties.push({ holding: key, due: disposalDue(this.contract, order, entry.at), closedBy: null, outcome: 'open' });
+      duties.push({ holding: key, due: disposalDue(this.contract, order, entry.at, false), closedBy: null, outcome: 'open' });
     }
     if (duties.length > 0) order.groups.push({ opening: order.ref, duties });
     if (order.armed || order.groups.length > 0) this.state.orders.push(order);

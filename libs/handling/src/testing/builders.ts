@@ -182,12 +182,12 @@ export function staffed(workerId = 'W-1', options: Options & { org?: 'contractor
   return [workerAuthorized(workerId, rest), briefed(workerId, ['confidentiality', 'penalties'], rest)];
 }
 
-export function subcontractRequested(subcontractorId: string, options: Options & { draft?: boolean; ref?: string } = {}): Draft {
+export function subcontractRequested(subcontractorId: string, options: Options & { draft?: boolean; ref?: string; dataCategories?: string[] } = {}): Draft {
   return contractEvent('SubcontractRequested', {
     subcontractorId,
     applicationRef: options.ref ?? `APP-${subcontractorId}`,
     reason: 'data-centre-operation',
-    dataCategories: CATEGORIES,
+    dataCategories: options.dataCategories ?? CATEGORIES,
     draftMemorandumAttached: options.draft ?? true,
   }, options);
 }
