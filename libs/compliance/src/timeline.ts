@@ -14,6 +14,11 @@ export interface OpenItem {
   due: number | null;
   pending: Message;
   overdue: Message;
+  /**
+   * Set on a violation that the end of the cut made final (a collection never recorded, an
+   * incident reported late, a breach reported late): it is listed as a violation at any later time.
+   */
+  final?: 'violation';
 }
 
 /**
@@ -42,7 +47,11 @@ export function timelineOf(result: FoldResult): { timeline: StatusTimeline; open
   let pendingFrom: number | null = null;
   let violationFrom: number | null = null;
   for (const f of result.atFinish) {
-    if (!f.open) continue;
+    if (!f.open) {
+      // Not stored as a final finding by the fold, yet final: the read model lists it from here.
+      if (f.status === 'violation') open.push({ ...openItem(f), final: 'violation' });
+      continue;
+    }
     open.push(openItem(f));
     if (f.party !== 'contractor') continue;
     if (f.status === 'violation') openViolations += 1;
@@ -67,9 +76,9 @@ function openItem(f: Judged): OpenItem {
     eventIds: f.events.map((e) => e.id),
     firstAt: f.events[0]!.at,
     firstPos: f.events[0]!.pos,
-    from: f.open!.from,
+    from: f.open?.from ?? f.events[0]!.at,
     due: f.due ?? null,
-    pending: f.open!.pending,
-    overdue: f.open!.overdue,
+    pending: f.open?.pending ?? f.message,
+    overdue: f.open?.overdue ?? f.message,
   };
 }

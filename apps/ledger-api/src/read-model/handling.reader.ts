@@ -64,7 +64,9 @@ export class HandlingReader {
   async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>): Promise<T> {
     const history = await this.contract(contractId);
     const now = this.now();
-    const knownPosition = cut.knownAt >= now ? null : await positionKnownAt(this.store, cut.knownAt);
+    let knownPosition = cut.knownAt >= now ? null : await positionKnownAt(this.store, cut.knownAt);
+    // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
+    if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
     try {
       return await readActiveGeneration(this.runtime.dataSource, async (q) => {
         const projected = (await checkpoints(q, q.generation)).get(HANDLING_PROJECTION) ?? 0;

@@ -198,7 +198,7 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
     `SELECT article, rule, count(*) FILTER (WHERE st = 'violation')::int AS violation, count(*) FILTER (WHERE st = 'pending')::int AS pending
        FROM (SELECT article, rule, 'violation' AS st FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
              UNION ALL
-             SELECT o->>'article', o->>'rule', CASE WHEN (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
+             SELECT o->>'article', o->>'rule', CASE WHEN o->>'final' = 'violation' OR (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
                FROM handling_records r, jsonb_array_elements(r.open) o
               WHERE r.contract_id = $1 AND (o->>'from')::bigint <= $2) x
       GROUP BY article, rule`,
@@ -230,11 +230,11 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
               message_ja, message_en, due_at
          FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
        UNION ALL
-       SELECT r.record_id, (o->>'firstAt')::bigint, (o->>'firstPos')::bigint, -(o.n)::bigint, o.v->>'article', o.v->>'rule',
-              CASE WHEN (o.v->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END, o.v->>'party',
+       SELECT r.record_id, (o.v->>'firstAt')::bigint, (o.v->>'firstPos')::bigint, -(o.n)::bigint, o.v->>'article', o.v->>'rule',
+              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END, o.v->>'party',
               ARRAY(SELECT jsonb_array_elements_text(o.v->'eventIds')),
-              CASE WHEN (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'ja' ELSE o.v->'pending'->>'ja' END,
-              CASE WHEN (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'en' ELSE o.v->'pending'->>'en' END,
+              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'ja' ELSE o.v->'pending'->>'ja' END,
+              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'en' ELSE o.v->'pending'->>'en' END,
               (o.v->>'due')::bigint
          FROM handling_records r CROSS JOIN LATERAL jsonb_array_elements(r.open) WITH ORDINALITY AS o(v, n)
         WHERE r.contract_id = $1 AND (o.v->>'from')::bigint <= $2
@@ -300,15 +300,16 @@ async function fromFolds(input: ContractViewInput, contract: ContractLevelVerdic
       if (!at.known) continue;
       records.total += 1;
       records[recordStatus(at)] += 1;
-      for (const f of at.listed) {
+      at.listed.forEach((f, tie) => {
         add(f);
-        if (f.status === 'compliant') continue;
+        if (f.status === 'compliant') return;
         const item = listed(recordId, f, input.zone);
-        const place = { recordId, at: f.events[0]!.at, pos: f.events[0]!.pos, tie: 0 };
-        if (!matches(item, filter)) continue;
-        if (cursor && (recordId < cursor.recordId || (recordId === cursor.recordId && (place.at < cursor.at || (place.at === cursor.at && place.pos <= cursor.pos))))) continue;
+        // Findings of one event share (at, pos): the place in the record's list tells them apart.
+        const place = { recordId, at: f.events[0]!.at, pos: f.events[0]!.pos, tie };
+        if (!matches(item, filter)) return;
+        if (cursor && !comesAfter(place, cursor)) return;
         if (items.length <= limit) items.push({ cursor: place, item });
-      }
+      });
     }
   }
   const page = items.slice(0, limit);
@@ -321,6 +322,13 @@ async function fromFolds(input: ContractViewInput, contract: ContractLevelVerdic
     findings: page.map((x) => x.item),
     next: items.length > limit ? encodeCursor(page[page.length - 1]!.cursor) : null,
   };
+}
+
+/** Whether a record finding's place comes after the cursor (record, then the place in its list). */
+function comesAfter(place: Cursor, cursor: Cursor): boolean {
+  if (cursor.recordId === '') return true;
+  if (place.recordId !== cursor.recordId) return place.recordId > cursor.recordId;
+  return place.at > cursor.at || (place.at === cursor.at && (place.pos > cursor.pos || (place.pos === cursor.pos && place.tie > cursor.tie)));
 }
 
 /** Findings of each article of each record a past-cut view reads (its summary counts what it read). */
