@@ -83,7 +83,7 @@ async function runScenario(scenario: Scenario, seedBase: number): Promise<void> 
       const contractId = `bench-single-${seedBase}-${run}`;
       await post(client, JSON.stringify({
         eventId: randomUUID(), type: 'ContractRegistered', contractId, occurredAt: '2025-04-01T09:00:00+09:00', actor: { org: 'city' },
-        data: { title: 'bench', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
+        data: { title: 'bench', contractorId: 'bench-contractor', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
       }));
       const singles = Array.from({ length: SINGLE_EVENTS_PER_RUN }, (_, i) => JSON.stringify({
         eventId: randomUUID(), type: 'RecordUsed', contractId, recordId: `R-${i % 5000}`, occurredAt: '2026-04-01T09:00:00+09:00',

@@ -1,17 +1,20 @@
+import type { SigningKeySource } from '@ledger/audit';
 import type { EventStore } from '@ledger/event-store';
 import { CheckpointSigner, LogProofs, MerkleIntegrator, loadLogKeys, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
 import type { LedgerConfig } from './ledger-config.js';
 import type { LedgerRuntime } from './ledger-runtime.js';
+import { SigningKeyStore } from './signing-keys.js';
 import type { BackgroundWorker } from './workers/background-worker.js';
 
 /** DI token of the process's MerkleLog (keys and proofs). */
 export const MERKLE_LOG = Symbol('MERKLE_LOG');
 
-/** What the auditor's use cases need: the log's keys, its proofs, and the event store. */
+/** What the auditor's use cases need: the log's keys, its proofs, the event store and the parties' signing keys. */
 export interface MerkleLog {
   readonly keys: LogKeys;
   readonly proofs: LogProofs;
   readonly store: EventStore;
+  readonly signingKeys: SigningKeySource;
 }
 
 export function logKeyConfig(config: LedgerConfig): LogKeyConfig {
@@ -31,6 +34,7 @@ export function merkleLogOf(runtime: LedgerRuntime): Promise<MerkleLog> {
       keys,
       proofs: new LogProofs(runtime.pool, runtime.eventStore),
       store: runtime.eventStore,
+      signingKeys: (query) => new SigningKeyStore(runtime.pool, runtime.clock).find(query),
     }));
     opened.set(runtime, log);
   }

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { InvalidRequestError, UUID_PATTERN } from '@ledger/domain';
 import type { ConsistencyProofAnswer, InclusionProofAnswer } from '@ledger/merkle-log';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { EventScoped, ScopeFree } from '../auth/scope.decorator.js';
 import { QueryReader } from '../http/query.js';
 import {
   ConsistencyProofQuery,
@@ -37,6 +38,7 @@ export class LogProofsController {
   @Get('checkpoint')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @ScopeFree('a signed tree head reveals no event')
   @ApiOperation({ summary: 'The latest signed checkpoint (C2SP tlog-checkpoint), or the one of a given tree size' })
   @ApiQuery({ name: 'treeSize', required: false, description: 'the checkpoint signed at exactly this size' })
   checkpoint(@QueryParams() query: Record<string, unknown>): Promise<CheckpointAnswer> {
@@ -49,6 +51,7 @@ export class LogProofsController {
   @Get('checkpoints')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @ScopeFree('signed tree heads reveal no event')
   @ApiOperation({ summary: 'Every signed checkpoint in signing order, paged (each one is kept)' })
   @ApiQuery({ name: 'after', required: false, description: "seq to continue after (the previous page's `next`)" })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
@@ -63,6 +66,7 @@ export class LogProofsController {
   @Get('inclusion-proof')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @EventScoped()
   @ApiOperation({ summary: "An event's inclusion proof (RFC 9162 §2.1.3) in the tree of a given size, default the latest checkpoint's" })
   @ApiQuery({ name: 'eventId', required: true, description: 'the event (UUID)' })
   @ApiQuery({ name: 'treeSize', required: false, description: "tree size to prove against, at least the event's position" })
@@ -78,6 +82,7 @@ export class LogProofsController {
   @Get('consistency-proof')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @ScopeFree('hashes of tree nodes reveal no event')
   @ApiOperation({ summary: 'A consistency proof (RFC 9162 §2.1.4) that the tree of size `to` extends the tree of size `from`' })
   @ApiQuery({ name: 'from', required: true, description: 'the older tree size, at least 1' })
   @ApiQuery({ name: 'to', required: true, description: 'the newer tree size' })

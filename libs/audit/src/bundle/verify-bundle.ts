@@ -12,8 +12,9 @@ import {
   type Checkpoint,
   type NoteVerifier,
 } from '@ledger/integrity';
-import { contractStreamId, parseTimestamp, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, parseStatement, type AuditBundle, type BundleEvent } from './bundle-format.js';
+import { actingParty, contractStreamId, evolveAuthority, parseTimestamp, recordStreamId, UNREGISTERED, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { pinnedKeyring, partyKeyShapeProblem, type PartyKey } from '../signatures/party-keys.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, BUNDLE_VERSIONS, bodyDigest, digestText, parseStatement, type AuditBundle, type BundleEvent } from './bundle-format.js';
 
 // Offline: this file reads no database, no network, no clock. It needs the bundle's bytes and the
 // log's public key, which the auditor got from the operator beforehand (GET /v1/log/public-key,
@@ -29,6 +30,10 @@ export interface BundleVerification {
   checkpoint: { origin: string; treeSize: number; rootHash: string; keyId: string } | null;
   events: number;
   streams: number;
+  /** Events carrying a party's signature (each one checked). */
+  signedEvents: number;
+  /** Whether the signatures were checked against keys the auditor pinned (true) or the ones the bundle carries. */
+  pinnedKeys: boolean;
   /** The verified events in position order (empty unless ok), for replay. */
   recorded: RecordedEvent[];
 }
@@ -41,6 +46,12 @@ export interface VerifyBundleOptions {
    * database, which has the public key but not the private one): its statement is empty.
    */
   statement?: 'check' | 'skip';
+  /**
+   * The parties' signing keys the auditor obtained from the parties themselves: every signature is
+   * checked with these, and a key the bundle carries that differs from its pinned copy is a problem.
+   * Absent: the keys the bundle carries (which the ledger's operator vouches for).
+   */
+  pinnedKeys?: ReadonlyArray<Partial<PartyKey> & Pick<PartyKey, 'keyId' | 'party' | 'publicKey'>>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -73,6 +84,8 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
     checkpoint: null,
     events: 0,
     streams: 0,
+    signedEvents: 0,
+    pinnedKeys: options.pinnedKeys !== undefined,
     recorded: [],
   };
   let verifier: NoteVerifier;
@@ -179,6 +192,7 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
   });
   options.onProgress?.(bundle.events.length, bundle.events.length);
   result.streams = streams.size;
+  result.signedEvents = checkSignatures(bundle, recorded, options, problems);
 
   // 4. The export statement: the log vouches for this exact body.
   if (options.statement === 'skip') {
@@ -192,13 +206,51 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
   return result;
 }
 
+/**
+ * Every signed event's signature, with the keys the bundle carries or the ones the auditor pinned:
+ * the key must be the acting party's (the city, or the contract's contractor for its contractor and
+ * subcontractors), valid at the event's recordedAt, and verify the event's bytes. An unsigned event
+ * recorded after the contract's policy required signatures is a problem too (the ledger refuses
+ * those; one in the log was put there behind its back). Returns the number of signed events.
+ */
+function checkSignatures(bundle: AuditBundle, recorded: readonly RecordedEvent[], options: VerifyBundleOptions, problems: Problems): number {
+  const { keyring, problems: pinProblems } = pinnedKeyring(bundle.signingKeys ?? [], options.pinnedKeys ?? null);
+  for (const problem of pinProblems) problems.add(problem);
+  let terms = UNREGISTERED;
+  let requiredSince: number | null = null;
+  let signed = 0;
+  for (const [i, entry] of recorded.entries()) {
+    const event = entry.event;
+    const where = `event ${i + 1} (position ${entry.position}, eventId ${event.eventId}, ${event.type})`;
+    if (event.signature !== undefined) {
+      signed++;
+      const verdict = keyring.check(event, actingParty(event.actor?.org ?? '', terms.contractorId), parseTimestamp(entry.recordedAt) ?? Number.NaN);
+      if (!verdict.ok) problems.add(`${where}: ${verdict.message}${options.pinnedKeys && verdict.fault === 'unknown-key' ? ' among the keys you pinned' : ''}`);
+    } else if (terms.requireSignedEvents && event.contractId === bundle.contractId) {
+      problems.add(`${where} is unsigned, but the contract requires signed events since position ${requiredSince}: the ledger refuses such events, so it was written behind its back`);
+    }
+    const next = evolveAuthority(terms, event);
+    if (next.requireSignedEvents && !terms.requireSignedEvents) requiredSince = entry.position;
+    terms = next;
+  }
+  return signed;
+}
+
 function checkShape(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
   const b = value as Record<string, unknown>;
   if (b.format !== BUNDLE_FORMAT) return `format is ${JSON.stringify(b.format)}, expected ${JSON.stringify(BUNDLE_FORMAT)}`;
-  if (b.version !== BUNDLE_VERSION) return `version is ${JSON.stringify(b.version)}; this verifier reads version ${BUNDLE_VERSION}`;
+  if (!(BUNDLE_VERSIONS as readonly unknown[]).includes(b.version)) return `version is ${JSON.stringify(b.version)}; this verifier reads versions ${BUNDLE_VERSIONS.join(' and ')} (${BUNDLE_VERSION} is current)`;
   const keys = Object.keys(b).sort().join(',');
-  if (keys !== 'asOf,checkpoint,contractId,events,format,knownAt,log,statement,version') return `it has the members ${keys}`;
+  const expected = b.version === 1 ? 'asOf,checkpoint,contractId,events,format,knownAt,log,statement,version' : 'asOf,checkpoint,contractId,events,format,knownAt,log,signingKeys,statement,version';
+  if (keys !== expected) return `it has the members ${keys}`;
+  if (b.version !== 1) {
+    if (!Array.isArray(b.signingKeys)) return 'signingKeys is not an array';
+    for (const [i, key] of (b.signingKeys as unknown[]).entries()) {
+      const problem = partyKeyShapeProblem(key);
+      if (problem !== null) return `signing key ${i + 1}: ${problem}`;
+    }
+  }
   if (typeof b.contractId !== 'string') return 'contractId is not a string';
   if (b.asOf !== null && typeof b.asOf !== 'string') return 'asOf is neither null nor a string';
   if (b.knownAt !== null && typeof b.knownAt !== 'string') return 'knownAt is neither null nor a string';
