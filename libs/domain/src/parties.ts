@@ -97,11 +97,15 @@ export const UNREGISTERED: ContractAuthority = Object.freeze({ contractorId: nul
  * the contractor, which no amendment changes; each policy that says requireSignedEvents sets it).
  */
 export function evolveAuthority(terms: ContractAuthority, event: LedgerEvent): ContractAuthority {
+  // Offline verifiers call this on events they have not validated: nothing here may assume a field.
+  const data = event.data as { contractorId?: unknown; policy?: { requireSignedEvents?: unknown } } | undefined;
+  const required = data?.policy?.requireSignedEvents;
   if (event.type === 'ContractRegistered') {
-    return { contractorId: terms.contractorId ?? (typeof event.data.contractorId === 'string' ? event.data.contractorId : null), requireSignedEvents: event.data.policy?.requireSignedEvents ?? terms.requireSignedEvents };
+    return {
+      contractorId: terms.contractorId ?? (typeof data?.contractorId === 'string' ? data.contractorId : null),
+      requireSignedEvents: typeof required === 'boolean' ? required : terms.requireSignedEvents,
+    };
   }
-  if (event.type === 'ContractAmended' && event.data.policy?.requireSignedEvents !== undefined) {
-    return { ...terms, requireSignedEvents: event.data.policy.requireSignedEvents };
-  }
+  if (event.type === 'ContractAmended' && typeof required === 'boolean') return { ...terms, requireSignedEvents: required };
   return terms;
 }

@@ -51,7 +51,7 @@ export function isMyNumber(digits: string): boolean {
 const SEPARATOR = '[\\-‐‑‒–—―−ー－ \\u3000.()（）]';
 const DIGIT_RUN = new RegExp(`\\+?[(（]?[0-9]+(?:${SEPARATOR}{1,2}[0-9]+)*`, 'gu');
 const EMAIL = /[^\s@＠]+[@＠][^\s@＠]+\.[^\s@＠.]{2,}/u;
-const POSTAL_ADDRESS = /(?:〒\s*[0-9]{3}[-ー－]?[0-9]{4}|[0-9]{3}[-ー－][0-9]{4})[\s\u3000,、]*[\p{L}]/u;
+const POSTAL_ADDRESS = /(?:〒\s*[0-9]{3}[-ー－]?[0-9]{4}|[0-9]{3}[-ー－][0-9]{4})[\s\u3000,、]*(?!ー)\p{L}/u;
 
 /**
  * The first kind of personal data the text looks like, or null. Full-width digits and signs are
@@ -60,13 +60,13 @@ const POSTAL_ADDRESS = /(?:〒\s*[0-9]{3}[-ー－]?[0-9]{4}|[0-9]{3}[-ー－][0-
 export function findPersonalData(text: string): PersonalDataFinding | null {
   const normalized = text.normalize('NFKC');
   if (EMAIL.test(normalized)) return { rule: 'email', looksLike: 'an e-mail address' };
-  if (POSTAL_ADDRESS.test(normalized)) return { rule: 'postalAddress', looksLike: 'a postal code followed by an address' };
   for (const match of normalized.matchAll(DIGIT_RUN)) {
     const run = match[0];
     const digits = run.replace(/[^0-9]/g, '');
     if (digits.length === 12 && isMyNumber(digits)) return { rule: 'myNumber', looksLike: 'an individual number (My Number: 12 digits with a valid check digit)' };
     if (isPhoneNumber(run, digits)) return { rule: 'phoneNumber', looksLike: 'a telephone number' };
   }
+  if (POSTAL_ADDRESS.test(normalized)) return { rule: 'postalAddress', looksLike: 'a postal code followed by an address' };
   return null;
 }
 
