@@ -15,14 +15,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { BenchClient, formatCount, freePort, median, peakRssMb, startService, stopService, workerProcessRssMb } from './support.js';
+import { benchKey, BenchClient, formatCount, freePort, median, peakRssMb, startService, stopService, workerProcessRssMb } from './support.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCH_EVENTS_PER_RUN = Number(process.env.BENCH_BATCH_EVENTS ?? 60_000);
 const SINGLE_EVENTS_PER_RUN = Number(process.env.BENCH_SINGLE_EVENTS ?? 12_800);
 const BATCH_FEEDS = 4;
 const SINGLE_CLIENTS = 64;
-const FEED_KEY = 'bench-feed-key-0123456789';
+const FEED_KEY = benchKey('feed');
 
 interface Scenario {
   label: string;
