@@ -74,7 +74,7 @@ export function appendRefusals(speaker: Speaker, events: readonly LedgerEvent[],
       problem('contractId', 'ownContract', `contract ${event.contractId} is not one of the contracts of ${speaker.party} this key may write to`);
     }
     if (!mayRecord(event.type, 'contractor')) {
-      problem('type', 'statedByCity', `${event.type} is stated by the city (EVENTS.md: by ${EVENT_SPECS[event.type].by.join(' or ')}); a ${speaker.party} key may not append it`);
+      problem('type', 'statedByCity', `${event.type} is stated by the city (docs/events.md: by ${EVENT_SPECS[event.type].by.join(' or ')}); a ${speaker.party} key may not append it`);
     }
     if (event.actor.org === 'city') {
       problem('actor.org', 'ownParty', `a ${speaker.party} key states the contractor's facts: actor.org must be contractor or subcontractor:<id>, not city`);
