@@ -47,6 +47,7 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
     new MerkleIntegrator({ pool: runtime.pool, store: runtime.eventStore, clock: runtime.clock, log }),
     new CheckpointSigner({
       pool: runtime.pool,
+      store: runtime.eventStore,
       keys: async () => (await merkleLogOf(runtime)).keys,
       intervalMs: runtime.config.checkpointIntervalMs,
       clock: runtime.clock,
