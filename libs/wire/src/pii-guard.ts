@@ -50,6 +50,7 @@ export function isMyNumber(digits: string): boolean {
 // prolonged-sound mark typed for a hyphen, spaces, dots and parentheses.
 const SEPARATOR = '[\\-‐‑‒–—―−ー－ \\u3000.()（）]';
 const DIGIT_RUN = new RegExp(`\\+?[(（]?[0-9]+(?:${SEPARATOR}{1,2}[0-9]+)*`, 'gu');
+const MAY_HOLD_PERSONAL_DATA = /[0-9０-９@＠]/;
 const EMAIL = /[^\s@＠]+[@＠][^\s@＠]+\.[^\s@＠.]{2,}/u;
 const POSTAL_ADDRESS = /(?:〒\s*[0-9]{3}[-ー－]?[0-9]{4}|[0-9]{3}[-ー－][0-9]{4})[\s\u3000,、]*(?!ー)\p{L}/u;
 
@@ -58,6 +59,8 @@ const POSTAL_ADDRESS = /(?:〒\s*[0-9]{3}[-ー－]?[0-9]{4}|[0-9]{3}[-ー－][0-
  * read as their ASCII forms (NFKC) first, so `０９０－１２３４－５６７８` is a telephone number too.
  */
 export function findPersonalData(text: string): PersonalDataFinding | null {
+  // Every pattern needs a digit or an at sign (in ASCII or full width): most labels have neither.
+  if (!MAY_HOLD_PERSONAL_DATA.test(text)) return null;
   const normalized = text.normalize('NFKC');
   if (EMAIL.test(normalized)) return { rule: 'email', looksLike: 'an e-mail address' };
   for (const match of normalized.matchAll(DIGIT_RUN)) {
