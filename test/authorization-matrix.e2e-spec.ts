@@ -66,8 +66,8 @@ interface Context {
 interface Row {
   /** The least role; null: public. */
   role: Role | null;
-  /** What the operation reveals or writes: a contract (path), an event (query), a list filtered by scope, or nothing of any contract. */
-  scope: 'contract' | 'event' | 'filtered' | 'none' | 'append';
+  /** What the operation reveals or writes: a contract (path), an event (query), a list filtered by scope, every contract (city-wide keys only), or nothing of any contract. */
+  scope: 'contract' | 'event' | 'filtered' | 'city-wide' | 'none' | 'append';
   request(target: Target, context: Context): { path: string; body?: unknown };
   /** The status of an allowed call. */
   ok: number;
@@ -102,7 +102,9 @@ const ROWS: Record<string, Row> = {
   'GET /v1/contracts/{contractId}/audit-bundle': { role: 'auditor', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/audit-bundle` }) },
   'GET /v1/contracts/{contractId}/replay': { role: 'auditor', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/replay?${AS_OF}` }) },
   'GET /v1/access-log': { role: 'auditor', scope: 'filtered', ok: 200, request: (t) => ({ path: `/v1/access-log?contractId=${contractOf(t)}&limit=1000` }) },
-  'GET /v1/log/checkpoint': { role: 'auditor', scope: 'none', ok: 200, request: () => ({ path: '/v1/log/checkpoint' }) },
+  'GET /v1/log/checkpoint': { role: null, scope: 'none', ok: 200, request: () => ({ path: '/v1/log/checkpoint' }) },
+  'GET /v1/log/tile/{path}': { role: null, scope: 'none', ok: 200, request: (_t, c) => ({ path: `/v1/log/tile/0/000.p/${c.treeSize}` }) },
+  'GET /v1/log/entries': { role: 'auditor', scope: 'city-wide', ok: 200, request: () => ({ path: '/v1/log/entries?from=1&limit=10' }) },
   'GET /v1/log/checkpoints': { role: 'auditor', scope: 'none', ok: 200, request: () => ({ path: '/v1/log/checkpoints' }) },
   'GET /v1/log/inclusion-proof': { role: 'auditor', scope: 'event', ok: 200, request: (t, c) => ({ path: `/v1/log/inclusion-proof?eventId=${c.eventIds[t]}` }) },
   'GET /v1/log/consistency-proof': { role: 'auditor', scope: 'none', ok: 200, request: (_t, c) => ({ path: `/v1/log/consistency-proof?from=1&to=${c.treeSize}` }) },
@@ -133,6 +135,7 @@ function expected(p: Principal, row: Row, target: Target): number {
   const contractId = contractOf(target);
   if (row.scope === 'contract' || row.scope === 'event') return readable(p, contractId) ? row.ok : 404;
   if (row.scope === 'append') return readable(p, contractId) ? row.ok : 403;
+  if (row.scope === 'city-wide') return p.party === 'city' && p.contracts === 'all' ? row.ok : 403;
   return row.ok;
 }
 
@@ -151,7 +154,7 @@ describe('the authorization matrix: role × party × scope × every endpoint × 
       keys,
       // Every unknown-key row is a failed authentication from the same address: let them all through here
       // (the brake itself is tested in rate-limits.e2e-spec.ts).
-      config: { checkpointIntervalMs: 100, rateLimits: { ...DEFAULT_RATE_LIMITS, authFailureBurst: 1_000_000 } },
+      config: { checkpointIntervalMs: 100, publicRateLimit: 1_000_000, rateLimits: { ...DEFAULT_RATE_LIMITS, authFailureBurst: 1_000_000 } },
       workers: (runtime) => [...createMerkleLogWorkers(runtime, () => undefined), createProjectorWorker(runtime, () => undefined)],
     });
     const seed = [OWN, OTHER].flatMap((contractId) => [
@@ -163,7 +166,7 @@ describe('the authorization matrix: role × party × scope × every endpoint × 
     context.eventIds = { own: seed[1]!.eventId, other: seed[3]!.eventId };
     // Proofs, bundles and the holdings need the Merkle log and the read models to have caught up.
     for (let i = 0; i < 200; i++) {
-      const checkpoint = await app.request('GET', '/v1/log/checkpoint', { role: 'auditor' });
+      const checkpoint = await app.request('GET', '/v1/log/checkpoint', { headers: { accept: 'application/json' } });
       const health = await app.request('GET', '/health');
       if (checkpoint.status === 200 && checkpoint.body.treeSize >= 4 && health.body.workers.every((w: { lagEvents: number }) => w.lagEvents === 0)) {
         context.treeSize = checkpoint.body.treeSize;

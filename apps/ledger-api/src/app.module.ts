@@ -31,6 +31,8 @@ import { HealthController } from './health/health.http.controller.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
 import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
+import { LogPublicController } from './log-proofs/log-public.http.controller.js';
+import { PublicRateLimitGuard } from './http/public-rate-limit.guard.js';
 import { MERKLE_LOG, merkleLogOf, LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
 import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
 import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
@@ -48,6 +50,7 @@ export const CONTROLLERS = [
   ComplianceController,
   AccessLogController,
   MetricsController,
+  LogPublicController,
   LogProofsController,
   AuditExportController,
   AuditReplayController,
@@ -67,7 +70,7 @@ export function assertScopesDeclared(): void {
       if (typeof handler !== 'function' || name === 'constructor') continue;
       const role = Reflect.getMetadata(REQUIRED_ROLE, handler) ?? Reflect.getMetadata(REQUIRED_ROLE, controller);
       const scope = Reflect.getMetadata(SCOPE, handler) ?? Reflect.getMetadata(SCOPE, controller);
-      if (role !== undefined && scope === undefined) throw new Error(`${controller.name}.${name} needs a key but declares no scope rule (@ContractScoped, @EventScoped, @ScopeFiltered or @ScopeFree)`);
+      if (role !== undefined && scope === undefined) throw new Error(`${controller.name}.${name} needs a key but declares no scope rule (@ContractScoped, @EventScoped, @ScopeFiltered, @CityWide or @ScopeFree)`);
     }
   }
 }
@@ -98,6 +101,7 @@ export class AppModule {
         ContractDirectory,
         SigningKeyring,
         AppendAuthority,
+        PublicRateLimitGuard,
         ...LOG_PROOF_HANDLERS,
         ExportAuditBundleHandler,
         ReplayContractHandler,

@@ -7,8 +7,8 @@
 export {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
-  BUNDLE_VERSIONS,
   bodyDigest,
+  digestText,
   parseStatement,
   serializeBundle,
   statementText,

@@ -14,6 +14,8 @@ export type ScopeRule =
   | { kind: 'event'; query: string }
   /** The handler lists across contracts and shows only the principal's scope. */
   | { kind: 'filtered'; why: string }
+  /** Reveals every contract's data at once: only for the city's keys for all contracts (403 otherwise). */
+  | { kind: 'city-wide'; why: string }
   /** Reveals no contract's data (e.g. signed checkpoints, key management by a city-wide admin). */
   | { kind: 'none'; why: string };
 
@@ -25,6 +27,9 @@ export const EventScoped = (query = 'eventId'): MethodDecorator => SetMetadata(S
 
 /** The route lists across contracts; its handler filters by the principal's scope. */
 export const ScopeFiltered = (why: string): MethodDecorator => SetMetadata(SCOPE, { kind: 'filtered', why } satisfies ScopeRule);
+
+/** The route reveals every contract's data: city keys for all contracts only. */
+export const CityWide = (why: string): MethodDecorator => SetMetadata(SCOPE, { kind: 'city-wide', why } satisfies ScopeRule);
 
 /** The route reveals nothing of any contract. */
 export const ScopeFree = (why: string): MethodDecorator & ClassDecorator => SetMetadata(SCOPE, { kind: 'none', why } satisfies ScopeRule);

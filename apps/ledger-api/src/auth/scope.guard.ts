@@ -7,7 +7,8 @@ import { ACCESS_LOGGED } from '../access-log/access-logged.decorator.js';
 import { describeRead } from '../access-log/access-log.interceptor.js';
 import { AccessLogWriter } from '../access-log/access-log.writer.js';
 import { ContractDirectory } from '../authority/contract-directory.js';
-import type { Principal } from './api-keys.js';
+import { isCityWide, type Principal } from './api-keys.js';
+import { ForbiddenError } from './auth.errors.js';
 import { REQUIRED_ROLE } from './roles.decorator.js';
 import { SCOPE, type ScopeRule } from './scope.decorator.js';
 
@@ -46,6 +47,8 @@ export class ScopeGuard implements CanActivate {
       // A malformed ID is the controller's 400; a well-formed one outside the scope is "not registered".
       if (contractId === undefined || !ID_PATTERN.test(contractId)) return true;
       if (!(await this.directory.readable(principal, contractId))) await this.refuse(context, request, contractNotFound(contractId));
+    } else if (rule.kind === 'city-wide') {
+      if (!isCityWide(principal)) throw new ForbiddenError(`this reads every contract at once: it needs a city key for all contracts (${rule.why})`);
     } else if (rule.kind === 'event') {
       const eventId = (request.query as Record<string, unknown>)[rule.query];
       if (typeof eventId !== 'string' || !UUID_PATTERN.test(eventId)) return true;

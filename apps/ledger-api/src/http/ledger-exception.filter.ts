@@ -60,8 +60,11 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
     const statusCode = STATUS_BY_CODE[error.code] ?? 500;
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
+    // One shape for every field-level problem, whichever error carries it: errors[].
     if (error instanceof InvalidEventsError || error instanceof InvalidRequestError || (error instanceof ForbiddenError && error.problems.length > 0)) {
       answer.errors = error.problems;
+    } else if (isFieldProblems(error.details)) {
+      answer.errors = error.details;
     } else if (error.details !== undefined) {
       answer.details = error.details;
     }
@@ -95,4 +98,8 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(answer.statusCode).send(answer);
   }
+}
+
+function isFieldProblems(value: unknown): value is FieldProblem[] {
+  return Array.isArray(value) && value.length > 0 && value.every((p) => p !== null && typeof p === 'object' && typeof (p as FieldProblem).field === 'string' && typeof (p as FieldProblem).rule === 'string');
 }

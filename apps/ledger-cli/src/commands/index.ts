@@ -7,6 +7,8 @@ import { verifyBundleCommand } from './verify-bundle.command.js';
 import { verifyCommand } from './verify.command.js';
 import { rebuildCommand } from './rebuild.command.js';
 import { newSigningKeyCommand, signEventsCommand } from './sign-events.command.js';
+import { rotateKeyCommand } from './rotate-key.command.js';
+import { witnessCommand } from './witness.command.js';
 import { workersCommand } from './workers.command.js';
 
 /** Every command of `npm run cli -- <command>`. */
@@ -21,4 +23,6 @@ export const COMMANDS: CliCommand[] = [
   publicKeyCommand,
   newSigningKeyCommand,
   signEventsCommand,
+  rotateKeyCommand,
+  witnessCommand,
 ];

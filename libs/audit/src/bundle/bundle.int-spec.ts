@@ -121,7 +121,7 @@ describe('audit bundles: export from PostgreSQL, verify offline with only the pu
 
   it('refuses a key that is not a verifier key and a file that is not a bundle', () => {
     expect(verifyBundle(intact, 'not a key').problems[0]).toMatch(/^the key is not a note verifier key/);
-    expect(verifyBundle(Buffer.from('{"format":"x"}\n'), ledger.keys.publicKey).problems[0]).toMatch(/^the file is not an audit bundle v2: format is "x"/);
+    expect(verifyBundle(Buffer.from('{"format":"x"}\n'), ledger.keys.publicKey).problems[0]).toMatch(/^the file is not an audit bundle v1: format is "x"/);
     expect(verifyBundle(Buffer.from('{'), ledger.keys.publicKey).problems[0]).toMatch(/^the file is not JSON/);
     expect(verifyBundle(Buffer.from(`${canonicalize({ ...parse(intact), version: 3 })}\n`), ledger.keys.publicKey).problems[0]).toMatch(/this verifier reads versions 1 and 2/);
   });

@@ -76,7 +76,7 @@ describe('signed events, verified offline', () => {
     expect(result.problems).toEqual([]);
     expect(result).toMatchObject({ ok: true, events: 3, signedEvents: 3, pinnedKeys: false });
     const bundle = JSON.parse(bytes.toString('utf8'));
-    expect(bundle.version).toBe(2);
+    expect(bundle.version).toBe(1);
     expect(bundle.signingKeys.map((k: PartyKey) => k.keyId)).toEqual(['00000000000000a1', '00000000000000a2', '00000000000000c1']);
     const pins = KEYS.map(({ keyId, party, publicKey }) => ({ keyId, party, publicKey }));
     expect(verifyBundle(bytes, ledger.keys.publicKey, { pinnedKeys: pins })).toMatchObject({ ok: true, pinnedKeys: true });

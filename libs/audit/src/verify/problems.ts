@@ -14,6 +14,7 @@ export type LogProblemKind =
   | 'checkpoint-columns'
   | 'checkpoint-order'
   | 'checkpoint-consistency'
+  | 'witness-quorum'
   | 'event-signature';
 
 export interface LogProblem {
