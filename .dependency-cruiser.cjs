@@ -38,7 +38,7 @@ module.exports = {
       name: 'offline-audit-stays-offline',
       comment: 'Bundle verification and replay run on an auditor\'s machine with only the public key: no database, no framework.',
       severity: 'error',
-      from: { path: '^libs/audit/src/(bundle/(verify-bundle|bundle-format)|replay/(replay|render))\\.ts$' },
+      from: { path: '^libs/audit/src/(bundle/(verify-bundle|bundle-format)|replay/(replay|render)|signatures/[^/.]+)\\.ts$' },
       to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|wire)/'] },
     },
     {

@@ -31,7 +31,7 @@ import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
 import { createProjections, ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { median, percentile } from './support.js';
+import { benchKey, median, percentile } from './support.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -42,7 +42,7 @@ const CONTRACTS = 10;
 const LONG_CONTRACT = 'okayama-kaigo-bench-long';
 const LONG_RECORD = 'R-DAICHO';
 const LONG_START = Date.parse('2025-04-01T00:00:00Z');
-const OFFICER_KEY = 'bench-officer-key-0123456789';
+const OFFICER_KEY = benchKey('officer');
 
 
 
@@ -81,7 +81,7 @@ async function fillLong(runtime: LedgerRuntime): Promise<void> {
     ({ eventId: uuid(n), type, contractId: LONG_CONTRACT, occurredAt: '2025-03-01T09:00:00+09:00', actor: { org, workerId: 'S-1' }, data }) as unknown as LedgerEvent;
   await runtime.eventStore.append([
     contract(1, 'ContractRegistered', {
-      title: '介護保険', purposes: ['運用保守'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false,
+      title: '介護保険', contractorId: 'bench-contractor', purposes: ['運用保守'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false,
       term: { start: '2025-03-01T00:00:00+09:00', end: '2035-03-31T00:00:00+09:00' },
     }, 'city'),
     contract(2, 'ResponsiblePersonDesignated', { personId: 'P-1', title: '責任者' }),
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `${reuse ? 'embedded PostgreSQL' : 'fresh embedded PostgreSQL'} in ${dataDir}`}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
   let closing = false;
   const runtime = await openRuntime(
-    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0 },
+    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0, rateLimits: null },
     // Idle connections ended by the server's own shutdown at the end are not news.
     { log: (l) => !closing && console.log(`  ${l}`) },
   );

@@ -67,7 +67,7 @@ describe(`a record with ${EVENTS.toLocaleString('en')} events`, () => {
     const store = new PostgresEventStore(pool);
     await store.append([
       contractEvent(1, 'ContractRegistered', {
-        title: '介護保険', purposes: ['運用保守'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false,
+        title: '介護保険', contractorId: 'okayama-systems', purposes: ['運用保守'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false,
         term: { start: '2025-03-01T00:00:00+09:00', end: '2035-03-31T00:00:00+09:00' },
       }, 'city'),
       contractEvent(2, 'ResponsiblePersonDesignated', { personId: 'P-1', title: '責任者' }),

@@ -34,19 +34,26 @@ export interface Policy {
   ppcFinalWithin: string | null;
   /** APPI Art. 68(2): → notice to the persons concerned. */
   personNoticeWithin: string;
+  /**
+   * EVENTS.md v2 "Signed events": when true, the ledger refuses an unsigned event for the contract
+   * (400) and one signed by a key that is not the acting party's, or not valid then (403).
+   * Absent: false. A switch of the ledger, not of the rulebook: it has no entry in POLICY_DEFAULTS.
+   */
+  requireSignedEvents?: boolean;
 }
 
 export type InspectionCycle = 'fiscal_year' | 'rolling';
 export const INSPECTION_CYCLES: readonly InspectionCycle[] = ['fiscal_year', 'rolling'];
 
-export type PolicyKey = keyof Policy;
+/** The rulebook's keys: the ones with a default. */
+export type PolicyKey = Exclude<keyof Policy, 'requireSignedEvents'>;
 
 /** Keys whose value is an ISO 8601 duration (always set, or null where the default is "none"). */
 export type DurationKey = {
   [K in PolicyKey]: Policy[K] extends string ? K : Policy[K] extends string | null ? K : never;
 }[PolicyKey];
 
-export const POLICY_DEFAULTS: Readonly<Policy> = Object.freeze({
+export const POLICY_DEFAULTS: Readonly<Required<Pick<Policy, PolicyKey>>> = Object.freeze({
   incidentReportWithin: 'PT24H',
   disposalWithin: 'P30D',
   transportWithin: 'PT24H',

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { NotFoundError } from '@ledger/domain';
+import { eventNotFound } from '@ledger/domain';
 import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
 import { HASH_SIZE, KEY_ROTATION_EXTENSION, LogKeyring, MissingTileError, TiledMerkleTree, hashToBase64, hashToHex, parseCheckpoint, parseKeyRotation, splitNote, type LogKeyEpoch } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
@@ -128,7 +128,7 @@ export class LogProofs {
 
   async inclusionProof(eventId: string, treeSize?: number): Promise<InclusionProofAnswer> {
     const [event] = await this.store.readByEventIds([eventId]);
-    if (!event) throw new NotFoundError(`eventId ${eventId} is not in the ledger`, [{ index: null, field: 'eventId', rule: 'known', message: `eventId ${eventId} is not in the ledger` }]);
+    if (!event) throw eventNotFound(eventId);
     const size = treeSize ?? (await this.latestCheckpoint()).treeSize;
     if (size < event.position) {
       throw new TreeSizeError('treeSize', `treeSize must be at least ${event.position}, the position of event ${eventId}` +

@@ -13,8 +13,10 @@ export interface LedgerConfig {
   dataDir: string;
   /** LEDGER_DATA_DIR was not set: as root, an unreachable default may move the cluster elsewhere. */
   defaultDataDir: boolean;
-  /** LEDGER_API_KEYS: `secret:role` pairs, comma-separated. */
+  /** LEDGER_API_KEYS: `secret:role[;party=…][;contracts=…][;label=…]` entries, comma-separated (docs/security.md). */
   apiKeys?: string;
+  /** Per-key budgets and the failed-authentication brake; null: LEDGER_RATE_LIMITS=off. */
+  rateLimits: RateLimits | null;
   /** Largest request body accepted (bytes); beyond it: 413. */
   bodyLimitBytes: number;
   /**
@@ -45,6 +47,54 @@ export interface LedgerConfig {
   timeZone: string;
 }
 
+/** Budgets of docs/security.md "Rate limits": token buckets refilled continuously. */
+export interface RateLimits {
+  /** Requests of one key per second (LEDGER_KEY_REQUESTS_PER_SECOND, default 100) … */
+  requestsPerSecond: number;
+  /** … with bursts of up to this many (LEDGER_KEY_REQUEST_BURST, default 1000). */
+  requestBurst: number;
+  /** Events one key may append per second (LEDGER_KEY_EVENTS_PER_SECOND, default 50000) … */
+  eventsPerSecond: number;
+  /** … with bursts of up to this many (LEDGER_KEY_EVENT_BURST, default 200000; at least one full batch, 10000). */
+  eventBurst: number;
+  /** Failed authentications one source address may make per minute (LEDGER_AUTH_FAILURES_PER_MINUTE, default 6) … */
+  authFailuresPerMinute: number;
+  /** … after a first burst of this many (LEDGER_AUTH_FAILURE_BURST, default 20). */
+  authFailureBurst: number;
+}
+
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
+  requestsPerSecond: 100,
+  requestBurst: 1_000,
+  eventsPerSecond: 50_000,
+  eventBurst: 200_000,
+  authFailuresPerMinute: 6,
+  authFailureBurst: 20,
+});
+
+function rateLimits(env: NodeJS.ProcessEnv): RateLimits | null {
+  if (env.LEDGER_RATE_LIMITS === 'off') return null;
+  if (env.LEDGER_RATE_LIMITS !== undefined && env.LEDGER_RATE_LIMITS !== '' && env.LEDGER_RATE_LIMITS !== 'on') {
+    throw new Error(`LEDGER_RATE_LIMITS must be on or off, got ${env.LEDGER_RATE_LIMITS}`);
+  }
+  const read = (name: string, fallback: number, min: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || n > 1e9) throw new Error(`${name} must be a number from ${min} to 1000000000, got ${text}`);
+    return n;
+  };
+  return {
+    requestsPerSecond: read('LEDGER_KEY_REQUESTS_PER_SECOND', DEFAULT_RATE_LIMITS.requestsPerSecond, 0.001),
+    requestBurst: read('LEDGER_KEY_REQUEST_BURST', DEFAULT_RATE_LIMITS.requestBurst, 1),
+    eventsPerSecond: read('LEDGER_KEY_EVENTS_PER_SECOND', DEFAULT_RATE_LIMITS.eventsPerSecond, 0.001),
+    // A batch is charged whole before it is written, so a burst must hold the largest batch.
+    eventBurst: read('LEDGER_KEY_EVENT_BURST', DEFAULT_RATE_LIMITS.eventBurst, 10_000),
+    authFailuresPerMinute: read('LEDGER_AUTH_FAILURES_PER_MINUTE', DEFAULT_RATE_LIMITS.authFailuresPerMinute, 0.001),
+    authFailureBurst: read('LEDGER_AUTH_FAILURE_BURST', DEFAULT_RATE_LIMITS.authFailureBurst, 1),
+  };
+}
+
 function workersMode(value: string | undefined): LedgerConfig['workers'] {
   const mode = value || 'process';
   if (mode === 'process' || mode === 'inline' || mode === 'off') return mode;
@@ -62,6 +112,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
     defaultDataDir: !env.LEDGER_DATA_DIR,
     apiKeys: env.LEDGER_API_KEYS || undefined,
+    rateLimits: rateLimits(env),
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
     workers: workersMode(env.LEDGER_WORKERS),
     workerNames: env.LEDGER_WORKER_NAMES ? env.LEDGER_WORKER_NAMES.split(',').map((n) => n.trim()).filter(Boolean) : undefined,

@@ -1,18 +1,21 @@
+import type { SigningKeySource } from '@ledger/audit';
 import type { EventStore } from '@ledger/event-store';
 import { CheckpointSigner, CosignatureRequester, LogProofs, MerkleIntegrator, keysInForce, loadLogKeys, promoteNextKeyFile, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
 import type { LedgerConfig } from './ledger-config.js';
 import type { LedgerRuntime } from './ledger-runtime.js';
+import { SigningKeyStore } from './signing-keys.js';
 import type { BackgroundWorker } from './workers/background-worker.js';
 
 /** DI token of the process's MerkleLog (keys and proofs). */
 export const MERKLE_LOG = Symbol('MERKLE_LOG');
 
-/** What the auditor's use cases need: the log's keys, its proofs, and the event store. */
+/** What the auditor's use cases need: the log's keys, its proofs, the event store and the parties' signing keys. */
 export interface MerkleLog {
   /** The keys in force when last looked at (after a rotation by another process: see refreshKeys). */
   readonly keys: LogKeys;
   readonly proofs: LogProofs;
   readonly store: EventStore;
+  readonly signingKeys: SigningKeySource;
   /** Re-reads the keys when the latest checkpoint shows a rotation this process has not seen. */
   refreshKeys(): Promise<LogKeys>;
 }
@@ -36,6 +39,7 @@ export function merkleLogOf(runtime: LedgerRuntime): Promise<MerkleLog> {
         keys: loaded,
         proofs,
         store: runtime.eventStore,
+        signingKeys: (query: { parties: readonly string[]; keyIds: readonly string[] }) => new SigningKeyStore(runtime.pool, runtime.clock).find(query),
         async refreshKeys(): Promise<LogKeys> {
           const latest = await proofs.checkpoints.latest();
           if (latest === null || latest.keyId === merkleLog.keys.keyId) return merkleLog.keys;

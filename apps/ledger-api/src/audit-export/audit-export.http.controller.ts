@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@ne
 import type { FastifyReply } from 'fastify';
 import { ID_PATTERN, ID_RULE } from '@ledger/domain';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
 import { ExportAuditBundleQuery } from './audit-export.queries.js';
 
@@ -21,6 +22,7 @@ export class AuditExportController {
 
   @Get('audit-bundle')
   @RequireRole('auditor')
+  @ContractScoped()
   @ApiOperation({
     summary:
       "The contract's audit bundle: its events with inclusion proofs in the whole log, the signed checkpoint and the public key; " +

@@ -6,6 +6,7 @@ import { REPLAY_FORMATS } from '@ledger/audit';
 import { ID_PATTERN, ID_RULE, InvalidRequestError, TIMESTAMP_RULE } from '@ledger/domain';
 import { optionalTime } from '../audit-export/audit-export.http.controller.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
 import { ReplayContractQuery } from './audit-replay.queries.js';
 
@@ -17,6 +18,7 @@ export class AuditReplayController {
 
   @Get('replay')
   @RequireRole('auditor')
+  @ContractScoped()
   @ApiOperation({
     summary:
       "The contract's compliance as of a moment, article by article with each violation's evidence, judged only from events " +

@@ -6,6 +6,7 @@ import { HOLDING_STATES } from '@ledger/handling';
 import { decodeFindingCursor, decodeHoldingsCursor } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import {
@@ -30,6 +31,7 @@ export class CustodyController {
 
   @Get('records/:recordId/custody')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "A record's chain of custody: each holding (original and copies) with state, location, holder, since and its latest history; its transports",
@@ -52,6 +54,7 @@ export class CustodyController {
 
   @Get('records/:recordId/custody/history')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "One page of a holding's custody history, newest first (the present)",
@@ -81,6 +84,7 @@ export class CustodyController {
 
   @Get('holdings')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "A contract's holdings now, from the read model: e.g. ?state=in_transit, or ?overdue=true (transports past due, holdings open past a disposal instruction's due time or after the contract ended)",

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { InvalidEventsError, InvalidRequestError, LedgerError, type FieldProblem } from '@ledger/domain';
+import { ForbiddenError, InvalidEventsError, InvalidRequestError, LedgerError, RateLimitedError, type FieldProblem } from '@ledger/domain';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
@@ -24,13 +24,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LEDGER.CONTRACT_ALREADY_REGISTERED': 409,
   'LEDGER.BOOTSTRAP_KEY': 409,
   'LEDGER.BATCH_TOO_LARGE': 413,
+  'LEDGER.RATE_LIMITED': 429,
   'LEDGER.UNKNOWN_CONTRACT': 422,
   'LEDGER.STORE_UNAVAILABLE': 503,
   'LEDGER.TREE_SIZE_UNAVAILABLE': 400,
   'LEDGER.NO_CHECKPOINT': 404,
   'LEDGER.SIGNING_KEY': 503,
   'LEDGER.LOG_INTEGRITY': 500,
-  'LEDGER.RATE_LIMITED': 429,
 };
 
 /** Fastify's own request errors (raised before a route runs): bad JSON, too large, wrong media type. */
@@ -52,6 +52,8 @@ export interface ErrorAnswer {
   message: string;
   errors?: FieldProblem[];
   details?: unknown;
+  /** Seconds, for the Retry-After header of a 429 (not part of the body). */
+  retryAfter?: number;
 }
 
 export function errorAnswer(error: unknown): ErrorAnswer {
@@ -59,9 +61,14 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     const statusCode = STATUS_BY_CODE[error.code] ?? 500;
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
     // One shape for every field-level problem, whichever error carries it: errors[].
-    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) answer.errors = error.problems;
-    else if (isFieldProblems(error.details)) answer.errors = error.details;
-    else if (error.details !== undefined) answer.details = error.details;
+    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError || (error instanceof ForbiddenError && error.problems.length > 0)) {
+      answer.errors = error.problems;
+    } else if (isFieldProblems(error.details)) {
+      answer.errors = error.details;
+    } else if (error.details !== undefined) {
+      answer.details = error.details;
+    }
+    if (error instanceof RateLimitedError) answer.retryAfter = error.retryAfterSeconds;
     return answer;
   }
   const fastifyCode = (error as { code?: string } | null)?.code;
@@ -85,9 +92,10 @@ export class LedgerExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ledger');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const answer = errorAnswer(error);
+    const { retryAfter, ...answer } = errorAnswer(error);
     if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(answer.statusCode).send(answer);
   }
 }

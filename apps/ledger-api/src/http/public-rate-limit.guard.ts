@@ -1,11 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LedgerError } from '@ledger/domain';
+import type { FastifyRequest } from 'fastify';
+import { RateLimitedError } from '@ledger/domain';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
-
-export class RateLimitedError extends LedgerError {
-  readonly code = 'LEDGER.RATE_LIMITED';
-}
 
 /** Client addresses remembered at once; beyond it the oldest window is forgotten (memory stays bounded). */
 const MAX_CLIENTS = 10_000;
@@ -38,7 +34,6 @@ export class PublicRateLimitGuard implements CanActivate {
     const limit = this.runtime.config.publicRateLimit;
     if (window.count <= limit) return true;
     const retryAfter = Math.max(1, Math.ceil((window.start + WINDOW_MS - now) / 1000));
-    void http.getResponse<FastifyReply>().header('retry-after', String(retryAfter));
-    throw new RateLimitedError(`more than ${limit} requests a minute to the public log endpoints from this address: retry in ${retryAfter} s`);
+    throw new RateLimitedError(`more than ${limit} requests a minute to the public log endpoints from this address: retry in ${retryAfter} s`, retryAfter);
   }
 }

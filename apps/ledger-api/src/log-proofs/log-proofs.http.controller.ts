@@ -8,6 +8,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { InvalidRequestError, UUID_PATTERN } from '@ledger/domain';
 import type { ConsistencyProofAnswer, InclusionProofAnswer } from '@ledger/merkle-log';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { CityWide, EventScoped, ScopeFree } from '../auth/scope.decorator.js';
 import { QueryReader } from '../http/query.js';
 import {
   ConsistencyProofQuery,
@@ -33,6 +34,7 @@ export class LogProofsController {
   @Get('checkpoints')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @ScopeFree('signed tree heads reveal no event')
   @ApiOperation({ summary: 'Every signed checkpoint in signing order, paged (each one is kept)' })
   @ApiQuery({ name: 'after', required: false, description: "seq to continue after (the previous page's `next`)" })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
@@ -47,6 +49,7 @@ export class LogProofsController {
   @Get('entries')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @CityWide('every leaf of every contract')
   @ApiOperation({ summary: "Every leaf from a position on, for city-wide auditors: each stored event's exact text (what its leaf hash hashes) and leaf hash" })
   @ApiQuery({ name: 'from', required: false, description: 'first position, default 1' })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
@@ -62,6 +65,7 @@ export class LogProofsController {
   @Get('inclusion-proof')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @EventScoped()
   @ApiOperation({ summary: "An event's inclusion proof (RFC 9162 §2.1.3) in the tree of a given size, default the latest checkpoint's" })
   @ApiQuery({ name: 'eventId', required: true, description: 'the event (UUID)' })
   @ApiQuery({ name: 'treeSize', required: false, description: "tree size to prove against, at least the event's position" })
@@ -77,6 +81,7 @@ export class LogProofsController {
   @Get('consistency-proof')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @ScopeFree('hashes of tree nodes reveal no event')
   @ApiOperation({ summary: 'A consistency proof (RFC 9162 §2.1.4) that the tree of size `to` extends the tree of size `from`' })
   @ApiQuery({ name: 'from', required: true, description: 'the older tree size, at least 1' })
   @ApiQuery({ name: 'to', required: true, description: 'the newer tree size' })

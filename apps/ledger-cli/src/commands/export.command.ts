@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleFileName, exportBundle } from '@ledger/audit';
 import { LogProofs, keysInForce } from '@ledger/merkle-log';
-import { ledgerConfigFromEnv } from '@ledger/runtime';
+import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
@@ -45,7 +45,7 @@ export const exportCommand: CliCommand = {
     const keys = keysInForce(await auditKeys(ledgerConfigFromEnv(), undefined), (await proofs.checkpoints.latest())?.note ?? null);
     const progress: Partial<Record<'events' | 'proofs', Progress>> = {};
     const exported = await exportBundle(
-      { store: runtime.eventStore, proofs, keys },
+      { store: runtime.eventStore, proofs, keys, signingKeys: (query) => new SigningKeyStore(runtime.pool, runtime.clock).find(query) },
       { contractId, asOf: values.get('as-of') ?? null, knownAt: values.get('known-at') ?? null, treeSize },
       (phase, done, total) => {
         progress[phase] ??= new Progress(phase === 'events' ? 'reading the log' : 'inclusion proofs', total, context.err);

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { canonicalize, hashToBase64 } from '@ledger/integrity';
+import type { PartyKey } from '../signatures/party-keys.js';
 
 /**
- * The audit bundle, version 1 (docs/auditing.md "Bundle format"): one file an auditor takes away
- * and verifies offline with nothing but the log's public key.
+ * The audit bundle (docs/auditing.md "Bundle format"): one file an auditor takes away and verifies
+ * offline with nothing but the log's public key (and, to trust the parties' signatures beyond the
+ * ledger's word, the parties' public keys obtained from them).
  *
  * The file is the RFC 8785 canonical JSON of an AuditBundle followed by one newline, byte for
  * byte: a verifier re-serializes what it parsed and refuses any other bytes, so no byte of the
@@ -48,6 +50,13 @@ export interface AuditBundle {
   events: BundleEvent[];
   /** Version 2 only: the log's rotation checkpoints (docs/log-format.md "Key rotation"), oldest first. */
   keyRotations?: string[];
+  /**
+   * In either version, present when there are any (EVENTS.md v2 "Signed events"): the signing keys
+   * of the contract's parties (the city and its contractor) and of any key an event names, with
+   * their validity intervals, by keyId; what verify-bundle checks every signature with, unless the
+   * auditor pins the keys.
+   */
+  signingKeys?: PartyKey[];
   /** Signed note binding the body: see statementText. */
   statement: string;
 }
@@ -61,10 +70,8 @@ export function serializeBundle(bundle: AuditBundle): Buffer {
 
 /** SHA-256 of the canonical JSON of everything but the statement. */
 export function bodyDigest(body: BundleBody): Buffer {
-  const { format, version, contractId, asOf, knownAt, log, checkpoint, events, keyRotations } = body;
-  const covered = keyRotations === undefined
-    ? { format, version, contractId, asOf, knownAt, log, checkpoint, events }
-    : { format, version, contractId, asOf, knownAt, log, checkpoint, events, keyRotations };
+  const { format, version, contractId, asOf, knownAt, log, checkpoint, events, keyRotations, signingKeys } = body;
+  const covered = { format, version, contractId, asOf, knownAt, log, checkpoint, events, ...(keyRotations === undefined ? {} : { keyRotations }), ...(signingKeys === undefined ? {} : { signingKeys }) };
   return createHash('sha256').update(canonicalize(covered), 'utf8').digest();
 }
 

@@ -15,7 +15,8 @@ import {
   type LogKeyEpoch,
   type NoteVerifier,
 } from '@ledger/integrity';
-import { contractStreamId, parseTimestamp, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { actingParty, contractStreamId, evolveAuthority, parseTimestamp, recordStreamId, UNREGISTERED, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { pinnedKeyring, partyKeyShapeProblem, type PartyKey } from '../signatures/party-keys.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, BUNDLE_VERSION_WITH_ROTATIONS, bodyDigest, digestText, parseStatement, type AuditBundle, type BundleEvent } from './bundle-format.js';
 
 // Offline: this file reads no database, no network, no clock. It needs the bundle's bytes and the
@@ -34,6 +35,10 @@ export interface BundleVerification {
   cosigners: string[];
   events: number;
   streams: number;
+  /** Events carrying a party's signature (each one checked). */
+  signedEvents: number;
+  /** Whether the signatures were checked against keys the auditor pinned (true) or the ones the bundle carries. */
+  pinnedKeys: boolean;
   /** The verified events in position order (empty unless ok), for replay. */
   recorded: RecordedEvent[];
 }
@@ -46,6 +51,12 @@ export interface VerifyBundleOptions {
    * database, which has the public key but not the private one): its statement is empty.
    */
   statement?: 'check' | 'skip';
+  /**
+   * The parties' signing keys the auditor obtained from the parties themselves: every signature is
+   * checked with these, and a key the bundle carries that differs from its pinned copy is a problem.
+   * Absent: the keys the bundle carries (which the ledger's operator vouches for).
+   */
+  pinnedKeys?: ReadonlyArray<Partial<PartyKey> & Pick<PartyKey, 'keyId' | 'party' | 'publicKey'>>;
   onProgress?: (done: number, total: number) => void;
   /** Witness keys you trust (`--witness`): the checkpoint must carry `quorum` of their cosignatures. */
   witnesses?: readonly CosignatureVerifier[];
@@ -87,6 +98,8 @@ export function verifyBundle(
     cosigners: [],
     events: 0,
     streams: 0,
+    signedEvents: 0,
+    pinnedKeys: options.pinnedKeys !== undefined,
     recorded: [],
   };
   let trusted: NoteVerifier[];
@@ -214,6 +227,7 @@ export function verifyBundle(
   });
   options.onProgress?.(bundle.events.length, bundle.events.length);
   result.streams = streams.size;
+  result.signedEvents = checkSignatures(bundle, recorded, options, problems);
 
   // 4. The export statement: the log vouches for this exact body.
   if (options.statement === 'skip') {
@@ -227,6 +241,36 @@ export function verifyBundle(
   return result;
 }
 
+/**
+ * Every signed event's signature, with the keys the bundle carries or the ones the auditor pinned:
+ * the key must be the acting party's (the city, or the contract's contractor for its contractor and
+ * subcontractors), valid at the event's recordedAt, and verify the event's bytes. An unsigned event
+ * recorded after the contract's policy required signatures is a problem too (the ledger refuses
+ * those; one in the log was put there behind its back). Returns the number of signed events.
+ */
+function checkSignatures(bundle: AuditBundle, recorded: readonly RecordedEvent[], options: VerifyBundleOptions, problems: Problems): number {
+  const { keyring, problems: pinProblems } = pinnedKeyring(bundle.signingKeys ?? [], options.pinnedKeys ?? null);
+  for (const problem of pinProblems) problems.add(problem);
+  let terms = UNREGISTERED;
+  let requiredSince: number | null = null;
+  let signed = 0;
+  for (const [i, entry] of recorded.entries()) {
+    const event = entry.event;
+    const where = `event ${i + 1} (position ${entry.position}, eventId ${event.eventId}, ${event.type})`;
+    if (event.signature !== undefined) {
+      signed++;
+      const verdict = keyring.check(event, actingParty(event.actor?.org ?? '', terms.contractorId), parseTimestamp(entry.recordedAt) ?? Number.NaN);
+      if (!verdict.ok) problems.add(`${where}: ${verdict.message}${options.pinnedKeys && verdict.fault === 'unknown-key' ? ' among the keys you pinned' : ''}`);
+    } else if (terms.requireSignedEvents && event.contractId === bundle.contractId) {
+      problems.add(`${where} is unsigned, but the contract requires signed events since position ${requiredSince}: the ledger refuses such events, so it was written behind its back`);
+    }
+    const next = evolveAuthority(terms, event);
+    if (next.requireSignedEvents && !terms.requireSignedEvents) requiredSince = entry.position;
+    terms = next;
+  }
+  return signed;
+}
+
 function checkShape(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
   const b = value as Record<string, unknown>;
@@ -234,11 +278,19 @@ function checkShape(value: unknown): string | null {
   if (b.version !== BUNDLE_VERSION && b.version !== BUNDLE_VERSION_WITH_ROTATIONS) {
     return `version is ${JSON.stringify(b.version)}; this verifier reads versions ${BUNDLE_VERSION} and ${BUNDLE_VERSION_WITH_ROTATIONS}`;
   }
-  const keys = Object.keys(b).sort().join(',');
+  // signingKeys, in either version, when the contract's parties have signing keys (signed events).
+  const keys = Object.keys(b).filter((k) => k !== 'signingKeys').sort().join(',');
   const expected = b.version === BUNDLE_VERSION
     ? 'asOf,checkpoint,contractId,events,format,knownAt,log,statement,version'
     : 'asOf,checkpoint,contractId,events,format,keyRotations,knownAt,log,statement,version';
-  if (keys !== expected) return `it has the members ${keys}`;
+  if (keys !== expected) return `it has the members ${Object.keys(b).sort().join(',')}`;
+  if ('signingKeys' in b) {
+    if (!Array.isArray(b.signingKeys) || b.signingKeys.length === 0) return 'signingKeys, when present, is a non-empty array';
+    for (const [i, key] of (b.signingKeys as unknown[]).entries()) {
+      const problem = partyKeyShapeProblem(key);
+      if (problem !== null) return `signing key ${i + 1}: ${problem}`;
+    }
+  }
   if (b.version === BUNDLE_VERSION_WITH_ROTATIONS && (!Array.isArray(b.keyRotations) || !b.keyRotations.every((r) => typeof r === 'string'))) {
     return 'keyRotations must be an array of signed notes (strings)';
   }

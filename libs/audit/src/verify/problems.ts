@@ -14,7 +14,8 @@ export type LogProblemKind =
   | 'checkpoint-columns'
   | 'checkpoint-order'
   | 'checkpoint-consistency'
-  | 'witness-quorum';
+  | 'witness-quorum'
+  | 'event-signature';
 
 export interface LogProblem {
   /** The first position the problem concerns; for a checkpoint, the tree size it signs. */

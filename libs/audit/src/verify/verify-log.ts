@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { contractorParty } from '@ledger/domain';
 import {
   CompactRange,
   LogKeyring,
@@ -19,6 +20,7 @@ import { inlineRunner, workerRunner, type ChunkRunner } from './chunk-runner.js'
 import { logExtent } from './log-rows.js';
 import { byPosition, type LogProblem } from './problems.js';
 import type { ChunkTask } from './verify-chunk.js';
+import type { PartyKey } from '../signatures/party-keys.js';
 
 export interface VerifyLogOptions {
   /** The ledger's PostgreSQL. */
@@ -38,6 +40,11 @@ export interface VerifyLogOptions {
   origin?: string;
   /** Checkpoints the auditor holds from elsewhere (signed notes): the stored log must match them too. */
   trustedCheckpoints?: readonly string[];
+  /**
+   * The parties' signing keys (the registry's, or the ones the auditor pinned): every signed event
+   * must verify with its acting party's key, valid at its recordedAt. Default: none.
+   */
+  partyKeys?: readonly PartyKey[];
   /** Worker threads; 0 or 1 verifies in this thread. Default: one per core, at most 4. */
   jobs?: number;
   /** Chunk width 2^chunkBits positions (default 16, i.e. 65,536). */
@@ -63,6 +70,8 @@ export interface VerifyLogReport {
   /** Rows read and checked. */
   events: number;
   streams: number;
+  /** Events carrying a party's signature, each checked. */
+  signedEvents: number;
   /** Checkpoints stored (valid or not). */
   checkpoints: number;
   /** The largest validly signed checkpoint, whose root was recomputed from the events. */
@@ -117,7 +126,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
   const tasks: ChunkTask[] = [];
   for (let first = 1; first <= total; first += width) {
     const last = Math.min(first + width - 1, total);
-    tasks.push({ first, last, integrated, maxProblems, checkpointSizes: sizes.filter((s) => s >= first && s <= last) });
+    tasks.push({ first, last, integrated, maxProblems, checkpointSizes: sizes.filter((s) => s >= first && s <= last), partyKeys: options.partyKeys ?? [] });
   }
 
   const jobs = Math.min(options.jobs ?? Math.min(os.availableParallelism(), 4), tasks.length);
@@ -127,6 +136,9 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
       : inlineRunner(options.db);
 
   let events = 0;
+  let signedEvents = 0;
+  const contractors = new Map<string, string>();
+  const contractorSignatures: Array<[string, string, number, string]> = [];
   let done = 0;
   let stoppedEarly = false;
   const heads = new Map<string, { version: number; hash: string }>();
@@ -144,7 +156,13 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     );
     for await (const result of results) {
       events += result.rows;
+      signedEvents += result.signedEvents;
       problems.push(...result.problems);
+      for (let i = 0; i < result.contractors.length; i += 2) if (!contractors.has(result.contractors[i]!)) contractors.set(result.contractors[i]!, result.contractors[i + 1]!);
+      for (let i = 0; i < result.contractorSignatures.length; i += 4) {
+        const s = result.contractorSignatures;
+        contractorSignatures.push([s[i] as string, s[i + 1] as string, s[i + 2] as number, s[i + 3] as string]);
+      }
       const ends = result.streams;
       for (let i = 0; i < ends.length; i += 6) {
         const id = ends[i] as string;
@@ -201,6 +219,14 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     await runner.close();
   }
 
+  // A contractor's signature must be of the contract's own contractor (named by its registration).
+  for (const [contractId, party, position, eventId] of contractorSignatures) {
+    const contractorId = contractors.get(contractId);
+    if (contractorId === undefined || contractorParty(contractorId) !== party) {
+      report(position, 'event-signature', `event ${eventId} of contract ${contractId} is signed by ${party}, but the contract's contractor is ${contractorId === undefined ? 'not registered' : contractorParty(contractorId)}`);
+    }
+  }
+
   if (!stoppedEarly) await checkConsistencies(options.db, [...bySize.values()].sort((a, b) => a.size - b.size), integrated, report);
 
   const sorted = byPosition(problems).slice(0, maxProblems);
@@ -210,6 +236,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     head,
     events,
     streams: heads.size,
+    signedEvents,
     checkpoints: stored.length,
     latest: latestValid ? { seq: latestValid.seq, treeSize: latestValid.size, rootHash: hashToBase64(latestValid.root) } : null,
     uncheckpointed: Math.max(0, head - (latestValid?.size ?? 0)),
