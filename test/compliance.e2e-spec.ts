@@ -333,7 +333,7 @@ describe('compliance through the real service and PostgreSQL', () => {
     }));
     await post([
       { eventId: id(1), type: 'ContractRegistered', contractId: caps, occurredAt: t(0), actor: { org: 'city' },
-        data: { title: '介護保険', purposes: ['運用保守'], dataCategories: ['給付実績'], permitsSubcontracting: false, term: { start: t(-60), end: '2030-03-31T00:00:00+09:00' } } },
+        data: { title: '介護保険', contractorId: 'okayama-systems', purposes: ['運用保守'], dataCategories: ['給付実績'], permitsSubcontracting: false, term: { start: t(-60), end: '2030-03-31T00:00:00+09:00' } } },
       { eventId: id(2), type: 'ResponsiblePersonDesignated', contractId: caps, occurredAt: t(1), actor: { org: 'contractor', workerId: 'W-MGR' }, data: { personId: 'P-1', title: '個人情報受託管理責任者' } },
       { eventId: id(3), type: 'WorkerAuthorized', contractId: caps, occurredAt: t(2), actor: { org: 'contractor', workerId: 'W-MGR' }, data: { workerId: 'W-1', org: 'contractor' } },
       { eventId: id(4), type: 'RecordCollected', contractId: caps, recordId: 'R-1', occurredAt: t(5), actor: { org: 'contractor', workerId: 'W-1' },

@@ -373,7 +373,7 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
   collect('R-000121', '2026-09-15T09:00:00', '被保険者台帳', w('W-002'));
   use('R-000121', '2026-09-16T10:00:00', w('W-002'));
   contract(at('2026-10-02T09:00:00'), 'AuthorizationGranted', {
-    authorizationId: 'AUTH-AFTER-1', kind: 'after_term', recordIds: ['R-000121'], reference: '岡介保第210号（契約終了後のデータ引継ぎ）',
+    authorizationId: 'AUTH-AFTER-1', kind: 'after_term', recordIds: ['R-000121'], reference: 'OKA-KAIHO-210',
   });
   use('R-000121', '2026-10-05T10:00:00', w('W-002'));
   copy('R-000121', '2026-10-06T10:00:00', w('W-002'), 'DC-OKAYAMA-1');
@@ -402,7 +402,7 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
   // R-000124: a care-need data set copied under a case-by-case authorization that expires; the copy
   // is disposed of six weeks after.
   contract(at('2026-02-09T09:00:00'), 'AuthorizationGranted', {
-    authorizationId: 'AUTH-COPY-2', kind: 'copy', recordIds: ['R-000124'], validUntil: '2026-02-28T23:59:59+09:00', reference: '岡介保第150号',
+    authorizationId: 'AUTH-COPY-2', kind: 'copy', recordIds: ['R-000124'], validUntil: '2026-02-28T23:59:59+09:00', reference: 'OKA-KAIHO-150',
   });
   collect('R-000124', '2026-02-06T09:00:00', SENSITIVE, w('W-006'));
   copy('R-000124', '2026-02-10T10:00:00', w('W-006'), 'DC-OKAYAMA-1');
@@ -423,7 +423,7 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
   // R-000127: My Number data provided on the city's consent: 番号法 allows no such route.
   collect('R-000127', '2025-10-14T09:00:00', '保険料賦課', w('W-002'));
   contract(at('2025-10-15T09:00:00'), 'AuthorizationGranted', {
-    authorizationId: 'AUTH-PROV-2', kind: 'provision', recordIds: ['R-000127'], reference: '岡介保第130号',
+    authorizationId: 'AUTH-PROV-2', kind: 'provision', recordIds: ['R-000127'], reference: 'OKA-KAIHO-130',
   });
   record('R-000127', at('2025-10-20T10:00:00'), 'RecordProvided', { recipientId: 'NENKIN-KIKO', purpose: PURPOSES[1] }, w('W-002'));
   dispose('R-000127', '2025-11-05T16:00:00', w('W-002'));

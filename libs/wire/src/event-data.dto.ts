@@ -246,8 +246,8 @@ export class RecordNoLongerNeededData {
   @LedgerId(true, 'reason code, e.g. migration-complete') reason!: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type DataDtoClass = new (...args: any[]) => object;
+/** A DTO class of the wire contract: class-validator instantiates it with no argument. */
+export type DataDtoClass = new () => object;
 
 /** The DTO that validates each type's `data`. Exhaustive: a new event type breaks the build here. */
 export const DATA_DTOS: { readonly [K in EventType]: DataDtoClass } = {

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ForbiddenError, InvalidEventsError, InvalidRequestError, LedgerError, RateLimitedError, type FieldProblem } from '@ledger/domain';
+import { ForbiddenError, InvalidEventsError, InvalidRequestError, LedgerError, RateLimitedError, type FieldProblem, type LedgerErrorCode } from '@ledger/domain';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
@@ -11,7 +11,7 @@ export class UnsupportedMediaTypeError extends LedgerError {
 }
 
 /** The one place where error codes become HTTP statuses. */
-const STATUS_BY_CODE: Record<string, number> = {
+const STATUS_BY_CODE: { readonly [C in LedgerErrorCode]: number } = {
   'LEDGER.INVALID_EVENTS': 400,
   'LEDGER.INVALID_REQUEST': 400,
   'LEDGER.MALFORMED_JSON': 400,
@@ -58,7 +58,7 @@ export interface ErrorAnswer {
 
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
-    const statusCode = STATUS_BY_CODE[error.code] ?? 500;
+    const statusCode = STATUS_BY_CODE[error.code];
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
     // One shape for every field-level problem, whichever error carries it: errors[].
     if (error instanceof InvalidEventsError || error instanceof InvalidRequestError || (error instanceof ForbiddenError && error.problems.length > 0)) {

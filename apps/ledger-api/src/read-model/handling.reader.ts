@@ -68,10 +68,16 @@ export class HandlingReader {
     // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
     if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
     try {
-      return await readActiveGeneration(this.runtime.dataSource, async (q) => {
-        const projected = (await checkpoints(q, q.generation)).get(HANDLING_PROJECTION) ?? 0;
-        return work({ q, projected, history, cut, knownPosition, store: this.store, zone: this.zone });
-      });
+      return await readActiveGeneration(
+        this.runtime.dataSource,
+        async (q) => {
+          // No generation yet (a fresh service, the projector not started): nothing is projected,
+          // every answer folds the log itself (bounded, else a 503).
+          const projected = q.generation.generation === 0 ? 0 : ((await checkpoints(q, q.generation)).get(HANDLING_PROJECTION) ?? 0);
+          return work({ q, projected, history, cut, knownPosition, store: this.store, zone: this.zone });
+        },
+        { emptyWhenNotBuilt: true },
+      );
     } catch (error) {
       if (error instanceof ReadModelsNotReadyError || error instanceof JudgementTooLongError) throw new StoreUnavailableError(error.message);
       throw error;

@@ -16,7 +16,7 @@ import {
 import { isoInZone } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
-import { recordAt, type RecordAt } from './handling-read.js';
+import { JudgementTooLongError, MAX_LIVE_EVENTS, recordAt, type RecordAt } from './handling-read.js';
 import type { Sql } from './handling-store.js';
 
 export interface FindingsFilter {
@@ -266,7 +266,7 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
 }
 
 /** The contract view at a past cut: every record judged from its nearest stored fold, in record order, a chunk at a time. */
-async function fromFolds(input: ContractViewInput, contract: ContractLevelVerdict): Promise<ContractComplianceView> {
+async function fromFolds(input: ContractViewInput, contract: ContractLevelVerdict, extra: readonly string[]): Promise<ContractComplianceView> {
   const { q, contractId, filter, limit } = input;
   const cursor = input.after === null ? null : decodeCursor(input.after);
   const records: RecordCounts = { total: 0, violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
@@ -284,14 +284,7 @@ async function fromFolds(input: ContractViewInput, contract: ContractLevelVerdic
     add(item);
     if (matches(item, filter) && (cursor === null || (cursor.recordId === '' && i > cursor.tie))) items.push({ cursor: { recordId: '', at: 0, pos: 0, tie: i }, item });
   });
-  let after = '';
-  for (;;) {
-    const ids = (await q.query<{ record_id: string }>(
-      `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT 200`,
-      [contractId, after],
-    )).map((r) => r.record_id);
-    if (ids.length === 0) break;
-    after = ids[ids.length - 1]!;
+  for await (const ids of recordIdsOf(q, contractId, extra)) {
     for (const recordId of ids) {
       const at: RecordAt = await recordAt({
         q, store: input.store, history: input.history, contractId, recordId, cut: input.cut, knownPosition: input.knownPosition,
@@ -353,14 +346,40 @@ function listed(recordId: string, f: Judged, zone: string): ListedFinding {
   };
 }
 
+/** The contract's records, in record order, a chunk at a time: those in the read model and `extra` (known only from the log so far). */
+async function* recordIdsOf(q: Sql, contractId: string, extra: readonly string[]): AsyncGenerator<string[]> {
+  const more = [...new Set(extra)].sort();
+  let after = '';
+  let m = 0;
+  for (;;) {
+    const ids = (await q.query<{ record_id: string }>(
+      `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT 200`,
+      [contractId, after],
+    )).map((r) => r.record_id);
+    const upTo = ids.length === 200 ? ids[ids.length - 1]! : null;
+    const merged = new Set(ids);
+    while (m < more.length && (upTo === null || more[m]! <= upTo)) merged.add(more[m++]!);
+    if (merged.size === 0) return;
+    yield [...merged].sort();
+    if (upTo === null) return;
+    after = upTo;
+  }
+}
+
 /**
- * The contract view at a cut. The present (knownAt now, asOf now, nothing dated after now) reads
- * the rows; any other cut judges each record from its stored folds.
+ * The contract view at a cut. The present (knownAt now, asOf now, nothing dated after now, every
+ * event of the contract applied by the projector) reads the rows; any other cut judges each
+ * record from its stored folds and the events after them.
  */
 export async function contractView(input: ContractViewInput, present: boolean): Promise<ContractComplianceView> {
   const facts = await recordFactsOf(input.q, input.contractId, input.history);
   const contract = judgeContract(input.history, input.cut, facts, { zone: input.zone });
-  if (present) {
+  // What the projector has not applied yet of this contract (its lag): those records are judged live.
+  const unprojected = await input.store.readAll({ after: input.projected, limit: MAX_LIVE_EVENTS + 1, contractId: input.contractId });
+  if (unprojected.length > MAX_LIVE_EVENTS) throw new JudgementTooLongError(`the read model is more than ${MAX_LIVE_EVENTS} events behind for contract ${input.contractId}`);
+  const known = input.knownPosition ?? Number.MAX_SAFE_INTEGER;
+  const extra = unprojected.filter((e) => e.position <= known && e.event.recordId !== undefined).map((e) => e.event.recordId!);
+  if (present && unprojected.length === 0) {
     const [{ future }] = await input.q.query<{ future: number }>(
       `SELECT count(*)::int AS future FROM handling_records WHERE contract_id = $1 AND last_at > $2`,
       [input.contractId, input.cut.asOf],
@@ -368,6 +387,6 @@ export async function contractView(input: ContractViewInput, present: boolean): 
     const contractFuture = input.history.entries.some((e) => e.at > input.cut.asOf);
     if (future === 0 && !contractFuture) return fromRows(input, contract);
   }
-  return fromFolds(input, contract);
+  return fromFolds(input, contract, extra);
 }
 
