@@ -4,8 +4,8 @@ import { collected, CONTRACT_ID, contract, copied, given, ms, staffed } from './
 
 /** v2: the contract history moved to @ledger/handling; the fold, parties, terms and reportability are public. */
 const EXPORTS = [
-  'ARTICLES', 'ARTICLE_IDS', 'CONTRACT_ARTICLES', 'NO_RECORD_FACTS', 'PARTIES', 'RECORD_ARTICLES', 'REPORT_TRIGGERS', 'RULES',
-  'RecordFold', 'TERMS', 'articleStatus', 'compareJudged', 'durationJa', 'emptyFoldState', 'inspectionDueAt', 'isArticleId', 'jst',
+  'ARTICLES', 'ARTICLE_IDS', 'CONTRACT_ARTICLES', 'FOLD_VERSION', 'NO_RECORD_FACTS', 'PARTIES', 'RECORD_ARTICLES', 'REPORT_TRIGGERS', 'RULES',
+  'RecordFold', 'TERMS', 'articleStatus', 'compareJudged', 'durationJa', 'emptyFoldState', 'inspectionDueAt', 'isArticleId', 'isCurrentFoldState', 'jst',
   'judgeContract', 'judgeRecord', 'nextDeadline', 'recordEntries', 'recordVerdict', 'reportability', 'statusAt', 'timelineOf', 'toFinding', 'wa',
   'worst',
 ].sort();
