@@ -34,6 +34,10 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
       done(new MalformedJsonError(`the body is not valid JSON: ${(error as Error).message}`), undefined);
     }
   });
+  // NDJSON streams are handed to the route unread: the guard authenticates before a byte of the
+  // body is consumed, and the route reads the stream chunk by chunk (append-ndjson.ts), so no body
+  // limit applies to the stream as a whole; each line has its own (libs/wire ndjson.ts).
+  app.getHttpAdapter().getInstance().addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

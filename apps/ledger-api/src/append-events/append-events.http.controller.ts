@@ -1,4 +1,6 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
@@ -13,6 +15,10 @@ import { RequireRole } from '../auth/roles.decorator.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
 import { AppendEventsCommand } from './append-events.command.js';
 import { UnsupportedMediaTypeError } from '../http/ledger-exception.filter.js';
+import { NdjsonIngest } from './append-ndjson.js';
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const NDJSON_TYPE = /^application\/x-ndjson\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -22,16 +28,20 @@ export class AppendEventsController {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
+    private readonly ndjson: NdjsonIngest,
   ) {}
 
   @Post()
   @HttpCode(201)
   @RequireRole('feed')
   @ApiOperation({
-    summary: 'Append one event, or a batch of up to 10,000 (all or nothing)',
+    summary: 'Append one event, or a batch of up to 10,000 (all or nothing), or a stream of events as NDJSON',
     description:
       'Each event type has its own `data` schema: see the *Data schemas (e.g. RecordCopiedData). ' +
-      'A repeated eventId with the same content answers `duplicate`; with other content, 409.',
+      'A repeated eventId with the same content answers `duplicate`; with other content, 409. ' +
+      'With `Content-Type: application/x-ndjson` the body is one event per line, of any length: the events are appended in ' +
+      'chunks of up to 1,000 (each all or nothing, in order) and the answer (200, NDJSON) has one line per event as its chunk ' +
+      'commits, then `{"done":…}` or `{"error":…,"stoppedAt":{"index","line"}}` (docs/events.md "Streaming").',
   })
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(EventEnvelopeDto) }, { $ref: getSchemaPath(EventBatchDto) }] } })
   @ApiResponse({ status: 201, type: AppendAnswerDto })
@@ -42,9 +52,19 @@ export class AppendEventsController {
   @ApiResponse({ status: 413, type: ErrorAnswerDto })
   @ApiResponse({ status: 422, type: ErrorAnswerDto, description: 'contract not registered' })
   @ApiResponse({ status: 415, type: ErrorAnswerDto, description: 'not application/json' })
-  async append(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<AppendAnswerDto> {
-    if (!/^application\/json\b/i.test(contentType ?? '')) {
-      throw new UnsupportedMediaTypeError('send the events as Content-Type: application/json');
+  async append(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('content-type') contentType?: string,
+  ): Promise<AppendAnswerDto | undefined> {
+    if (NDJSON_TYPE.test(contentType ?? '')) {
+      // The guard has authenticated the key; only now is the stream read (see create-app.ts).
+      reply.hijack();
+      await this.ndjson.answer(body as Readable, reply.raw);
+      return undefined;
+    }
+    if (!JSON_TYPE.test(contentType ?? '')) {
+      throw new UnsupportedMediaTypeError('send the events as Content-Type: application/json, or a stream of them as application/x-ndjson (UTF-8)');
     }
     const events = parseEventSubmission(body, this.runtime.clock());
     const appended = await this.commandBus.execute(new AppendEventsCommand(events));
