@@ -282,10 +282,10 @@ export class LedgerClient {
     const url = `${this.base}${path}${queryString(query)}`;
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let lastReason = '';
-    let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
       let retryAfter: number | undefined;
+      let lastReason: string;
+      let lastError: unknown;
       try {
         const attemptSignal = AbortSignal.timeout(this.options.timeoutMs ?? 120_000);
         const response = await this.fetchImpl(url, { method, headers, body, signal: signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal });
