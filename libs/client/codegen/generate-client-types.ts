@@ -151,14 +151,36 @@ export function generateClientTypes(root: string = process.cwd()): string {
     if (!isExported(declaration)) text = text.replace(/^((?:\/\*\*[\s\S]*?\*\/\s*)?)/, '$1export ');
     lines.push(text, '');
   }
+  // The data fields of each event type, required or optional, read off the catalogue's types.
+  const dataFields: Record<string, Record<string, 'required' | 'optional'>> = {};
+  for (const holder of ['ContractEventData', 'RecordEventData']) {
+    const declaration = catalogue.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === holder);
+    if (!declaration) throw new Error(`generate-client-types: the catalogue has no interface ${holder}`);
+    for (const member of declaration.members) {
+      if (!ts.isPropertySignature(member) || !member.type) continue;
+      const fields: Record<string, 'required' | 'optional'> = {};
+      for (const property of checker.getTypeFromTypeNode(member.type).getProperties()) {
+        fields[property.name] = property.flags & ts.SymbolFlags.Optional ? 'optional' : 'required';
+      }
+      dataFields[(member.name as ts.Identifier).text] = fields;
+    }
+  }
   const specs = Object.fromEntries(Object.entries(EVENT_SPECS).map(([type, spec]) => [type, { kind: spec.kind, article: spec.article, by: [...spec.by] }]));
   lines.push(
     '// --- from the catalogue\'s EVENT_SPECS: record or contract event, article, who records it',
     '',
-    'export const EVENT_SPECS = ' + JSON.stringify(specs, null, 2).replace(/"([A-Za-z]+)":/g, '$1:').replace(/"/g, "'") + ' as const;',
+    'export const EVENT_SPECS = ' + literal(specs) + ' as const;',
+    '',
+    '// --- the data fields of each event type, from the catalogue\'s ContractEventData and RecordEventData',
+    '',
+    'export const EVENT_DATA_FIELDS = ' + literal(dataFields) + ' as const;',
     '',
   );
   return lines.join('\n');
+}
+
+function literal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/"([A-Za-z]+)":/g, '$1:').replace(/"/g, "'");
 }
 
 /** `node dist/libs/client/codegen/generate-client-types.js [--check]`: writes the file, or fails when it is stale. */

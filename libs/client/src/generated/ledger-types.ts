@@ -743,3 +743,156 @@ export const EVENT_SPECS = {
     ]
   }
 } as const;
+
+// --- the data fields of each event type, from the catalogue's ContractEventData and RecordEventData
+
+export const EVENT_DATA_FIELDS = {
+  ContractRegistered: {
+    title: 'required',
+    purposes: 'required',
+    dataCategories: 'required',
+    permitsSubcontracting: 'required',
+    term: 'required',
+    policy: 'optional'
+  },
+  ContractAmended: {
+    purposes: 'optional',
+    dataCategories: 'optional',
+    permitsSubcontracting: 'optional',
+    term: 'optional',
+    policy: 'optional'
+  },
+  ContractEnded: {
+    reason: 'required'
+  },
+  ResponsiblePersonDesignated: {
+    personId: 'required',
+    title: 'required'
+  },
+  WorkerAuthorized: {
+    workerId: 'required',
+    org: 'required'
+  },
+  WorkerAuthorizationRevoked: {
+    workerId: 'required'
+  },
+  WorkerBriefed: {
+    workerId: 'required',
+    topics: 'required'
+  },
+  WorkerDeparted: {
+    workerId: 'required'
+  },
+  WorkerPledgeSubmitted: {
+    workerId: 'required'
+  },
+  SubcontractRequested: {
+    subcontractorId: 'required',
+    applicationRef: 'required',
+    reason: 'required',
+    dataCategories: 'required',
+    draftMemorandumAttached: 'required'
+  },
+  SubcontractApproved: {
+    subcontractorId: 'required',
+    applicationRef: 'required'
+  },
+  SubcontractApprovalRevoked: {
+    subcontractorId: 'required'
+  },
+  AuthorizationGranted: {
+    authorizationId: 'required',
+    kind: 'required',
+    recordIds: 'optional',
+    dataCategories: 'optional',
+    validUntil: 'optional',
+    reference: 'optional'
+  },
+  AuthorizationRevoked: {
+    authorizationId: 'required'
+  },
+  ReportRequested: {
+    requestId: 'required',
+    dueAt: 'required'
+  },
+  ReportSubmitted: {
+    requestId: 'required'
+  },
+  InspectionConducted: {
+    inspectionId: 'required',
+    outcome: 'required'
+  },
+  ImprovementRequested: {
+    requestId: 'required',
+    reasons: 'required',
+    dueAt: 'optional'
+  },
+  ImprovementConsultationHeld: {
+    requestId: 'required'
+  },
+  DisposalInstructed: {
+    recordIds: 'optional',
+    dueAt: 'optional'
+  },
+  IncidentDetected: {
+    incidentId: 'required',
+    kind: 'required',
+    affectedRecordIds: 'required',
+    affectedPersonCount: 'optional'
+  },
+  IncidentReported: {
+    incidentId: 'required'
+  },
+  MyNumberMemorandumConcluded: {
+    reference: 'required'
+  },
+  RecordCollected: {
+    purpose: 'required',
+    dataCategories: 'required',
+    medium: 'required',
+    containsMyNumber: 'required',
+    personCount: 'optional',
+    location: 'optional'
+  },
+  RecordUsed: {
+    purpose: 'required'
+  },
+  RecordProvided: {
+    recipientId: 'required',
+    purpose: 'required'
+  },
+  RecordCopied: {
+    copyId: 'required',
+    medium: 'required',
+    location: 'required',
+    fromCopyId: 'optional'
+  },
+  RecordAnonymized: {
+    copyId: 'optional',
+    method: 'required'
+  },
+  TransportStarted: {
+    transportId: 'required',
+    copyId: 'optional',
+    from: 'required',
+    to: 'required',
+    carrierId: 'required',
+    medium: 'required',
+    safeguards: 'required',
+    expectedArrivalAt: 'optional'
+  },
+  TransportCompleted: {
+    transportId: 'required',
+    receivedBy: 'required'
+  },
+  RecordReturned: {
+    copyId: 'optional',
+    receivedBy: 'required'
+  },
+  RecordDisposed: {
+    copyId: 'optional',
+    method: 'required',
+    witnessedBy: 'optional',
+    certificateRef: 'optional'
+  }
+} as const;
