@@ -49,7 +49,8 @@ function sourceFiles(root: string): string[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!['node_modules', 'dist', 'test-fixtures', 'testing'].includes(entry.name) && full !== path.join(root, 'libs/client')) walk(full);
+        const skipped = ['libs/client', 'libs/feed-import', 'apps/ledger-cli'].some((p) => full === path.join(root, p));
+        if (!['node_modules', 'dist', 'test-fixtures', 'testing'].includes(entry.name) && !skipped) walk(full);
       } else if (/(?<!\.(spec|int-spec|e2e-spec))\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
         out.push(full);
       }
@@ -65,7 +66,8 @@ export function generateClientTypes(root: string = process.cwd()): string {
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   const program = ts.createProgram(sourceFiles(root), { ...parsed.options, noEmit: true });
   const checker = program.getTypeChecker();
-  const own = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/'));
+  const clientDir = path.join(root, 'libs/client') + path.sep;
+  const own = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && !path.resolve(sf.fileName).startsWith(clientDir));
 
   const exportedByName = new Map<string, Declaration[]>();
   for (const sf of own) {

@@ -46,7 +46,7 @@ export async function readState(file: string): Promise<ImportState | null> {
     return JSON.parse(await fs.readFile(file, 'utf8')) as ImportState;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`the state file ${file} cannot be read (${(error as Error).message}); delete it to start over`);
+    throw new Error(`the state file ${file} cannot be read (${(error as Error).message}); delete it to start over`, { cause: error });
   }
 }
 

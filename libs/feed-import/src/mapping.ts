@@ -85,6 +85,7 @@ export function parseMapping(text: string, file = 'mapping'): Mapping {
   if (raw.version !== undefined && raw.version !== 1) problems.push('version: only version 1 exists');
 
   const fields: FieldRule[] = [];
+  const invalid = new Set<string>();
   if (raw.contractId !== undefined) fields.push({ path: 'contractId', const: raw.contractId });
   if (raw.source !== undefined) fields.push({ path: 'source', const: raw.source });
   if (!isObject(raw.fields)) {
@@ -92,13 +93,16 @@ export function parseMapping(text: string, file = 'mapping'): Mapping {
   } else {
     for (const [fieldPath, spec] of Object.entries(raw.fields)) {
       const rule = fieldRule(fieldPath, spec, problems);
-      if (!rule) continue;
+      if (!rule) {
+        invalid.add(fieldPath);
+        continue;
+      }
       if (fields.some((f) => f.path === fieldPath)) problems.push(`fields.${fieldPath}: given twice`);
       fields.push(rule);
     }
   }
   for (const required of REQUIRED_PATHS) {
-    if (!fields.some((f) => f.path === required)) problems.push(`fields.${required}: required (a column or a constant)`);
+    if (!fields.some((f) => f.path === required) && !invalid.has(required)) problems.push(`fields.${required}: required (a column or a constant)`);
   }
 
   const identity = raw.identity;

@@ -100,6 +100,8 @@ function chunkError(error: unknown, chunk: Chunk): StreamError {
   const at = (i: number): { index: number; line: number } => ({ index: chunk.firstIndex + i, line: chunk.lines[i]! });
   if (error instanceof InvalidEventsError) return answer; // parseNdjsonChunk already named stream indexes and lines
   const problem = (i: number, field: string): NdjsonProblem => ({ ...at(i), field, rule: answer.code, message: answer.message });
+  // The error's own indexes count within the chunk; `errors` names the stream's index and line instead.
+  delete answer.details;
   if (error instanceof EventIdConflictError) return { ...answer, errors: [problem(error.index, 'eventId')] };
   if (error instanceof ContractAlreadyRegisteredError) return { ...answer, errors: [problem(error.index, 'type')] };
   if (error instanceof UnknownContractError) return { ...answer, errors: error.indexes.map((i) => problem(i, 'contractId')) };
