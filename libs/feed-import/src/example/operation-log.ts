@@ -33,6 +33,8 @@ export interface OperationLogOptions {
   start?: string;
   /** Minutes between two records' collections (default: spread over ten months for small logs). */
   spacingMinutes?: number;
+  /** Prefix of the log numbers (the rows' identity; default OPL): another log of the same contract needs another. */
+  logPrefix?: string;
 }
 
 /** The shipped example: 40 records in time order. */
@@ -81,7 +83,7 @@ export function* operationLogRows(options: OperationLogOptions): Generator<strin
   let sequence = 0;
   const toCells = (row: Row, at: number): string[] => {
     sequence++;
-    const cells: Row = { ...row, ログ番号: `OPL-${String(sequence).padStart(7, '0')}`, 操作日時: formatTime(at, row.媒体 === '紙') };
+    const cells: Row = { ...row, ログ番号: `${options.logPrefix ?? 'OPL'}-${String(sequence).padStart(7, '0')}`, 操作日時: formatTime(at, row.媒体 === '紙') };
     return OPERATION_LOG_HEADER.map((c) => cells[c] ?? '');
   };
   if (options.sortByTime) {
