@@ -34,6 +34,8 @@ export function appendNdjson(
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-ndjson', accept: 'application/x-ndjson' },
       signal: options.signal,
+      // A stream gets a connection of its own: a pooled one may have been closed by the server meanwhile.
+      agent: false,
     });
     request.on('error', (error) => settle(new LedgerUnavailableError(`the NDJSON stream broke: ${error.message}`, 1, error)));
     request.on('response', (response) => {
