@@ -19,7 +19,7 @@ module.exports = {
       comment: 'The rulebook and the integrity library are pure: no Nest, no database, no network, no apps.',
       severity: 'error',
       from: { path: PURE, pathNot: '\\.(spec|int-spec)\\.ts$' },
-      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|wire)/'] },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|wire|runtime)/'] },
     },
     {
       name: 'compliance-reads-only-the-domain',
@@ -46,13 +46,20 @@ module.exports = {
       comment: 'The importer talks to the ledger only through the client: no database, no framework, no app.',
       severity: 'error',
       from: { path: '^libs/feed-import/' },
-      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit)/'] },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|runtime)/'] },
     },
     {
       name: 'libraries-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'apps-never-import-another-app',
+      comment: 'Each app holds only its edges (HTTP controllers, CLI commands); what both need lives in a library (libs/runtime).',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
       name: 'no-circular',

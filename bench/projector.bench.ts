@@ -25,9 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { CustodyProjection, Projector, type Projection } from '@ledger/projections';
 import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
-import { createProjections } from '../apps/ledger-api/src/projector/projections.js';
-import { ledgerConfigFromEnv } from '../apps/ledger-api/src/runtime/ledger-config.js';
-import { openRuntime, type LedgerRuntime } from '../apps/ledger-api/src/runtime/ledger-runtime.js';
+import { createProjections, ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
 import { median, percentile } from './support.js';
 

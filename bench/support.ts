@@ -114,7 +114,7 @@ export async function workerProcessRssMb(apiPid: number): Promise<number> {
   const children = (await fs.readFile(`/proc/${apiPid}/task/${apiPid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
   for (const pid of children) {
     const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('ledger-cli')) return peakRssMb(Number(pid));
+    if (cmdline.includes('worker-main')) return peakRssMb(Number(pid));
   }
   return Number.NaN;
 }

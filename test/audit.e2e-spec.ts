@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { verifyBundle } from '@ledger/audit';
 import { checkConsistency, checkInclusion, hashFromBase64, hashFromHex, openCheckpoint } from '@ledger/integrity';
 import { SIGNING_KEY_FILE } from '@ledger/merkle-log';
-import { createMerkleLogWorkers } from '../apps/ledger-api/src/log-proofs/merkle-log.provider.js';
+import { createMerkleLogWorkers } from '@ledger/runtime';
 import {
   AFTER_COPY_BEFORE_DEADLINE,
   AFTER_DEADLINE,

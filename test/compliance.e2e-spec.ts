@@ -1,6 +1,6 @@
 import { instant, type LedgerEvent } from '@ledger/domain';
 import type { Projector } from '@ledger/projections';
-import { createProjectorWorker } from '../apps/ledger-api/src/projector/projector.worker.js';
+import { createProjectorWorker } from '@ledger/runtime';
 import { demoContract } from './generators/demo-contract.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

@@ -9,7 +9,7 @@ import {
   type Projector,
 } from '@ledger/projections';
 import { keyIdOf } from '../apps/ledger-api/src/auth/api-keys.js';
-import { createProjectorWorker } from '../apps/ledger-api/src/projector/projector.worker.js';
+import { createProjectorWorker } from '@ledger/runtime';
 import {
   briefed,
   collected,

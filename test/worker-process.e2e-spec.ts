@@ -24,7 +24,7 @@ async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean
 async function workerChildOf(pid: number): Promise<number | null> {
   const children = (await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
   for (const child of children) {
-    if ((await fs.readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')).includes('ledger-cli')) return Number(child);
+    if ((await fs.readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')).includes('worker-main')) return Number(child);
   }
   return null;
 }

@@ -4,9 +4,7 @@ import fs from 'node:fs/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyRegistry } from '../../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../../apps/ledger-api/src/create-app.js';
-import { ledgerConfigFromEnv, type LedgerConfig } from '../../apps/ledger-api/src/runtime/ledger-config.js';
-import { openRuntime, type LedgerRuntime } from '../../apps/ledger-api/src/runtime/ledger-runtime.js';
-import { inlineFleet, type BackgroundWorker } from '../../apps/ledger-api/src/workers/background-worker.js';
+import { ledgerConfigFromEnv, type LedgerConfig, openRuntime, type LedgerRuntime, inlineFleet, type BackgroundWorker } from '@ledger/runtime';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_KEYS = {

@@ -25,15 +25,13 @@ import { HealthController } from './health/health.http.controller.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
 import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
-import { MERKLE_LOG, merkleLogOf } from './log-proofs/merkle-log.provider.js';
+import { MERKLE_LOG, merkleLogOf, LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
 import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
 import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
 import { MetricsController } from './metrics/metrics.http.controller.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
 import { ReadContractEventsHandler, ReadRecordEventsHandler } from './read-history/read-history.handlers.js';
 import { ReadHistoryController } from './read-history/read-history.http.controller.js';
-import { LEDGER_RUNTIME, type LedgerRuntime } from './runtime/ledger-runtime.js';
-import { BACKGROUND_WORKERS, type WorkerFleet } from './workers/background-worker.js';
 
 /** The composition root: the runtime's parts are provided under their port tokens. */
 @Module({})

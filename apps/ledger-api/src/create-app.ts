@@ -5,8 +5,7 @@ import { AppModule } from './app.module.js';
 import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { MalformedJsonError } from './http/ledger-exception.filter.js';
-import type { LedgerRuntime } from './runtime/ledger-runtime.js';
-import { inlineFleet, type WorkerFleet } from './workers/background-worker.js';
+import { type LedgerRuntime, inlineFleet, type WorkerFleet } from '@ledger/runtime';
 
 export interface AppOptions {
   log?: (line: string) => void;

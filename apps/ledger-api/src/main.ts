@@ -1,12 +1,7 @@
 import 'reflect-metadata';
 import { createLedgerApp } from './create-app.js';
-import { ledgerConfigFromEnv } from './runtime/ledger-config.js';
-import { openRuntime } from './runtime/ledger-runtime.js';
-import { createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
-import { inlineFleet } from './workers/background-worker.js';
-import { WorkerProcessSupervisor } from './workers/worker-process.js';
+import { ledgerConfigFromEnv, openRuntime, createWorkers, startWorkers, stopWorkers, inlineFleet, WorkerProcessSupervisor, merkleLogOf } from '@ledger/runtime';
 import { describeLogKeys } from '@ledger/merkle-log';
-import { merkleLogOf } from './log-proofs/merkle-log.provider.js';
 
 const log = (line: string): void => console.log(`[ledger] ${line}`);
 

@@ -1,4 +1,4 @@
-import type { LedgerRuntime } from '../../ledger-api/src/runtime/ledger-runtime.js';
+import type { LedgerRuntime } from '@ledger/runtime';
 
 /** Exit codes: what a script calling the CLI can rely on. */
 export const EXIT = {

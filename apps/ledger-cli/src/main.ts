@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { ledgerConfigFromEnv } from '../../ledger-api/src/runtime/ledger-config.js';
-import { openRuntime, type LedgerRuntime } from '../../ledger-api/src/runtime/ledger-runtime.js';
+import { ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
 import { EXIT, UsageError, type CliContext } from './cli-command.js';
 import { COMMANDS } from './commands/index.js';
 

@@ -17,7 +17,7 @@ export {
   type Statement,
 } from './bundle/bundle-format.js';
 export { verifyBundle, type BundleVerification, type VerifyBundleOptions } from './bundle/verify-bundle.js';
-export { checkExportRequest, collectBundleBody, exportBundle, type ExportedBundle, type ExportProgress, type ExportRequest, type ExportSources } from './bundle/export-bundle.js';
+export { bundleFileName, checkExportRequest, collectBundleBody, exportBundle, type ExportedBundle, type ExportProgress, type ExportRequest, type ExportSources } from './bundle/export-bundle.js';
 export { REPLAY_FORMAT, replay, type ArticleSummary, type EvidenceEvent, type ReplayReport, type ReplayRequest } from './replay/replay.js';
 export { REPLAY_CONTENT_TYPES, REPLAY_FORMATS, renderReplay, type ReplayFormat } from './replay/render.js';
 export { replayFromLedger, type LedgerReplay } from './replay/replay-ledger.js';

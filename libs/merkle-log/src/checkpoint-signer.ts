@@ -1,4 +1,4 @@
-import type { LogFollowerStatus } from '@ledger/event-store';
+import { Follower, sleep, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
 import { MissingTileError, TiledMerkleTree, checkConsistency, openCheckpoint, signCheckpoint } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
@@ -13,6 +13,8 @@ const SIGN_LOCK = 7311004;
 
 export interface CheckpointSignerOptions {
   pool: pg.Pool;
+  /** The log, whose head the signer's lag is measured against. */
+  store: EventStore;
   /** The log's keys with the signer, or how to load them (on start, e.g. from the data directory). */
   keys: LogKeys | (() => Promise<LogKeys>);
   /** How often to look for growth (ms), default 2,000: "every few seconds while events arrive". */
@@ -28,67 +30,51 @@ export interface CheckpointSignerOptions {
  * own key: it never signs a tree that does not extend every earlier checkpoint. Every checkpoint
  * is kept in log_checkpoints, which refuses UPDATE and DELETE.
  */
-export class CheckpointSigner {
+export class CheckpointSigner implements LogFollower {
   readonly name = 'checkpoint-signer';
-  private state: LogFollowerStatus['state'] = 'stopped';
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<unknown> = Promise.resolve();
-  private lastError: string | undefined;
   private lastSigned = 0;
   private readonly checkpoints: PostgresCheckpointStore;
   private keys: LogKeys | null = null;
-  private readonly intervalMs: number;
-  private readonly clock: () => number;
-  private readonly log: (line: string) => void;
+  private readonly follower: Follower;
 
   constructor(private readonly options: CheckpointSignerOptions) {
     if (typeof options.keys !== 'function') this.keys = checkSigner(options.keys);
     this.checkpoints = new PostgresCheckpointStore(options.pool);
-    this.intervalMs = options.intervalMs ?? 2_000;
-    this.clock = options.clock ?? Date.now;
-    this.log = options.log ?? (() => undefined);
+    const intervalMs = options.intervalMs ?? 2_000;
+    this.follower = new Follower(
+      {
+        name: this.name,
+        resume: async () => {
+          await this.loadKeys();
+          this.lastSigned = (await this.checkpoints.latest())?.treeSize ?? 0;
+          return this.lastSigned;
+        },
+        follow: async (_after, { signal, progress }) => {
+          progress(this.lastSigned);
+          while (!signal.aborted) {
+            await sleep(intervalMs, signal);
+            if (signal.aborted) return;
+            await this.signIfGrown();
+            progress(this.lastSigned);
+          }
+        },
+        isFatal: (error) => error instanceof LogIntegrityError || error instanceof SigningKeyError,
+      },
+      { store: options.store, clock: options.clock, log: options.log },
+    );
   }
 
-  async start(): Promise<void> {
-    if (this.timer) return;
-    this.state = 'starting';
-    await this.loadKeys();
-    this.state = 'running';
-    this.lastSigned = (await this.checkpoints.latest())?.treeSize ?? 0;
-    const tick = (): void => {
-      this.inFlight = this.signIfGrown()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.intervalMs);
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = null;
-    if (timer) clearTimeout(timer);
-    await this.inFlight;
-    if (this.state !== 'failed') this.state = 'stopped';
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  async status(): Promise<LogFollowerStatus> {
-    let integrated = this.lastSigned;
-    try {
-      integrated = (await readTreeState(this.options.pool)).size;
-    } catch {
-      // reported by the store's health
-    }
-    const status: LogFollowerStatus = {
-      name: this.name,
-      state: this.state,
-      position: this.lastSigned,
-      lagEvents: Math.max(0, integrated - this.lastSigned),
-      lagSeconds: 0,
-    };
-    if (this.lastError !== undefined) status.error = this.lastError;
-    return status;
+  /** How far the signed checkpoints are behind the log. */
+  status(): Promise<LogFollowerStatus> {
+    return this.follower.status();
   }
 
   /**
@@ -97,20 +83,10 @@ export class CheckpointSigner {
    * failed) when the tree does not extend the previous checkpoint.
    */
   async signIfGrown(): Promise<StoredCheckpoint | null> {
-    try {
-      const keys = await this.loadKeys();
-      const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
-      if (signed) this.lastSigned = signed.treeSize;
-      this.lastError = undefined;
-      return signed;
-    } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
-      if (error instanceof LogIntegrityError || error instanceof SigningKeyError) {
-        if (this.state !== 'failed') this.log(`checkpoint signer refuses to sign: ${this.lastError}`);
-        this.state = 'failed';
-      }
-      throw error;
-    }
+    const keys = await this.loadKeys();
+    const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
+    if (signed) this.lastSigned = signed.treeSize;
+    return signed;
   }
 
   private async loadKeys(): Promise<LogKeys> {
@@ -163,7 +139,7 @@ export class CheckpointSigner {
       rootHash: root,
       keyId: keys.keyId,
       note,
-      signedAt: new Date(this.clock()).toISOString(),
+      signedAt: new Date((this.options.clock ?? Date.now)()).toISOString(),
     });
   }
 }

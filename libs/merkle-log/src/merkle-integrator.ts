@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { instant, type RecordedEvent } from '@ledger/domain';
-import { encodeStoredEvent, type EventStore, type Subscription, type LogFollowerStatus } from '@ledger/event-store';
+import type { RecordedEvent } from '@ledger/domain';
+import { encodeStoredEvent, Follower, followLog, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import { changedTiles, hashFromHex, type CompactRange } from '@ledger/integrity';
 import { LogIntegrityError } from './errors.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
@@ -30,24 +30,33 @@ export interface MerkleIntegratorOptions {
  * and the new tree state are written in one transaction, so after a crash it resumes exactly
  * where the last committed batch ended.
  */
-export class MerkleIntegrator {
+export class MerkleIntegrator implements LogFollower {
   readonly name = 'merkle-integrator';
-  private state: LogFollowerStatus['state'] = 'stopped';
   private range: CompactRange | null = null;
-  private subscription: Subscription | null = null;
-  private running: Promise<void> | null = null;
-  private stopping = false;
-  private lastError: string | undefined;
+  private readonly follower: Follower;
   private readonly batchSize: number;
   private readonly clock: () => number;
-  private readonly log: (line: string) => void;
-  private readonly retryDelayMs: number;
 
   constructor(private readonly options: MerkleIntegratorOptions) {
     this.batchSize = options.batchSize ?? 5_000;
     this.clock = options.clock ?? Date.now;
-    this.log = options.log ?? (() => undefined);
-    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    this.follower = new Follower(
+      {
+        name: this.name,
+        resume: async () => {
+          this.range = (await readTreeState(this.options.pool)).range;
+          return this.range.size;
+        },
+        follow: (after, context) =>
+          followLog(this.options.store, { after, batchSize: this.batchSize, signal: context.signal }, async (events) => {
+            await this.integrate(events);
+            context.progress(this.size);
+            return this.size;
+          }),
+        isFatal: (error) => error instanceof LogIntegrityError,
+      },
+      { store: options.store, clock: this.clock, log: options.log, retryDelayMs: options.retryDelayMs ?? 1_000 },
+    );
   }
 
   /** Leaves integrated so far (as known to this process). */
@@ -55,40 +64,16 @@ export class MerkleIntegrator {
     return this.range?.size ?? 0;
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.stopping = false;
-    this.state = 'starting';
-    this.range = (await readTreeState(this.options.pool)).range;
-    this.state = 'running';
-    this.running = this.supervise();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.subscription?.stop();
-    await this.running;
-    this.running = null;
-    if (this.state !== 'failed') this.state = 'stopped';
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  async status(): Promise<LogFollowerStatus> {
-    const position = this.size;
-    let lagEvents = 0;
-    let lagSeconds = 0;
-    try {
-      const head = await this.options.store.headPosition();
-      lagEvents = Math.max(0, head - position);
-      if (lagEvents > 0) {
-        const [oldest] = await this.options.store.readAll({ after: position, limit: 1 });
-        if (oldest) lagSeconds = Math.max(0, Math.round((this.clock() - instant(oldest.recordedAt)) / 1000));
-      }
-    } catch {
-      // the store's own health is reported next to this
-    }
-    const status: LogFollowerStatus = { name: this.name, state: this.state, position, lagEvents, lagSeconds };
-    if (this.lastError !== undefined) status.error = this.lastError;
-    return status;
+  status(): Promise<LogFollowerStatus> {
+    return this.follower.status();
   }
 
   /**
@@ -101,32 +86,6 @@ export class MerkleIntegrator {
       const events = await this.options.store.readAll({ after: this.range.size, limit: this.batchSize });
       if (events.length === 0) return this.range.size;
       await this.integrate(events);
-    }
-  }
-
-  private async supervise(): Promise<void> {
-    while (!this.stopping) {
-      const subscription = this.options.store.subscribe({ after: this.size, batchSize: this.batchSize }, (events) => this.integrate(events));
-      this.subscription = subscription;
-      try {
-        await subscription.done;
-        return;
-      } catch (error) {
-        if (error instanceof LogIntegrityError) {
-          this.state = 'failed';
-          this.lastError = error.message;
-          this.log(`merkle integrator stopped: ${error.message}`);
-          return;
-        }
-        this.lastError = `retrying after: ${error instanceof Error ? error.message : String(error)}`;
-        this.log(`merkle integrator: ${this.lastError}`);
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        try {
-          this.range = (await readTreeState(this.options.pool)).range;
-        } catch {
-          // still unavailable: the next round retries
-        }
-      }
     }
   }
 
@@ -156,7 +115,6 @@ export class MerkleIntegrator {
       await writeTreeState(client, previousSize, range, new Date(this.clock()));
       this.range = range;
     });
-    this.lastError = undefined;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   parseEventSubmission,
 } from '@ledger/wire';
 import { RequireRole } from '../auth/roles.decorator.js';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { AppendEventsCommand } from './append-events.command.js';
 import { UnsupportedMediaTypeError } from '../http/ledger-exception.filter.js';
 import { NdjsonIngest } from './append-ndjson.js';

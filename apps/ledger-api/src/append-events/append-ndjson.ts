@@ -11,7 +11,7 @@ import {
 import type { AppendedEvent } from '@ledger/event-store';
 import { parseNdjsonChunk, readNdjson, type NdjsonPiece, type NdjsonProblem } from '@ledger/wire';
 import { errorAnswer, type ErrorAnswer } from '../http/ledger-exception.filter.js';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { AppendEventsCommand } from './append-events.command.js';
 
 /** One line of the NDJSON answer per acknowledged event: its batch answer, its index in the stream and its line. */

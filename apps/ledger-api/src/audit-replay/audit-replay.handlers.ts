@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { REPLAY_CONTENT_TYPES, renderReplay, replayFromLedger } from '@ledger/audit';
-import { MERKLE_LOG, type MerkleLog } from '../log-proofs/merkle-log.provider.js';
+import { MERKLE_LOG, type MerkleLog } from '@ledger/runtime';
 import { ReplayContractQuery, type ReplayDocument } from './audit-replay.queries.js';
 
 @QueryHandler(ReplayContractQuery)

@@ -13,7 +13,7 @@ import {
   ReadModelsNotReadyError,
   type ContractComplianceView,
 } from '@ledger/projections';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import {
   ReadContractComplianceQuery,
   ReadRecordComplianceQuery,

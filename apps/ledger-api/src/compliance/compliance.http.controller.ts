@@ -7,7 +7,7 @@ import { decodeFindingsCursor, FINDING_STATUSES } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import {
   ReadContractComplianceQuery,
   ReadRecordComplianceQuery,

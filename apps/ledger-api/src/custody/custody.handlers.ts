@@ -11,7 +11,7 @@ import {
   ReadModelsNotReadyError,
   recordCustodyOf,
 } from '@ledger/projections';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import {
   ListHoldingsQuery,
   ReadRecordCustodyQuery,

@@ -6,7 +6,7 @@ import { decodeHoldingsCursor, HOLDING_STATES } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { ListHoldingsQuery, ReadRecordCustodyQuery, type HoldingsAnswer, type RecordCustodyAnswer } from './custody.queries.js';
 
 const CURSOR = /^[A-Za-z0-9_-]{1,400}$/;

@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
-import { BACKGROUND_WORKERS, type WorkerFleet } from '../workers/background-worker.js';
+import { LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
 
 @ApiTags('operations')
 @Controller('health')

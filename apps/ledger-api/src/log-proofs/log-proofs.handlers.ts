@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { hashToBase64 } from '@ledger/integrity';
 import type { ConsistencyProofAnswer, InclusionProofAnswer, StoredCheckpoint } from '@ledger/merkle-log';
-import { MERKLE_LOG, type MerkleLog } from './merkle-log.provider.js';
+import { MERKLE_LOG, type MerkleLog } from '@ledger/runtime';
 import {
   ConsistencyProofQuery,
   InclusionProofQuery,

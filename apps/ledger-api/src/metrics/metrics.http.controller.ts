@@ -3,8 +3,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { checkpoints, findGeneration } from '@ledger/projections';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '../runtime/ledger-runtime.js';
-import { BACKGROUND_WORKERS, type WorkerFleet, type WorkerStatus } from '../workers/background-worker.js';
+import { LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet, type WorkerStatus } from '@ledger/runtime';
 import { Exposition, MetricsRegistry } from './metrics.registry.js';
 
 /**

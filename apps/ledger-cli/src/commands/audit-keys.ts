@@ -1,6 +1,5 @@
 import { loadLogKeys, publicLogKeys, type LogKeys } from '@ledger/merkle-log';
-import type { LedgerConfig } from '../../../ledger-api/src/runtime/ledger-config.js';
-import { logKeyConfig } from '../../../ledger-api/src/log-proofs/merkle-log.provider.js';
+import { type LedgerConfig, logKeyConfig } from '@ledger/runtime';
 
 /**
  * The log's keys for an auditor's command: the public key given with --key (trust your own copy,

@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { exportBundle } from '@ledger/audit';
+import { bundleFileName, exportBundle } from '@ledger/audit';
 import { LogProofs } from '@ledger/merkle-log';
-import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
-import { bundleFileName } from '../../../ledger-api/src/audit-export/audit-export.handlers.js';
+import { ledgerConfigFromEnv } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';

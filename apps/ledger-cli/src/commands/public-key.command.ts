@@ -1,4 +1,4 @@
-import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
+import { ledgerConfigFromEnv } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { auditKeys } from './audit-keys.js';
 

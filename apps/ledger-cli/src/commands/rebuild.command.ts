@@ -1,12 +1,12 @@
 import { RebuildBusyError, rebuildReadModels } from '@ledger/projections';
-import { createProjections } from '../../../ledger-api/src/projector/projections.js';
+import { createProjections } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
 const USAGE = `usage: npm run cli -- rebuild [--batch-size N] [--restart] [--keep-retired N]
 
 Rebuilds every read model (custody, and any projection registered in
-apps/ledger-api/src/projector/projections.ts) from position 0 into a fresh generation
+libs/runtime/src/workers/projections.ts) from position 0 into a fresh generation
 (PostgreSQL schema read_model_g<N>) while the serving generation keeps answering and its
 projector keeps following the log. When the new generation has caught up, it takes over in
 one transaction. Progress goes to stderr.

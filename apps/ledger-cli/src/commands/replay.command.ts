@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { REPLAY_FORMATS, renderReplay, replay, replayFromLedger, verifyBundle, type ReplayFormat, type ReplayReport } from '@ledger/audit';
 import { LogProofs } from '@ledger/merkle-log';
-import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
+import { ledgerConfigFromEnv } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { verifyLog, type VerifyLogReport } from '@ledger/audit';
-import { ledgerConfigFromEnv } from '../../../ledger-api/src/runtime/ledger-config.js';
+import { ledgerConfigFromEnv } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';

@@ -136,3 +136,8 @@ export async function collectBundleBody(
   };
   return { body, checkpoint, streams: streams.size };
 }
+
+/** The file name the CLI and the HTTP answer suggest: contract and checkpoint size. */
+export function bundleFileName(contractId: string, treeSize: number): string {
+  return `audit-bundle-${contractId}-${treeSize}.json`;
+}

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ledgerDataSource, migrate, openDatabase, type DatabaseHandle } from '@ledger/database';
 import { createEventStore, type EventStore } from '@ledger/event-store';
 import { PROJECTION_ENTITIES } from '@ledger/projections';
-import { AccessLogEntryEntity } from '../access-log/access-log.entity.js';
+import { AccessLogEntryEntity } from './access-log.entity.js';
 import type { LedgerConfig } from './ledger-config.js';
 
 export const LEDGER_RUNTIME = Symbol('LEDGER_RUNTIME');

@@ -21,7 +21,8 @@ export function isWorkerStatusMessage(message: unknown): message is WorkerStatus
   return (message as WorkerStatusMessage | null)?.type === 'ledger-worker-status';
 }
 
-const CLI_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../ledger-cli/src/main.js');
+/** The child's entry point, beside this file in the build. */
+const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-main.js');
 
 export interface WorkerProcessOptions {
   log: (line: string) => void;
@@ -30,7 +31,7 @@ export interface WorkerProcessOptions {
 }
 
 /**
- * Runs the background workers in a child process (`ledger-cli workers`) and restarts it if it
+ * Runs the background workers in a child process (`worker-main.ts`) and restarts it if it
  * dies: the projector's CPU and memory stay out of the API's event loop and heap, and a worker
  * crash cannot take the API down. The child reports its workers' status every second over IPC;
  * it exits when the API process goes away (the channel closes), even after a SIGKILL.
@@ -53,7 +54,7 @@ export class WorkerProcessSupervisor implements WorkerFleet {
   }
 
   private spawn(): void {
-    const child = fork(CLI_MAIN, ['workers', '--status-every', '0'], {
+    const child = fork(WORKER_MAIN, [], {
       execArgv: [`--max-old-space-size=${this.options.maxOldSpaceMb ?? 384}`],
       env: { ...process.env, LEDGER_WORKERS: 'off' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,6 +1,6 @@
 import { Projector } from '@ledger/projections';
-import type { LedgerRuntime } from '../runtime/ledger-runtime.js';
-import type { BackgroundWorker } from '../workers/background-worker.js';
+import type { LedgerRuntime } from '../ledger-runtime.js';
+import type { BackgroundWorker } from './background-worker.js';
 import { createProjections } from './projections.js';
 
 /** LEDGER_PROJECTOR_BATCH_SIZE: events per read-model transaction (default 2,000). */

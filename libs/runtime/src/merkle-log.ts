@@ -1,8 +1,8 @@
 import type { EventStore } from '@ledger/event-store';
 import { CheckpointSigner, LogProofs, MerkleIntegrator, loadLogKeys, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
-import type { LedgerConfig } from '../runtime/ledger-config.js';
-import type { LedgerRuntime } from '../runtime/ledger-runtime.js';
-import type { BackgroundWorker } from '../workers/background-worker.js';
+import type { LedgerConfig } from './ledger-config.js';
+import type { LedgerRuntime } from './ledger-runtime.js';
+import type { BackgroundWorker } from './workers/background-worker.js';
 
 /** DI token of the process's MerkleLog (keys and proofs). */
 export const MERKLE_LOG = Symbol('MERKLE_LOG');
@@ -43,6 +43,7 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
     new MerkleIntegrator({ pool: runtime.pool, store: runtime.eventStore, clock: runtime.clock, log }),
     new CheckpointSigner({
       pool: runtime.pool,
+      store: runtime.eventStore,
       keys: async () => (await merkleLogOf(runtime)).keys,
       intervalMs: runtime.config.checkpointIntervalMs,
       clock: runtime.clock,

@@ -1,7 +1,7 @@
-import type { LedgerRuntime } from '../runtime/ledger-runtime.js';
+import type { LedgerRuntime } from '../ledger-runtime.js';
 import type { BackgroundWorker } from './background-worker.js';
-import { createProjectorWorker } from '../projector/projector.worker.js';
-import { createMerkleLogWorkers } from '../log-proofs/merkle-log.provider.js';
+import { createProjectorWorker } from './projector.worker.js';
+import { createMerkleLogWorkers } from '../merkle-log.js';
 
 export const WORKER_NAMES = ['projector', 'merkle-integrator', 'checkpoint-signer'] as const;
 

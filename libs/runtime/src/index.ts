@@ -1,0 +1,15 @@
+/**
+ * What every ledger process is made of, used by both apps (the HTTP API and the CLI): the
+ * configuration, the runtime (database, pools, event store), the Merkle log's keys and proofs, and
+ * the background workers with their supervisor. Apps hold only their edges.
+ */
+export { ledgerConfigFromEnv, type LedgerConfig } from './ledger-config.js';
+export { LEDGER_RUNTIME, openRuntime, type LedgerRuntime, type RuntimeOptions } from './ledger-runtime.js';
+export { AccessLogEntryEntity } from './access-log.entity.js';
+export { MERKLE_LOG, createMerkleLogWorkers, logKeyConfig, merkleLogOf, type MerkleLog } from './merkle-log.js';
+export { BACKGROUND_WORKERS, inlineFleet, type BackgroundWorker, type WorkerFleet, type WorkerStatus } from './workers/background-worker.js';
+export { createProjections } from './workers/projections.js';
+export { createProjectorWorker, projectorBatchSize } from './workers/projector.worker.js';
+export { WORKER_NAMES, createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
+export { WorkerProcessSupervisor, isWorkerStatusMessage, type WorkerProcessOptions, type WorkerStatusMessage, type WorkerStatusRequest } from './workers/worker-process.js';
+export { runWorkers, workerStatusLine, type RunWorkersOptions } from './workers/run-workers.js';
