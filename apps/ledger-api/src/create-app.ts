@@ -42,7 +42,7 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
   // hijacked and never passes here): the unread rest is discarded and the connection closed, so
   // that it cannot be taken for the next request on a kept-alive connection.
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (/^application\/x-ndjson/i.test(request.headers['content-type'] ?? '') && !request.raw.complete) {
+    if (/^application\/x-ndjson/i.test(request.headers['content-type'] ?? '')) {
       void reply.header('connection', 'close');
       request.raw.resume();
     }

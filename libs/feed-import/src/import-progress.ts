@@ -30,7 +30,7 @@ export function progressView(stream: NodeJS.WriteStream, label: string): Progres
       stream,
       format: `${label} {bar} {percentage}% | {rows} rows | {rate} events/s | ETA {left} | {refused} refused`,
       barsize: 24,
-      hideCursor: true,
+      hideCursor: false,
       clearOnComplete: false,
       etaBuffer: 50,
     });
