@@ -49,6 +49,13 @@ module.exports = {
       to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|runtime)/'] },
     },
     {
+      name: 'witness-needs-no-ledger',
+      comment: 'The witness is another party\'s process: it uses the pure formats only, no database, no framework.',
+      severity: 'error',
+      from: { path: '^libs/witness/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(?!witness/|integrity/)'] },
+    },
+    {
       name: 'libraries-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -25,6 +25,8 @@ import { HealthController } from './health/health.http.controller.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
 import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
+import { LogPublicController } from './log-proofs/log-public.http.controller.js';
+import { PublicRateLimitGuard } from './http/public-rate-limit.guard.js';
 import { MERKLE_LOG, merkleLogOf, LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
 import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
 import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
@@ -49,6 +51,7 @@ export class AppModule {
         ComplianceController,
         AccessLogController,
         MetricsController,
+        LogPublicController,
         LogProofsController,
         AuditExportController,
         AuditReplayController,
@@ -65,6 +68,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: LedgerExceptionFilter },
         AppendEventsHandler,
         NdjsonIngest,
+        PublicRateLimitGuard,
         ...LOG_PROOF_HANDLERS,
         ExportAuditBundleHandler,
         ReplayContractHandler,

@@ -8,6 +8,7 @@ export {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
   bodyDigest,
+  digestText,
   parseStatement,
   serializeBundle,
   statementText,

@@ -1,9 +1,9 @@
 import { Follower, sleep, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
-import { MissingTileError, TiledMerkleTree, checkConsistency, openCheckpoint, signCheckpoint } from '@ledger/integrity';
+import { MissingTileError, TiledMerkleTree, addSignatures, checkConsistency, formatCheckpoint, keyRotationLine, openCheckpoint, signNote, splitNote } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
 import { LogIntegrityError, SigningKeyError } from './errors.js';
-import type { LogKeys } from './log-keys.js';
+import { hex8, keysInForce, type LogKeys } from './log-keys.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState } from './tree-state.js';
@@ -21,6 +21,8 @@ export interface CheckpointSignerOptions {
   intervalMs?: number;
   clock?: () => number;
   log?: (line: string) => void;
+  /** Called after a rotation checkpoint is stored, with the retired key's ID (the provider moves the key files). */
+  onRotated?: (retiredKeyId: string, keys: LogKeys) => Promise<void>;
 }
 
 /**
@@ -86,18 +88,33 @@ export class CheckpointSigner implements LogFollower {
     const keys = await this.loadKeys();
     const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
     if (signed) this.lastSigned = signed.treeSize;
+    if (signed && keys.next) {
+      const now = keysInForce(keys, signed.note);
+      if (now !== keys) {
+        if (typeof this.options.keys !== 'function') this.keys = now;
+        this.options.log?.(`the log's key is now ${now.keyId} (rotation checkpoint of tree size ${signed.treeSize}; key ${keys.keyId} retired)`);
+        await this.options.onRotated?.(keys.keyId, now);
+      }
+    }
     return signed;
   }
 
+  /**
+   * Keys given as a loader are loaded again before every signing (a few file reads): a next key
+   * prepared by `rotate-key` while the service runs is picked up at the next checkpoint.
+   */
   private async loadKeys(): Promise<LogKeys> {
-    if (this.keys === null) this.keys = checkSigner(await (this.options.keys as () => Promise<LogKeys>)());
+    if (typeof this.options.keys === 'function') return checkSigner(await this.options.keys());
+    this.keys ??= checkSigner(this.options.keys);
     return this.keys;
   }
 
-  private async signIn(client: pg.PoolClient, keys: LogKeys): Promise<StoredCheckpoint | null> {
+  private async signIn(client: pg.PoolClient, configured: LogKeys): Promise<StoredCheckpoint | null> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SIGN_LOCK]);
     const tree = await readTreeState(client);
     const latest = await this.checkpoints.latest(client);
+    // Another process may have rotated the key since this one loaded it.
+    const keys = keysInForce(configured, latest?.note ?? null);
     if (latest && tree.size < latest.treeSize) {
       throw new LogIntegrityError(`the integrated tree has ${tree.size} leaves but checkpoint ${latest.seq} already signed ${latest.treeSize}`);
     }
@@ -121,7 +138,7 @@ export class CheckpointSigner implements LogFollower {
       } catch (error) {
         throw new SigningKeyError(
           `the latest checkpoint (#${latest.seq}, tree size ${latest.treeSize}) does not open with this log's key ${keys.keyId} ` +
-            `and origin "${keys.origin}": ${(error as Error).message}. Key rotation is not supported; restore the log's key and origin`,
+            `and origin "${keys.origin}": ${(error as Error).message}. Restore the log's key and origin (a new key is introduced with npm run cli -- rotate-key)`,
         );
       }
       if (previous.size !== latest.treeSize || !previous.rootHash.equals(latest.rootHash)) {
@@ -133,11 +150,15 @@ export class CheckpointSigner implements LogFollower {
         throw new LogIntegrityError(`the tree of ${tree.size} leaves is not consistent with checkpoint #${latest.seq} (${previous.size} leaves): ${check.reason}`);
       }
     }
-    const note = signCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root }, keys.signer!);
+    // A configured next key is introduced here: the checkpoint names both keys and both sign it.
+    const next = keys.next ?? null;
+    const body = formatCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root, ...(next ? { extensions: [keyRotationLine(keys.signer!, next)] } : {}) });
+    let note = signNote(body, keys.signer!);
+    if (next) note = addSignatures(note, [splitNote(signNote(body, next)).signatures[0]!.line]);
     return this.checkpoints.append(client, {
       treeSize: tree.size,
       rootHash: root,
-      keyId: keys.keyId,
+      keyId: next ? hex8(next.keyId) : keys.keyId,
       note,
       signedAt: new Date((this.options.clock ?? Date.now)()).toISOString(),
     });

@@ -6,7 +6,7 @@
 export { ledgerConfigFromEnv, type LedgerConfig } from './ledger-config.js';
 export { LEDGER_RUNTIME, openRuntime, type LedgerRuntime, type RuntimeOptions } from './ledger-runtime.js';
 export { AccessLogEntryEntity } from './access-log.entity.js';
-export { MERKLE_LOG, createMerkleLogWorkers, logKeyConfig, merkleLogOf, type MerkleLog } from './merkle-log.js';
+export { MERKLE_LOG, createCosignatureRequesters, createMerkleLogWorkers, logKeyConfig, merkleLogOf, type MerkleLog } from './merkle-log.js';
 export { BACKGROUND_WORKERS, inlineFleet, type BackgroundWorker, type WorkerFleet, type WorkerStatus } from './workers/background-worker.js';
 export { createProjections } from './workers/projections.js';
 export { createProjectorWorker, projectorBatchSize } from './workers/projector.worker.js';

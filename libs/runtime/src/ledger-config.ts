@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_LOG_ORIGIN, parseWitnesses, type WitnessEndpoint } from '@ledger/merkle-log';
 
 /** Everything the service reads from its environment, in one place (README "Configuration"). */
 export interface LedgerConfig {
@@ -24,8 +25,19 @@ export interface LedgerConfig {
   workerNames?: string[];
   /** LEDGER_SIGNING_KEY: the checkpoint signing key (note signer format); absent → <dataDir>/checkpoint-signing-key. */
   signingKey?: string;
-  /** LEDGER_LOG_ORIGIN: the log's name, first line of every checkpoint (default okayama-handling-ledger/log). */
+  /** LEDGER_NEXT_SIGNING_KEY: the key the signer rotates to at its next checkpoint (docs/log-format.md "Key rotation"). */
+  nextSigningKey?: string;
+  /**
+   * The log's name, first line of every checkpoint: LEDGER_LOG_ORIGIN, else derived from
+   * LEDGER_PUBLIC_URL (`https://ledger.city.example` → `ledger.city.example/v1/log`, the log's URL
+   * prefix without its scheme, as C2SP tlog-tiles recommends); undefined → the default origin,
+   * which NODE_ENV=production refuses.
+   */
   logOrigin?: string;
+  /** LEDGER_WITNESSES: the witnesses asked to cosign every checkpoint (`<url> <witness public key>`, comma-separated). */
+  witnesses: WitnessEndpoint[];
+  /** LEDGER_PUBLIC_RATE_LIMIT: requests per minute one client address may make to the public log endpoints (default 600). */
+  publicRateLimit: number;
   /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
   checkpointIntervalMs?: number;
 }
@@ -51,7 +63,10 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     workers: workersMode(env.LEDGER_WORKERS),
     workerNames: env.LEDGER_WORKER_NAMES ? env.LEDGER_WORKER_NAMES.split(',').map((n) => n.trim()).filter(Boolean) : undefined,
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
-    logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
+    nextSigningKey: env.LEDGER_NEXT_SIGNING_KEY || undefined,
+    logOrigin: logOrigin(env),
+    witnesses: parseWitnesses(env.LEDGER_WITNESSES),
+    publicRateLimit: boundedInt(env.LEDGER_PUBLIC_RATE_LIMIT, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
   };
 }
@@ -61,4 +76,35 @@ function checkpointInterval(text: string | undefined): number | undefined {
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 50 || ms > 3_600_000) throw new Error(`LEDGER_CHECKPOINT_INTERVAL_MS must be an integer from 50 to 3600000, got ${text}`);
   return ms;
+}
+
+/**
+ * A log's origin must be unique per deployment: witnesses and auditors tell logs apart by it. In
+ * production (NODE_ENV=production) the default is refused.
+ */
+function logOrigin(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.LEDGER_LOG_ORIGIN) return env.LEDGER_LOG_ORIGIN;
+  if (env.LEDGER_PUBLIC_URL) {
+    let url: URL;
+    try {
+      url = new URL(env.LEDGER_PUBLIC_URL);
+    } catch {
+      throw new Error(`LEDGER_PUBLIC_URL must be a URL, got ${env.LEDGER_PUBLIC_URL}`);
+    }
+    return `${url.host}${url.pathname.replace(/\/+$/, '')}/v1/log`;
+  }
+  if (env.NODE_ENV === 'production') {
+    throw new Error(
+      `NODE_ENV=production needs a log origin unique to this deployment: set LEDGER_LOG_ORIGIN (e.g. ledger.kaigo.city.okayama.example/2025) ` +
+        `or LEDGER_PUBLIC_URL; the default "${DEFAULT_LOG_ORIGIN}" is for development only`,
+    );
+  }
+  return undefined;
+}
+
+function boundedInt(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${text}`);
+  return n;
 }

@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LEDGER.NO_CHECKPOINT': 404,
   'LEDGER.SIGNING_KEY': 503,
   'LEDGER.LOG_INTEGRITY': 500,
+  'LEDGER.RATE_LIMITED': 429,
 };
 
 /** Fastify's own request errors (raised before a route runs): bad JSON, too large, wrong media type. */
@@ -57,7 +58,9 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
     const statusCode = STATUS_BY_CODE[error.code] ?? 500;
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
+    // One shape for every field-level problem, whichever error carries it: errors[].
     if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) answer.errors = error.problems;
+    else if (isFieldProblems(error.details)) answer.errors = error.details;
     else if (error.details !== undefined) answer.details = error.details;
     return answer;
   }
@@ -87,4 +90,8 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     void reply.status(answer.statusCode).send(answer);
   }
+}
+
+function isFieldProblems(value: unknown): value is FieldProblem[] {
+  return Array.isArray(value) && value.length > 0 && value.every((p) => p !== null && typeof p === 'object' && typeof (p as FieldProblem).field === 'string' && typeof (p as FieldProblem).rule === 'string');
 }

@@ -1,4 +1,8 @@
 import { Controller, Get, Query as QueryParams } from '@nestjs/common';
+import type { Principal } from '../auth/api-keys.js';
+import { ForbiddenError } from '../auth/auth.errors.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { mayReadWholeLog } from '../auth/whole-log-access.js';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError, UUID_PATTERN } from '@ledger/domain';
@@ -9,42 +13,22 @@ import {
   ConsistencyProofQuery,
   InclusionProofQuery,
   ListCheckpointsQuery,
-  ReadCheckpointQuery,
-  ReadPublicKeyQuery,
-  type CheckpointAnswer,
+  ReadLogEntriesQuery,
   type CheckpointPage,
-  type PublicKeyAnswer,
+  type LogEntriesPage,
 } from './log-proofs.queries.js';
 
 const MAX_SIZE = Number.MAX_SAFE_INTEGER;
 
 /**
- * The Merkle log for auditors (docs/auditing.md): signed checkpoints and RFC 9162 proofs, each
- * verifiable with the log's public key alone.
+ * The Merkle log for auditors (docs/auditing.md): every checkpoint, RFC 9162 proofs by event, and
+ * the leaves by position, each verifiable with the log's public key alone. The public, read-only
+ * part (checkpoint, tiles, keys) is log-public.http.controller.ts.
  */
 @ApiTags('log')
 @Controller('v1/log')
 export class LogProofsController {
   constructor(private readonly queryBus: QueryBus) {}
-
-  @Get('public-key')
-  @ApiOperation({ summary: "The log's public key (note verifier key) and key ID: what verify-bundle --key takes; no credentials" })
-  publicKey(@QueryParams() query: Record<string, unknown>): Promise<PublicKeyAnswer> {
-    new QueryReader(query, []).done();
-    return this.queryBus.execute(new ReadPublicKeyQuery());
-  }
-
-  @Get('checkpoint')
-  @ApiBearerAuth()
-  @RequireRole('auditor')
-  @ApiOperation({ summary: 'The latest signed checkpoint (C2SP tlog-checkpoint), or the one of a given tree size' })
-  @ApiQuery({ name: 'treeSize', required: false, description: 'the checkpoint signed at exactly this size' })
-  checkpoint(@QueryParams() query: Record<string, unknown>): Promise<CheckpointAnswer> {
-    const q = new QueryReader(query, ['treeSize']);
-    const treeSize = q.int('treeSize', 0, 1, MAX_SIZE);
-    q.done();
-    return this.queryBus.execute(new ReadCheckpointQuery(treeSize === 0 ? undefined : treeSize));
-  }
 
   @Get('checkpoints')
   @ApiBearerAuth()
@@ -58,6 +42,21 @@ export class LogProofsController {
     const limit = q.int('limit', 100, 1, 1000);
     q.done();
     return this.queryBus.execute(new ListCheckpointsQuery(after, limit));
+  }
+
+  @Get('entries')
+  @ApiBearerAuth()
+  @RequireRole('auditor')
+  @ApiOperation({ summary: "Every leaf from a position on, for city-wide auditors: each stored event's exact text (what its leaf hash hashes) and leaf hash" })
+  @ApiQuery({ name: 'from', required: false, description: 'first position, default 1' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  entries(@QueryParams() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal): Promise<LogEntriesPage> {
+    if (!mayReadWholeLog(principal)) throw new ForbiddenError('reading the whole log by position needs a city-wide auditor key');
+    const q = new QueryReader(query, ['from', 'limit']);
+    const from = q.int('from', 1, 1, MAX_SIZE);
+    const limit = q.int('limit', 100, 1, 1000);
+    q.done();
+    return this.queryBus.execute(new ReadLogEntriesQuery(from, limit));
   }
 
   @Get('inclusion-proof')

@@ -7,6 +7,8 @@ import { replayCommand } from './replay.command.js';
 import { verifyBundleCommand } from './verify-bundle.command.js';
 import { verifyCommand } from './verify.command.js';
 import { rebuildCommand } from './rebuild.command.js';
+import { rotateKeyCommand } from './rotate-key.command.js';
+import { witnessCommand } from './witness.command.js';
 import { workersCommand } from './workers.command.js';
 
 /** Every command of `npm run cli -- <command>`. */
@@ -20,4 +22,6 @@ export const COMMANDS: CliCommand[] = [
   verifyBundleCommand,
   replayCommand,
   publicKeyCommand,
+  rotateKeyCommand,
+  witnessCommand,
 ];

@@ -13,6 +13,12 @@ import { canonicalize, hashToBase64 } from '@ledger/integrity';
  */
 export const BUNDLE_FORMAT = 'okayama-handling-ledger/audit-bundle';
 export const BUNDLE_VERSION = 1;
+/**
+ * Version 2 is version 1 plus `keyRotations`: the log's rotation checkpoints, oldest first, so a
+ * verifier who trusts an earlier key of the log follows it to the key that signed this bundle.
+ * An exporter writes version 2 only for a log that has rotated its key.
+ */
+export const BUNDLE_VERSION_WITH_ROTATIONS = 2;
 
 export interface BundleEvent {
   /** Global position; leaf index = position − 1. */
@@ -25,7 +31,7 @@ export interface BundleEvent {
 
 export interface AuditBundle {
   format: typeof BUNDLE_FORMAT;
-  version: typeof BUNDLE_VERSION;
+  version: typeof BUNDLE_VERSION | typeof BUNDLE_VERSION_WITH_ROTATIONS;
   contractId: string;
   /** The business time the auditor looks at (replay's default), as given; null when not given. */
   asOf: string | null;
@@ -40,6 +46,8 @@ export interface AuditBundle {
   checkpoint: string;
   /** The contract's events (its contract stream and every record stream) in position order. */
   events: BundleEvent[];
+  /** Version 2 only: the log's rotation checkpoints (docs/log-format.md "Key rotation"), oldest first. */
+  keyRotations?: string[];
   /** Signed note binding the body: see statementText. */
   statement: string;
 }
@@ -53,8 +61,11 @@ export function serializeBundle(bundle: AuditBundle): Buffer {
 
 /** SHA-256 of the canonical JSON of everything but the statement. */
 export function bodyDigest(body: BundleBody): Buffer {
-  const { format, version, contractId, asOf, knownAt, log, checkpoint, events } = body;
-  return createHash('sha256').update(canonicalize({ format, version, contractId, asOf, knownAt, log, checkpoint, events }), 'utf8').digest();
+  const { format, version, contractId, asOf, knownAt, log, checkpoint, events, keyRotations } = body;
+  const covered = keyRotations === undefined
+    ? { format, version, contractId, asOf, knownAt, log, checkpoint, events }
+    : { format, version, contractId, asOf, knownAt, log, checkpoint, events, keyRotations };
+  return createHash('sha256').update(canonicalize(covered), 'utf8').digest();
 }
 
 export interface Statement {

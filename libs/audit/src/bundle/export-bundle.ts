@@ -1,8 +1,8 @@
 import { contractStreamId, InvalidRequestError, isId, ID_RULE, NotFoundError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
 import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
-import { hashToBase64, openCheckpoint, signNote, type Checkpoint } from '@ledger/integrity';
+import { LogKeyring, hashToBase64, signNote, type Checkpoint } from '@ledger/integrity';
 import { LogIntegrityError, SigningKeyError, type LogKeys, type LogProofs } from '@ledger/merkle-log';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, BUNDLE_VERSION_WITH_ROTATIONS, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
 
 export interface ExportRequest {
   contractId: string;
@@ -85,9 +85,13 @@ export async function collectBundleBody(
     throw new NotFoundError(`contract ${request.contractId} is not registered`);
   }
   const stored = await proofs.checkpoint(request.treeSize);
+  // The checkpoint opens with the key of its time: the log's rotations lead from its first key to the current one.
+  const history = await proofs.keyHistory(keys.publicKey);
   let checkpoint: Checkpoint;
   try {
-    checkpoint = openCheckpoint(stored.note, keys.verifier, keys.origin);
+    const keyring = new LogKeyring(history.rotations.length === 0 ? [keys.verifier] : [history.keys[0]!.publicKey], keys.origin);
+    for (const rotation of history.rotations) keyring.open(rotation);
+    checkpoint = keyring.open(stored.note, { learn: false }).checkpoint;
   } catch (error) {
     throw new LogIntegrityError(`checkpoint #${stored.seq} does not open with the log's key: ${(error as Error).message}`);
   }
@@ -126,13 +130,15 @@ export async function collectBundleBody(
 
   const body: BundleBody = {
     format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
+    version: history.rotations.length === 0 ? BUNDLE_VERSION : BUNDLE_VERSION_WITH_ROTATIONS,
     contractId: request.contractId,
     asOf: request.asOf ?? null,
     knownAt: request.knownAt ?? null,
     log: { origin: keys.origin, publicKey: keys.publicKey },
-    checkpoint: stored.note,
+    // With the witnesses' cosignatures stored so far (a later export may carry more of them).
+    checkpoint: await proofs.cosignedNote(stored),
     events,
+    ...(history.rotations.length === 0 ? {} : { keyRotations: history.rotations }),
   };
   return { body, checkpoint, streams: streams.size };
 }

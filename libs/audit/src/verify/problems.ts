@@ -13,7 +13,8 @@ export type LogProblemKind =
   | 'checkpoint-signature'
   | 'checkpoint-columns'
   | 'checkpoint-order'
-  | 'checkpoint-consistency';
+  | 'checkpoint-consistency'
+  | 'witness-quorum';
 
 export interface LogProblem {
   /** The first position the problem concerns; for a checkpoint, the tree size it signs. */

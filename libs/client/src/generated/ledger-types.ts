@@ -252,6 +252,8 @@ export interface PublicKeyAnswer {
   /** The note key ID, 8 hex digits (first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)). */
   keyId: string;
   algorithm: 'Ed25519';
+  /** Every key of the log with the tree sizes it signs; the last one is the key above (docs/log-format.md "Key rotation"). */
+  keys: Array<{ publicKey: string; keyId: string; fromTreeSize: number; untilTreeSize: number | null; introducedBy: string | null }>;
 }
 
 export interface CheckpointAnswer {
@@ -261,8 +263,10 @@ export interface CheckpointAnswer {
   rootHash: string;
   keyId: string;
   signedAt: string;
-  /** The C2SP signed note (checkpoint body, blank line, signature lines). */
+  /** The C2SP signed note (checkpoint body, blank line, the log's signature lines, then witness cosignatures). */
   note: string;
+  /** The witness cosignatures the note carries. */
+  cosignatures: Array<{ witness: string; keyId: string; timestamp: number }>;
 }
 
 // --- from apps/ledger-api/src/read-history/read-history.queries.ts
