@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { LedgerClient, LedgerStreamStoppedError, type LedgerEvent } from '@ledger/client';
+import { exampleEvent } from '@ledger/wire';
 import { postJson, startServiceProcess, type ServiceProcess } from './support/service-process.js';
 import { TEST_KEYS } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -174,5 +175,39 @@ describe('POST /v1/events as NDJSON, against the real service', () => {
     expect(await post({ 'content-type': 'application/x-ndjson' })).toEqual({ status: 401, connection: 'close' });
     expect(await post({ authorization: `Bearer ${TEST_KEYS.officer}`, 'content-type': 'application/x-ndjson' })).toEqual({ status: 403, connection: 'close' });
     expect(await post({ authorization: `Bearer ${TEST_KEYS.feed}`, 'content-type': 'application/x-ndjson; charset=latin1' })).toEqual({ status: 415, connection: 'close' });
+  });
+
+  it("holds a contractor's stream to its own contracts and facts as a batch would: the refused event named by stream index and line, nothing of its chunk written", async () => {
+    await register('nd-own'); // contractor okayama-systems
+    const created = await fetch(`${service.url}/v1/admin/api-keys`, {
+      method: 'POST', headers: { authorization: `Bearer ${TEST_KEYS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'feed', label: 'vendor stream', party: 'contractor:other-vendor' }),
+    });
+    expect(created.status).toBe(201);
+    const vendor = new LedgerClient({ baseUrl: service.url, apiKey: ((await created.json()) as { secret: string }).secret });
+    const error = await vendor.appendStream([...backfill('nd-own', 10, 'e')]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerStreamStoppedError);
+    const stopped = error as LedgerStreamStoppedError;
+    expect(stopped).toMatchObject({ acknowledged: 0, stoppedAt: { index: 0, line: 1 } });
+    expect(stopped.problems[0]).toMatchObject({ index: 0, line: 1, field: 'contractId', rule: 'ownContract' });
+    expect(await contractCount('nd-own')).toBe(0);
+
+    // The contract's own contractor may stream its facts, but not one the city states.
+    const own = await fetch(`${service.url}/v1/admin/api-keys`, {
+      method: 'POST', headers: { authorization: `Bearer ${TEST_KEYS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'feed', label: 'own vendor stream', party: 'contractor:okayama-systems' }),
+    });
+    const contractor = new LedgerClient({ baseUrl: service.url, apiKey: ((await own.json()) as { secret: string }).secret });
+    const events: LedgerEvent[] = [...backfill('nd-own', 5, 'f')];
+    events.push(exampleEvent('AuthorizationGranted', randomUUID(), { contractId: 'nd-own' })); // the city's fact, as the city
+    const refused = (await contractor.appendStream(events).catch((e: unknown) => e)) as LedgerStreamStoppedError;
+    expect(refused).toBeInstanceOf(LedgerStreamStoppedError);
+    expect(refused.problems).toEqual([
+      expect.objectContaining({ index: 5, line: 6, field: 'type', rule: 'statedByCity' }),
+      expect.objectContaining({ index: 5, line: 6, field: 'actor.org', rule: 'ownParty' }),
+    ]);
+    expect(refused.status).toBe(403);
+    expect(await contractCount('nd-own')).toBe(refused.acknowledged);
+    expect(refused.acknowledged).toBeLessThanOrEqual(5);
   });
 });
