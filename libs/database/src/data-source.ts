@@ -15,7 +15,8 @@ export function ledgerDataSource(url: string, entities: Entities = [], extra: Pa
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: 10 },
+    connectTimeoutMS: 5_000,
+    extra: { max: 10, keepAlive: true },
     ...extra,
   } as DataSourceOptions);
 }

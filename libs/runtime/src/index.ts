@@ -3,7 +3,7 @@
  * configuration, the runtime (database, pools, event store), the Merkle log's keys and proofs, and
  * the background workers with their supervisor. Apps hold only their edges.
  */
-export { ledgerConfigFromEnv, type LedgerConfig } from './ledger-config.js';
+export { integerSetting, ledgerConfigFromEnv, type HealthThresholds, type HttpLimits, type LedgerConfig, type ScrubberPace } from './ledger-config.js';
 export { LEDGER_RUNTIME, openRuntime, type LedgerRuntime, type RuntimeOptions } from './ledger-runtime.js';
 export { AccessLogEntryEntity } from './access-log.entity.js';
 export { MERKLE_LOG, createMerkleLogWorkers, logKeyConfig, merkleLogOf, type MerkleLog } from './merkle-log.js';

@@ -28,6 +28,50 @@ export interface LedgerConfig {
   logOrigin?: string;
   /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
   checkpointIntervalMs?: number;
+  /** What one client may take of the HTTP server (README "Limits and timeouts"). */
+  limits: HttpLimits;
+  /** When /health turns `degraded`. */
+  health: HealthThresholds;
+  /** The pace of the integrity scrubber. */
+  scrubber: ScrubberPace;
+}
+
+export interface HttpLimits {
+  /** LEDGER_HEADERS_TIMEOUT_MS: the request line and headers must have arrived within this (default 10 s). */
+  headersTimeoutMs: number;
+  /** LEDGER_BODY_TIMEOUT_MS: the whole request, body included, must have arrived within this (default 30 s). */
+  bodyTimeoutMs: number;
+  /** LEDGER_IDLE_TIMEOUT_MS: a kept-alive connection without a request is closed after this (default 5 s). */
+  idleTimeoutMs: number;
+  /** LEDGER_MAX_CONNECTIONS_PER_SOURCE: open connections from one IP address (default 256). */
+  maxConnectionsPerSource: number;
+  /** LEDGER_INFLIGHT_BODY_BYTES: request bodies being received or processed at once, in bytes (default 48 MiB). */
+  inflightBodyBytes: number;
+}
+
+export interface HealthThresholds {
+  /** LEDGER_HEALTH_MAX_LAG_EVENTS: a worker further behind the log than this is reported (default 100,000). */
+  maxLagEvents: number;
+  /** LEDGER_HEALTH_MAX_LAG_SECONDS: a worker whose oldest unapplied event is older is reported (default 300). */
+  maxLagSeconds: number;
+  /** LEDGER_HEALTH_CRASH_LOOP_RESTARTS: restarts in a row (without a healthy run between) that make a crash loop (default 3). */
+  crashLoopRestarts: number;
+}
+
+export interface ScrubberPace {
+  /** LEDGER_SCRUB_EVENTS_PER_SECOND: stored events re-verified per second (default 2,000; 0 turns the scrubber off). */
+  eventsPerSecond: number;
+  /** LEDGER_SCRUB_PAUSE_MS: pause between two passes over the whole log (default 60 s). */
+  pauseMs: number;
+}
+
+/** An integer setting from the environment, its default when absent, an error naming the bounds otherwise. */
+export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${text}`);
+  return n;
 }
 
 function workersMode(value: string | undefined): LedgerConfig['workers'] {
@@ -53,6 +97,22 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
+    limits: {
+      headersTimeoutMs: integerSetting(env, 'LEDGER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      bodyTimeoutMs: integerSetting(env, 'LEDGER_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      idleTimeoutMs: integerSetting(env, 'LEDGER_IDLE_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxConnectionsPerSource: integerSetting(env, 'LEDGER_MAX_CONNECTIONS_PER_SOURCE', 256, 1, 100_000),
+      inflightBodyBytes: integerSetting(env, 'LEDGER_INFLIGHT_BODY_BYTES', 48 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+    },
+    health: {
+      maxLagEvents: integerSetting(env, 'LEDGER_HEALTH_MAX_LAG_EVENTS', 100_000, 1, Number.MAX_SAFE_INTEGER),
+      maxLagSeconds: integerSetting(env, 'LEDGER_HEALTH_MAX_LAG_SECONDS', 300, 1, 31_536_000),
+      crashLoopRestarts: integerSetting(env, 'LEDGER_HEALTH_CRASH_LOOP_RESTARTS', 3, 1, 1_000),
+    },
+    scrubber: {
+      eventsPerSecond: integerSetting(env, 'LEDGER_SCRUB_EVENTS_PER_SECOND', 2_000, 0, 10_000_000),
+      pauseMs: integerSetting(env, 'LEDGER_SCRUB_PAUSE_MS', 60_000, 0, 86_400_000),
+    },
   };
 }
 

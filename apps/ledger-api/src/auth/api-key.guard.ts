@@ -1,8 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyRegistry, roleAllows, type Principal, type Role } from './api-keys.js';
+import { ApiKeyRegistry, type Principal, type Role } from './api-keys.js';
+import { authenticate } from './authenticate.js';
 import { REQUIRED_ROLE } from './roles.decorator.js';
-import { ForbiddenError, UnauthenticatedError } from './auth.errors.js';
 
 /** Routes without @RequireRole are public (health, docs); the others need `Authorization: Bearer <secret>`. */
 @Injectable()
@@ -19,15 +19,7 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (!required) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new UnauthenticatedError('missing credentials: send Authorization: Bearer <api key>');
-    const principal = this.keys.authenticate(match[1]!);
-    if (!principal) throw new UnauthenticatedError('unknown API key');
-    if (!roleAllows(principal.role, required)) {
-      throw new ForbiddenError(`this needs the ${required} role; the key has the ${principal.role} role`);
-    }
-    request.principal = principal;
+    request.principal = authenticate(request.headers.authorization, this.keys, required);
     return true;
   }
 }

@@ -1,21 +1,48 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '@ledger/database';
 import { InvalidEventsError, InvalidRequestError, LedgerError, type FieldProblem } from '@ledger/domain';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
 }
 
+/** The body's bytes are not UTF-8: refused rather than read with U+FFFD in place of what was sent. */
+export class InvalidUtf8Error extends LedgerError {
+  readonly code = 'LEDGER.INVALID_UTF8';
+}
+
+export class JsonTooDeepError extends LedgerError {
+  readonly code = 'LEDGER.JSON_TOO_DEEP';
+}
+
 export class UnsupportedMediaTypeError extends LedgerError {
   readonly code = 'LEDGER.UNSUPPORTED_MEDIA_TYPE';
 }
+
+/** A Content-Encoding the service does not decode (it decodes none). */
+export class UnsupportedEncodingError extends LedgerError {
+  readonly code = 'LEDGER.UNSUPPORTED_ENCODING';
+}
+
+/** Too many bodies are being received at once (LEDGER_INFLIGHT_BODY_BYTES): try again shortly. */
+export class BusyError extends LedgerError {
+  readonly code = 'LEDGER.BUSY';
+}
+
+/** Seconds a client is told to wait after a 503 (a restarting PostgreSQL is back within a few). */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** The one place where error codes become HTTP statuses. */
 const STATUS_BY_CODE: Record<string, number> = {
   'LEDGER.INVALID_EVENTS': 400,
   'LEDGER.INVALID_REQUEST': 400,
   'LEDGER.MALFORMED_JSON': 400,
+  'LEDGER.INVALID_UTF8': 400,
+  'LEDGER.JSON_TOO_DEEP': 400,
   'LEDGER.UNSUPPORTED_MEDIA_TYPE': 415,
+  'LEDGER.UNSUPPORTED_ENCODING': 415,
+  'LEDGER.BUSY': 503,
   'LEDGER.UNAUTHENTICATED': 401,
   'LEDGER.FORBIDDEN': 403,
   'LEDGER.NOT_FOUND': 404,
@@ -49,7 +76,10 @@ export interface ErrorAnswer {
   statusCode: number;
   code: string;
   message: string;
+  /** At most the first 100 problems (MAX_LISTED_PROBLEMS) … */
   errors?: FieldProblem[];
+  /** … of this many. */
+  errorCount?: number;
   details?: unknown;
 }
 
@@ -57,9 +87,15 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
     const statusCode = STATUS_BY_CODE[error.code] ?? 500;
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
-    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) answer.errors = error.problems;
-    else if (error.details !== undefined) answer.details = error.details;
+    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) {
+      answer.errors = error.problems;
+      answer.errorCount = error.total;
+    } else if (error.details !== undefined) answer.details = error.details;
     return answer;
+  }
+  // A lost or restarting database: the client may retry; its words never reach the client.
+  if (isDatabaseUnavailable(error)) {
+    return { statusCode: 503, code: 'LEDGER.STORE_UNAVAILABLE', message: 'the database is unavailable; retry later' };
   }
   const fastifyCode = (error as { code?: string } | null)?.code;
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
@@ -83,8 +119,10 @@ export class LedgerExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const answer = errorAnswer(error);
-    if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // A 503 is expected while the database restarts (the pools report the lost connection once).
+    if (answer.statusCode >= 500 && answer.statusCode !== 503) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (answer.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(answer.statusCode).send(answer);
   }
 }

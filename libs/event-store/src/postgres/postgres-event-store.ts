@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { isDatabaseUnavailable, isRefusedValue } from '@ledger/database';
 import {
+  InvalidEventsError,
   StoreUnavailableError,
   isoUtc,
   isRecordEvent,
@@ -35,6 +37,8 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** Test seam: runs inside the append transaction just before COMMIT. */
   beforeCommit?: (positions: { first: number; last: number }) => Promise<void>;
+  /** Where failed writes are described for the operator (clients never see database text). */
+  log?: (line: string) => void;
 }
 
 
@@ -93,9 +97,15 @@ export class PostgresEventStore implements EventStore {
       await client?.query('ROLLBACK').catch(() => undefined);
       client?.release(true);
       client = undefined;
-      const failure =
-        error instanceof LedgerError ? error : new StoreUnavailableError(`the append failed: ${String(error)}`);
-      for (const request of group) request.reject(failure);
+      if (error instanceof LedgerError) {
+        for (const request of group) request.reject(error);
+      } else if (group.length > 1 && !isDatabaseUnavailable(error)) {
+        // One request's value broke the shared transaction: each member again on its own, so
+        // only the faulty one fails.
+        for (const request of group) await this.commitGroup([request]);
+      } else {
+        for (const request of group) request.reject(this.clientError(error));
+      }
       return;
     } finally {
       client?.release();
@@ -105,6 +115,18 @@ export class PostgresEventStore implements EventStore {
       if (outcome instanceof LedgerError) request.reject(outcome);
       else request.resolve(outcome);
     });
+  }
+
+  /** What a client learns of a failed write: its kind, never the database's words. */
+  private clientError(error: unknown): LedgerError {
+    if (isRefusedValue(error)) {
+      this.options.log?.(`append refused by PostgreSQL: ${String(error)}`);
+      return new InvalidEventsError([
+        { index: null, field: '', rule: 'storable', message: 'the database refused a value of these events (nothing was written)' },
+      ]);
+    }
+    if (!isDatabaseUnavailable(error)) this.options.log?.(`append failed: ${String(error)}`);
+    return new StoreUnavailableError('the event store is unavailable; nothing was written, retry later');
   }
 
   /** The log's head, the events already holding these eventIds, the heads of these streams: one statement, one snapshot. */
@@ -164,6 +186,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (options.maxBytes !== undefined) return this.readAllWithin(options, options.maxBytes);
     const result = options.contractId
       ? await this.pool.query<{ canonical: string; hash: string }>(
           `${SELECT_EVENT} WHERE contract_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
@@ -173,6 +196,22 @@ export class PostgresEventStore implements EventStore {
           `${SELECT_EVENT} WHERE position > $1 ORDER BY position LIMIT $2`,
           [options.after, options.limit],
         );
+    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+  }
+
+  /** readAll cut by the running size of the stored text (octet_length reads no TOASTed value). */
+  private async readAllWithin(options: ReadAllOptions, maxBytes: number): Promise<RecordedEvent[]> {
+    const params: unknown[] = [options.after, options.limit, maxBytes];
+    if (options.contractId) params.push(options.contractId);
+    const result = await this.pool.query<{ canonical: string; hash: string }>(
+      `SELECT canonical, hash FROM (
+         SELECT canonical, encode(hash, 'hex') AS hash, position,
+                sum(octet_length(canonical)) OVER (ORDER BY position) - octet_length(canonical) AS before
+           FROM ledger_events WHERE position > $1${options.contractId ? ' AND contract_id = $4' : ''}
+          ORDER BY position LIMIT $2) AS page
+        WHERE before = 0 OR before < $3 ORDER BY position`,
+      params,
+    );
     return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
   }
 
@@ -207,7 +246,7 @@ export class PostgresEventStore implements EventStore {
       let cursor = options.after;
       await this.ensureListener().catch(() => undefined);
       while (!signal.aborted && !this.closed) {
-        const events = await this.readAll({ after: cursor, limit: batchSize });
+        const events = await this.readAll({ after: cursor, limit: batchSize, maxBytes: options.maxBytes });
         if (events.length > 0) {
           await handler(events);
           cursor = events[events.length - 1]!.position;

@@ -1,0 +1,171 @@
+import type { Server, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpLimits } from '@ledger/runtime';
+import type { ApiKeyRegistry, Role } from '../auth/api-keys.js';
+import { authenticate } from '../auth/authenticate.js';
+import { BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingError, UnsupportedMediaTypeError } from './ledger-exception.filter.js';
+
+/**
+ * What one client may take of the HTTP server, in one place for every route and content type
+ * (README "Limits and timeouts"):
+ * - timeouts: headers (`headersTimeoutMs`), the whole request with its body (`bodyTimeoutMs`, so a
+ *   trickled body is cut: 408), a kept-alive connection without a request (`idleTimeoutMs`), a
+ *   connection with no traffic either way (SOCKET_INACTIVITY_MS);
+ * - connections per source address (`maxConnectionsPerSource`): more are answered 503 and closed;
+ * - before a body is read: Content-Encoding (none is decoded: 415), the charset (UTF-8 only: 415),
+ *   the API key and its role (401/403), the declared length (413, Fastify's body limit, which also
+ *   cuts a body that grows past it while streaming);
+ * - bodies received or processed at once (`inflightBodyBytes`): a request waits for room before its
+ *   body is read, up to BUDGET_WAIT_MS, then 503 with Retry-After; so N clients posting the largest
+ *   body at once cannot take the heap.
+ */
+export const SOCKET_INACTIVITY_MS = 120_000;
+/** How long a body waits for room in the in-flight budget before the answer is 503. */
+export const BUDGET_WAIT_MS = 10_000;
+
+/** Options of the Node HTTP server (given to Fastify when it creates it). */
+export function serverTimeouts(limits: HttpLimits): { requestTimeout: number; keepAliveTimeout: number; connectionTimeout: number; http: ServerOptions } {
+  return {
+    requestTimeout: limits.bodyTimeoutMs,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    connectionTimeout: SOCKET_INACTIVITY_MS,
+    // Node checks the header and request timeouts every connectionsCheckingInterval (default 30 s).
+    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.bodyTimeoutMs), connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
+  };
+}
+
+export interface RequestLimitsOptions {
+  limits: HttpLimits;
+  bodyLimitBytes: number;
+  keys: ApiKeyRegistry;
+}
+
+export function applyRequestLimits(fastify: FastifyInstance, options: RequestLimitsOptions): void {
+  limitConnectionsPerSource(fastify.server, options.limits.maxConnectionsPerSource);
+  const budget = new ByteBudget(Math.max(options.limits.inflightBodyBytes, 1));
+
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      refuseBeforeBody(reply);
+      throw new UnsupportedEncodingError(`Content-Encoding ${encoding.slice(0, 40)} is not accepted: send the body uncompressed`);
+    }
+    if (!hasBody(request)) return;
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+      refuseBeforeBody(reply);
+      throw new UnsupportedMediaTypeError(`charset ${charset.slice(0, 40)} is not accepted: send the body in UTF-8`);
+    }
+    // Every route that takes a body needs a key; check it, and the route's role, before reading.
+    const required = (request.routeOptions.config as { requiredRole?: Role } | undefined)?.requiredRole;
+    try {
+      (request as FastifyRequest & { principal?: unknown }).principal = authenticate(request.headers.authorization, options.keys, required);
+    } catch (error) {
+      refuseBeforeBody(reply);
+      throw error;
+    }
+  });
+
+  fastify.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    if (!hasBody(request)) return payload;
+    const declared = Number(request.headers['content-length']);
+    // A declared length over the limit is refused by Fastify's parser without reading; reserve no more than that.
+    const cost = Math.min(Number.isFinite(declared) && declared > 0 ? declared : options.bodyLimitBytes, options.bodyLimitBytes, budget.capacity);
+    if (!(await budget.acquire(cost, BUDGET_WAIT_MS))) {
+      refuseBeforeBody(reply);
+      throw new BusyError('too many request bodies are being received at once; retry shortly');
+    }
+    reply.raw.once('close', () => budget.release(cost));
+    return payload;
+  });
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function charsetOf(contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '');
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+/** An answer given before the body was read: close the connection rather than read what follows. */
+function refuseBeforeBody(reply: FastifyReply): void {
+  void reply.header('connection', 'close');
+}
+
+const TOO_MANY_CONNECTIONS_BODY = JSON.stringify({
+  statusCode: 503,
+  code: 'LEDGER.TOO_MANY_CONNECTIONS',
+  message: 'too many open connections from this address; retry later',
+});
+const TOO_MANY_CONNECTIONS = Buffer.from(
+  `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${RETRY_AFTER_SECONDS}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(TOO_MANY_CONNECTIONS_BODY)}\r\n\r\n${TOO_MANY_CONNECTIONS_BODY}`,
+);
+
+/** Connections beyond `max` from one address are answered 503 and closed before any request is read. */
+function limitConnectionsPerSource(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  // Before Node's own listener: a refused socket never reaches the HTTP parser.
+  server.prependListener('connection', (socket: Socket) => {
+    const source = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(source) ?? 0) + 1;
+    if (count > max) {
+      socket.end(TOO_MANY_CONNECTIONS, () => socket.destroy());
+      return;
+    }
+    open.set(source, count);
+    socket.once('close', () => {
+      const left = (open.get(source) ?? 1) - 1;
+      if (left <= 0) open.delete(source);
+      else open.set(source, left);
+    });
+  });
+}
+
+/** A count of bytes shared by requests, granted first come first served. */
+export class ByteBudget {
+  private used = 0;
+  private readonly waiting: Array<{ bytes: number; grant: () => void }> = [];
+
+  constructor(readonly capacity: number) {}
+
+  /** Resolves true once `bytes` are reserved, false if that did not happen within `waitMs`. */
+  acquire(bytes: number, waitMs: number): Promise<boolean> {
+    if (this.waiting.length === 0 && this.used + bytes <= this.capacity) {
+      this.used += bytes;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const entry = {
+        bytes,
+        grant: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        resolve(false);
+        this.grantWaiting();
+      }, waitMs);
+      this.waiting.push(entry);
+    });
+  }
+
+  release(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+    this.grantWaiting();
+  }
+
+  private grantWaiting(): void {
+    while (this.waiting.length > 0 && this.used + this.waiting[0]!.bytes <= this.capacity) {
+      const next = this.waiting.shift()!;
+      this.used += next.bytes;
+      next.grant();
+    }
+  }
+}
