@@ -18,3 +18,5 @@ export {
 export { MerkleIntegrator, type MerkleIntegratorOptions } from './merkle-integrator.js';
 export { CheckpointSigner, type CheckpointSignerOptions } from './checkpoint-signer.js';
 export { LogProofs, type ConsistencyProofAnswer, type InclusionProofAnswer } from './log-proofs.js';
+export { IntegrityScrubber, type IntegrityScrubberOptions } from './integrity-scrubber.js';
+export type { IntegrityFinding, IntegrityReport, IntegrityStatus } from './integrity-report.js';

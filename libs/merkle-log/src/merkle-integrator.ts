@@ -6,6 +6,7 @@ import { LogIntegrityError } from './errors.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState, writeTreeState } from './tree-state.js';
+import type { IntegrityStatus } from './integrity-report.js';
 
 /** Serializes integrators across processes (two API processes may both run workers). */
 const INTEGRATE_LOCK = 7311003;
@@ -17,6 +18,8 @@ export interface MerkleIntegratorOptions {
   store: EventStore;
   /** Events per transaction, default 5,000. */
   batchSize?: number;
+  /** Bytes of stored events per transaction, default 16 MiB: large events make smaller batches, so memory stays bounded. */
+  batchBytes?: number;
   clock?: () => number;
   log?: (line: string) => void;
   /** Wait before resubscribing after a transient failure (ms), default 1,000. */
@@ -38,13 +41,17 @@ export class MerkleIntegrator {
   private running: Promise<void> | null = null;
   private stopping = false;
   private lastError: string | undefined;
+  /** The position the integrator refused, when it stopped on one. */
+  private refused: { position: number; reason: string } | null = null;
   private readonly batchSize: number;
+  private readonly batchBytes: number;
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
   private readonly retryDelayMs: number;
 
   constructor(private readonly options: MerkleIntegratorOptions) {
     this.batchSize = options.batchSize ?? 5_000;
+    this.batchBytes = options.batchBytes ?? 16 * 1024 * 1024;
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? (() => undefined);
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
@@ -72,7 +79,7 @@ export class MerkleIntegrator {
     if (this.state !== 'failed') this.state = 'stopped';
   }
 
-  async status(): Promise<LogFollowerStatus> {
+  async status(): Promise<IntegrityStatus> {
     const position = this.size;
     let lagEvents = 0;
     let lagSeconds = 0;
@@ -86,8 +93,9 @@ export class MerkleIntegrator {
     } catch {
       // the store's own health is reported next to this
     }
-    const status: LogFollowerStatus = { name: this.name, state: this.state, position, lagEvents, lagSeconds };
+    const status: IntegrityStatus = { name: this.name, state: this.state, position, lagEvents, lagSeconds };
     if (this.lastError !== undefined) status.error = this.lastError;
+    if (this.refused) status.integrity = { mismatches: 1, first: this.refused };
     return status;
   }
 
@@ -98,7 +106,7 @@ export class MerkleIntegrator {
   async catchUp(): Promise<number> {
     if (this.range === null) this.range = (await readTreeState(this.options.pool)).range;
     for (;;) {
-      const events = await this.options.store.readAll({ after: this.range.size, limit: this.batchSize });
+      const events = await this.options.store.readAll({ after: this.range.size, limit: this.batchSize, maxBytes: this.batchBytes });
       if (events.length === 0) return this.range.size;
       await this.integrate(events);
     }
@@ -106,7 +114,10 @@ export class MerkleIntegrator {
 
   private async supervise(): Promise<void> {
     while (!this.stopping) {
-      const subscription = this.options.store.subscribe({ after: this.size, batchSize: this.batchSize }, (events) => this.integrate(events));
+      const subscription = this.options.store.subscribe(
+        { after: this.size, batchSize: this.batchSize, maxBytes: this.batchBytes },
+        (events) => this.integrate(events),
+      );
       this.subscription = subscription;
       try {
         await subscription.done;
@@ -115,6 +126,8 @@ export class MerkleIntegrator {
         if (error instanceof LogIntegrityError) {
           this.state = 'failed';
           this.lastError = error.message;
+          const position = (error.details as { position?: number } | undefined)?.position;
+          if (position !== undefined) this.refused = { position, reason: error.message };
           this.log(`merkle integrator stopped: ${error.message}`);
           return;
         }
@@ -145,7 +158,7 @@ export class MerkleIntegrator {
       let expected = range.size + 1;
       for (const recorded of fresh) {
         if (recorded.position !== expected) {
-          throw new LogIntegrityError(`the log has no event at position ${expected} (next is ${recorded.position}): positions must be contiguous`);
+          throw new LogIntegrityError(`the log has no event at position ${expected} (next is ${recorded.position}): positions must be contiguous`, { position: expected });
         }
         leaves.push(checkedLeaf(recorded));
         expected++;
@@ -174,6 +187,7 @@ function checkedLeaf(recorded: RecordedEvent): Buffer {
     throw new LogIntegrityError(
       `refusing to integrate position ${recorded.position} (event ${recorded.event.eventId}): its content hashes to ` +
         `${hash.toString('hex')}, not to its stored hash ${recorded.hash}`,
+      { position: recorded.position },
     );
   }
   return stored;

@@ -13,3 +13,4 @@ export { createProjectorWorker, projectorBatchSize } from './workers/projector.w
 export { WORKER_NAMES, createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
 export { WorkerProcessSupervisor, isWorkerStatusMessage, type WorkerProcessOptions, type WorkerStatusMessage, type WorkerStatusRequest } from './workers/worker-process.js';
 export { runWorkers, workerStatusLine, type RunWorkersOptions } from './workers/run-workers.js';
+export { restartDelayMs, STABLE_RUN_MS } from './restart-policy.js';

@@ -22,6 +22,8 @@ export interface LedgerConfig {
   workers: 'process' | 'inline' | 'off';
   /** LEDGER_WORKER_NAMES: only these workers (comma-separated names); all when absent. */
   workerNames?: string[];
+  /** LEDGER_WORKER_HEAP_MB: V8 heap limit of the worker process (default 384). */
+  workerHeapMb: number;
   /** LEDGER_SIGNING_KEY: the checkpoint signing key (note signer format); absent → <dataDir>/checkpoint-signing-key. */
   signingKey?: string;
   /** LEDGER_LOG_ORIGIN: the log's name, first line of every checkpoint (default okayama-handling-ledger/log). */
@@ -94,6 +96,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
     workers: workersMode(env.LEDGER_WORKERS),
     workerNames: env.LEDGER_WORKER_NAMES ? env.LEDGER_WORKER_NAMES.split(',').map((n) => n.trim()).filter(Boolean) : undefined,
+    workerHeapMb: integerSetting(env, 'LEDGER_WORKER_HEAP_MB', 384, 8, 65_536),
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),

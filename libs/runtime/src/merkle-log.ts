@@ -1,5 +1,5 @@
 import type { EventStore } from '@ledger/event-store';
-import { CheckpointSigner, LogProofs, MerkleIntegrator, loadLogKeys, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
+import { CheckpointSigner, IntegrityScrubber, LogProofs, MerkleIntegrator, loadLogKeys, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
 import type { LedgerConfig } from './ledger-config.js';
 import type { LedgerRuntime } from './ledger-runtime.js';
 import type { BackgroundWorker } from './workers/background-worker.js';
@@ -37,8 +37,13 @@ export function merkleLogOf(runtime: LedgerRuntime): Promise<MerkleLog> {
   return log;
 }
 
-/** The integrator (events → Merkle tiles) and the checkpoint signer of this process. */
+/**
+ * The integrator (events → Merkle tiles), the checkpoint signer and the integrity scrubber (stored
+ * events re-verified against their hashes and the tiles; off when LEDGER_SCRUB_EVENTS_PER_SECOND=0).
+ */
 export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
+  const { eventsPerSecond, pauseMs } = runtime.config.scrubber;
+  const scrubber = eventsPerSecond > 0 ? [new IntegrityScrubber({ pool: runtime.pool, store: runtime.eventStore, eventsPerSecond, pauseMs, log })] : [];
   return [
     new MerkleIntegrator({ pool: runtime.pool, store: runtime.eventStore, clock: runtime.clock, log }),
     new CheckpointSigner({
@@ -48,5 +53,6 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
       clock: runtime.clock,
       log,
     }),
+    ...scrubber,
   ];
 }

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError, UUID_PATTERN } from '@ledger/domain';
 import type { ConsistencyProofAnswer, InclusionProofAnswer } from '@ledger/merkle-log';
+import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { QueryReader } from '../http/query.js';
 import {
@@ -63,6 +64,8 @@ export class LogProofsController {
   @Get('inclusion-proof')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  // It names one event and reveals its position and leaf hash: a read of that event.
+  @AccessLogged()
   @ApiOperation({ summary: "An event's inclusion proof (RFC 9162 §2.1.3) in the tree of a given size, default the latest checkpoint's" })
   @ApiQuery({ name: 'eventId', required: true, description: 'the event (UUID)' })
   @ApiQuery({ name: 'treeSize', required: false, description: "tree size to prove against, at least the event's position" })

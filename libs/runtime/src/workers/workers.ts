@@ -3,7 +3,7 @@ import type { BackgroundWorker } from './background-worker.js';
 import { createProjectorWorker } from './projector.worker.js';
 import { createMerkleLogWorkers } from '../merkle-log.js';
 
-export const WORKER_NAMES = ['projector', 'merkle-integrator', 'checkpoint-signer'] as const;
+export const WORKER_NAMES = ['projector', 'merkle-integrator', 'checkpoint-signer', 'integrity-scrubber'] as const;
 
 /** The background workers of a ledger process, in start order (LEDGER_WORKER_NAMES picks some). */
 export function createWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
