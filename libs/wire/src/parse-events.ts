@@ -226,7 +226,8 @@ function toProblems(errors: ValidationError[], index: number, prefix: string, wh
       problems.push({ index, field, rule: 'required', message: `${field} is required in ${where}` });
       return;
     }
-    // One problem per field: the first rule broken says enough (a number is "not a string", not also "not an ID").
+    // One problem per field: the first rule broken says enough (a number is "not a string", not also "not an ID";
+    // an array where an object belongs is "not an object", not also a problem per item).
     for (const [rule, message] of constraints.slice(0, 1)) {
       if (rule === 'whitelistValidation') {
         problems.push({
@@ -239,7 +240,7 @@ function toProblems(errors: ValidationError[], index: number, prefix: string, wh
         problems.push({ index, field, rule, message: message.startsWith(error.property) ? `${path}${message}` : message });
       }
     }
-    for (const child of error.children ?? []) walk(child, `${field}.`);
+    if (constraints.length === 0) for (const child of error.children ?? []) walk(child, `${field}.`);
   };
   for (const error of errors) walk(error, prefix);
   return problems;

@@ -83,13 +83,16 @@ function integrityReason(by: string, mismatches: number, first: IntegrityFinding
   };
 }
 
-/** Hosts, ports, URLs and absolute paths replaced by placeholders. */
+/** Hosts, ports, URLs and absolute paths replaced by placeholders (worker errors are for the operator's log). */
 export function redactAddresses(text: string): string {
   return text
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"]+/gi, '<address>')
+    .replace(/\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\s+[^\s,;)]+/g, '$1 <address>')
     .replace(/\[[0-9a-f:.]+\](?::\d+)?/gi, '<address>')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
-    .replace(/\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, '<address>')
+    .replace(/(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])/gi, '<address>')
     .replace(/\blocalhost(?::\d+)?\b/gi, '<address>')
+    .replace(/\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\b/gi, '<address>')
+    .replace(/\b[\w-]+:\d{2,5}\b/g, '<address>')
     .replace(/(^|[\s'"(=])\/(?:[\w.@-]+\/)*[\w.@-]+/g, '$1<path>');
 }
