@@ -72,18 +72,20 @@ describe('hostile and clumsy input, through HTTP', () => {
   it('refuses bytes that are not UTF-8, charsets other than UTF-8 and any Content-Encoding, naming why', async () => {
     const event = JSON.stringify(used('R-E'));
     const latin1 = Buffer.concat([Buffer.from(event.slice(0, -2)), Buffer.from([0xe9]), Buffer.from('"}')]);
-    const post = (body: string | Buffer, headers: Record<string, string>): Promise<Response> =>
-      fetch(`${app.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEYS.feed}`, ...headers }, body });
+    const post = async (body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; code: string }> => {
+      const response = await fetch(`${app.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEYS.feed}`, ...headers }, body });
+      return { status: response.status, code: ((await response.json()) as { code?: string }).code ?? '' };
+    };
     const before = await head();
     const notUtf8 = await post(latin1, { 'content-type': 'application/json' });
-    expect([notUtf8.status, (await notUtf8.json()).code]).toEqual([400, 'LEDGER.INVALID_UTF8']);
+    expect([notUtf8.status, notUtf8.code]).toEqual([400, 'LEDGER.INVALID_UTF8']);
     for (const charset of ['utf-16', 'iso-8859-1', 'shift_jis']) {
       const answer = await post(event, { 'content-type': `application/json; charset=${charset}` });
-      expect([charset, answer.status, (await answer.json()).code]).toEqual([charset, 415, 'LEDGER.UNSUPPORTED_MEDIA_TYPE']);
+      expect([charset, answer.status, answer.code]).toEqual([charset, 415, 'LEDGER.UNSUPPORTED_MEDIA_TYPE']);
     }
     for (const encoding of ['br', 'gzip', 'deflate', 'identity, gzip']) {
       const answer = await post(event, { 'content-type': 'application/json', 'content-encoding': encoding });
-      expect([encoding, answer.status, (await answer.json()).code]).toEqual([encoding, 415, 'LEDGER.UNSUPPORTED_ENCODING']);
+      expect([encoding, answer.status, answer.code]).toEqual([encoding, 415, 'LEDGER.UNSUPPORTED_ENCODING']);
     }
     expect(await head()).toBe(before);
     expect((await post(event, { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'identity' })).status).toBe(201);
