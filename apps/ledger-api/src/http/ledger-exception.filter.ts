@@ -25,6 +25,11 @@ export class UnsupportedEncodingError extends LedgerError {
   readonly code = 'LEDGER.UNSUPPORTED_ENCODING';
 }
 
+/** A body announced larger than LEDGER_BODY_LIMIT_BYTES (refused before it is read). */
+export class BodyTooLargeError extends LedgerError {
+  readonly code = 'LEDGER.BODY_TOO_LARGE';
+}
+
 /** Too many bodies are being received at once (LEDGER_INFLIGHT_BODY_BYTES): try again shortly. */
 export class BusyError extends LedgerError {
   readonly code = 'LEDGER.BUSY';
@@ -51,6 +56,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LEDGER.CONTRACT_ALREADY_REGISTERED': 409,
   'LEDGER.BOOTSTRAP_KEY': 409,
   'LEDGER.BATCH_TOO_LARGE': 413,
+  'LEDGER.BODY_TOO_LARGE': 413,
   'LEDGER.UNKNOWN_CONTRACT': 422,
   'LEDGER.STORE_UNAVAILABLE': 503,
   'LEDGER.TREE_SIZE_UNAVAILABLE': 400,

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpLimits } from '@ledger/runtime';
 import type { ApiKeyRegistry, Role } from '../auth/api-keys.js';
 import { authenticate } from '../auth/authenticate.js';
-import { BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingError, UnsupportedMediaTypeError } from './ledger-exception.filter.js';
+import { BodyTooLargeError, BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingError, UnsupportedMediaTypeError } from './ledger-exception.filter.js';
 
 /**
  * What one client may take of the HTTP server, in one place for every route and content type
@@ -17,12 +17,10 @@ import { BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingError, UnsupportedMe
  *   the API key and its role (401/403), the declared length (413, Fastify's body limit, which also
  *   cuts a body that grows past it while streaming);
  * - bodies received or processed at once (`inflightBodyBytes`): a request waits for room before its
- *   body is read, up to BUDGET_WAIT_MS, then 503 with Retry-After; so N clients posting the largest
- *   body at once cannot take the heap.
+ *   body is read, as long as it may take to send its headers (`headersTimeoutMs`), then 503 with
+ *   Retry-After; so N clients posting the largest body at once cannot take the heap.
  */
 export const SOCKET_INACTIVITY_MS = 120_000;
-/** How long a body waits for room in the in-flight budget before the answer is 503. */
-export const BUDGET_WAIT_MS = 10_000;
 
 /** Options of the Node HTTP server (given to Fastify when it creates it). */
 export function serverTimeouts(limits: HttpLimits): { requestTimeout: number; keepAliveTimeout: number; connectionTimeout: number; http: ServerOptions } {
@@ -65,14 +63,18 @@ export function applyRequestLimits(fastify: FastifyInstance, options: RequestLim
       refuseBeforeBody(reply);
       throw error;
     }
+    if (Number(request.headers['content-length']) > options.bodyLimitBytes) {
+      refuseBeforeBody(reply);
+      throw new BodyTooLargeError(`the body is larger than the service accepts (LEDGER_BODY_LIMIT_BYTES: ${options.bodyLimitBytes} bytes)`);
+    }
   });
 
   fastify.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     if (!hasBody(request)) return payload;
     const declared = Number(request.headers['content-length']);
-    // A declared length over the limit is refused by Fastify's parser without reading; reserve no more than that.
+    // Without a declared length (chunked), the most a body may be; Fastify's parser cuts it there.
     const cost = Math.min(Number.isFinite(declared) && declared > 0 ? declared : options.bodyLimitBytes, options.bodyLimitBytes, budget.capacity);
-    if (!(await budget.acquire(cost, BUDGET_WAIT_MS))) {
+    if (!(await budget.acquire(cost, options.limits.headersTimeoutMs))) {
       refuseBeforeBody(reply);
       throw new BusyError('too many request bodies are being received at once; retry shortly');
     }
@@ -126,7 +128,14 @@ function limitConnectionsPerSource(server: Server, max: number): void {
   });
 }
 
-/** A count of bytes shared by requests, granted first come first served. */
+/** Bodies up to this size never queue behind larger ones while there is room for them. */
+const SMALL_BODY_BYTES = 1024 * 1024;
+
+/**
+ * A count of bytes shared by requests. Large bodies are granted first come first served (none
+ * starves behind a stream of smaller ones); a small body goes ahead whenever it fits, so single
+ * events are not held up by a queue of 16 MiB batches.
+ */
 export class ByteBudget {
   private used = 0;
   private readonly waiting: Array<{ bytes: number; grant: () => void }> = [];
@@ -135,7 +144,7 @@ export class ByteBudget {
 
   /** Resolves true once `bytes` are reserved, false if that did not happen within `waitMs`. */
   acquire(bytes: number, waitMs: number): Promise<boolean> {
-    if (this.waiting.length === 0 && this.used + bytes <= this.capacity) {
+    if ((this.waiting.length === 0 || bytes <= SMALL_BODY_BYTES) && this.used + bytes <= this.capacity) {
       this.used += bytes;
       return Promise.resolve(true);
     }

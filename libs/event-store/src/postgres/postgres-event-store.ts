@@ -322,9 +322,26 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/** Inserts the planned rows and tells subscribers (delivered at commit) in one statement. */
+/**
+ * Rows per INSERT are cut at this many characters of stored JSON: pg serializes each array
+ * parameter into one text literal, so a 16 MiB group would otherwise build several copies of
+ * itself at once in the API's heap. A few more round trips for the largest groups only.
+ */
+const INSERT_CHUNK_CHARS = 2 * 1024 * 1024;
+
+/** Inserts the planned rows, in chunks, and tells subscribers (delivered at commit) with the last one. */
 async function insertRows(client: pg.PoolClient, state: PlanState, last: number): Promise<void> {
-  const rows = state.rows;
+  let from = 0;
+  while (from < state.rows.length) {
+    let to = from;
+    let chars = 0;
+    while (to < state.rows.length && (to === from || chars + state.rows[to]!.canonical.length <= INSERT_CHUNK_CHARS)) chars += state.rows[to++]!.canonical.length;
+    await insertChunk(client, state.rows.slice(from, to), state.recordedAt, to === state.rows.length ? last : null);
+    from = to;
+  }
+}
+
+async function insertChunk(client: pg.PoolClient, rows: PlanState['rows'], recordedAt: string, notify: number | null): Promise<void> {
   await client.query(
     `WITH inserted AS (
      INSERT INTO ledger_events
@@ -335,7 +352,7 @@ async function insertRows(client: pg.PoolClient, state: PlanState, last: number)
                    $8::timestamptz[], $10::text[], $11::text[], $12::text[])
          AS x(p, e, s, v, t, c, r, o, k, ph, h)
        RETURNING 1)
-     SELECT pg_notify('${NOTIFY_CHANNEL}', $13) FROM (SELECT count(*) FROM inserted) AS done`,
+     SELECT pg_notify('${NOTIFY_CHANNEL}', $13) FROM (SELECT count(*) FROM inserted) AS done WHERE $13::text IS NOT NULL`,
     [
       rows.map((r) => r.position),
       rows.map((r) => r.eventId),
@@ -345,11 +362,11 @@ async function insertRows(client: pg.PoolClient, state: PlanState, last: number)
       rows.map((r) => r.event.contractId),
       rows.map((r) => (isRecordEvent(r.event) ? r.event.recordId : null)),
       rows.map((r) => r.event.occurredAt),
-      state.recordedAt,
+      recordedAt,
       rows.map((r) => r.canonical),
       rows.map((r) => r.prevHash),
       rows.map((r) => r.hash),
-      String(last),
+      notify === null ? null : String(notify),
     ],
   );
 }
