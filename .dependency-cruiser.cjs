@@ -31,8 +31,15 @@ module.exports = {
       name: 'offline-audit-stays-offline',
       comment: 'Bundle verification and replay run on an auditor\'s machine with only the public key: no database, no framework.',
       severity: 'error',
-      from: { path: '^libs/audit/src/(bundle/(verify-bundle|bundle-format)|replay/(replay|render))\\.ts$' },
+      from: { path: '^libs/audit/src/(bundle/(verify-bundle|bundle-format)|replay/(replay|render)|signatures/[^/.]+)\\.ts$' },
       to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|wire)/'] },
+    },
+    {
+      name: 'witness-needs-no-ledger',
+      comment: 'The witness is another party\'s process: it uses the pure formats only, no database, no framework.',
+      severity: 'error',
+      from: { path: '^libs/witness/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(?!witness/|integrity/)'] },
     },
     {
       name: 'libraries-never-import-apps',

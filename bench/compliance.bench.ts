@@ -19,7 +19,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { demoContract } from '../test/generators/demo-contract.js';
-import { BenchClient, freePort, median, peakRssMb, percentile, startService, stopService, workerProcessRssMb } from './support.js';
+import { benchKey, BenchClient, freePort, median, peakRssMb, percentile, startService, stopService, workerProcessRssMb } from './support.js';
 
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 20);
@@ -28,8 +28,8 @@ const RECORD_REQUESTS = Number(process.env.BENCH_RECORD_REQUESTS ?? 2_000);
 const CONTRACT_REQUESTS = Number(process.env.BENCH_CONTRACT_REQUESTS ?? 200);
 const PAST_CONTRACT_REQUESTS = Number(process.env.BENCH_PAST_CONTRACT_REQUESTS ?? 5);
 const FEEDS = 4;
-const FEED_KEY = 'bench-feed-key-0123456789';
-const OFFICER_KEY = 'bench-officer-key-0123456789';
+const FEED_KEY = benchKey('feed');
+const OFFICER_KEY = benchKey('officer');
 
 /** A small seedable PRNG for picking records (mulberry32). */
 function random(seed: number): () => number {

@@ -15,14 +15,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { BenchClient, formatCount, freePort, median, peakRssMb, startService, stopService, workerProcessRssMb } from './support.js';
+import { benchKey, BenchClient, formatCount, freePort, median, peakRssMb, startService, stopService, workerProcessRssMb } from './support.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCH_EVENTS_PER_RUN = Number(process.env.BENCH_BATCH_EVENTS ?? 60_000);
 const SINGLE_EVENTS_PER_RUN = Number(process.env.BENCH_SINGLE_EVENTS ?? 12_800);
 const BATCH_FEEDS = 4;
 const SINGLE_CLIENTS = 64;
-const FEED_KEY = 'bench-feed-key-0123456789';
+const FEED_KEY = benchKey('feed');
 
 interface Scenario {
   label: string;
@@ -83,7 +83,7 @@ async function runScenario(scenario: Scenario, seedBase: number): Promise<void> 
       const contractId = `bench-single-${seedBase}-${run}`;
       await post(client, JSON.stringify({
         eventId: randomUUID(), type: 'ContractRegistered', contractId, occurredAt: '2025-04-01T09:00:00+09:00', actor: { org: 'city' },
-        data: { title: 'bench', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
+        data: { title: 'bench', contractorId: 'bench-contractor', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
       }));
       const singles = Array.from({ length: SINGLE_EVENTS_PER_RUN }, (_, i) => JSON.stringify({
         eventId: randomUUID(), type: 'RecordUsed', contractId, recordId: `R-${i % 5000}`, occurredAt: '2026-04-01T09:00:00+09:00',

@@ -27,14 +27,14 @@ import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
 import { createProjections, ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { median, percentile } from './support.js';
+import { benchKey, median, percentile } from './support.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 2_000);
 const CONTRACTS = 10;
-const OFFICER_KEY = 'bench-officer-key-0123456789';
+const OFFICER_KEY = benchKey('officer');
 
 
 
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `${reuse ? 'embedded PostgreSQL' : 'fresh embedded PostgreSQL'} in ${dataDir}`}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
   let closing = false;
   const runtime = await openRuntime(
-    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0 },
+    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0, rateLimits: null },
     // Idle connections ended by the server's own shutdown at the end are not news.
     { log: (l) => !closing && console.log(`  ${l}`) },
   );

@@ -4,6 +4,7 @@
  * request, and client and service share the machine's cores), and reading memory from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -33,10 +34,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The service on an embedded PostgreSQL in dataDir, as `npm start` runs it; resolves once it listens. */
+/** A fresh bootstrap secret for a role, as strong as LEDGER_API_KEYS requires. */
+export function benchKey(role: string): string {
+  return `${role}-${randomBytes(24).toString('base64url')}`;
+}
+
+/**
+ * The service on an embedded PostgreSQL in dataDir, as `npm start` runs it; resolves once it
+ * listens. Without per-key rate limits (LEDGER_RATE_LIMITS=off): a benchmark's one key stands for
+ * all the feeds and readers a real ledger would have.
+ */
 export async function startService(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/apps/ledger-api/src/main.js'], {
-    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: '', ...env },
+    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: '', LEDGER_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -8,8 +8,10 @@
 //   npm run demo -- --contract okayama-kaigo-demo-2 --records 500
 //
 // Environment: LEDGER_URL (default http://localhost:$PORT or :3000); the feed key from
-// LEDGER_FEED_KEY, else a feed or admin key of LEDGER_API_KEYS, else <LEDGER_DATA_DIR>/api-keys.env
-// (default ./.ledger-data); the officer key (for the check) likewise.
+// LEDGER_FEED_KEY, else a city feed key for all contracts in LEDGER_API_KEYS, else
+// <LEDGER_DATA_DIR>/api-keys.env (default ./.ledger-data); the officer key (for the check) likewise.
+// Only a feed key appends (an admin key does not), and the demo states the city's facts too, so it
+// needs a city key.
 import fs from 'node:fs';
 import path from 'node:path';
 import { demoContract, DEMO_CONTRACT_ID } from '../dist/test/generators/demo-contract.js';
@@ -41,10 +43,13 @@ function keyFor(roles) {
     if (direct) return direct;
   }
   if (process.env.LEDGER_API_KEYS) {
+    // Entries are secret:role[;party=…][;contracts=…][;label=…] (docs/security.md): a city key for all contracts.
     for (const role of roles) {
-      for (const pair of process.env.LEDGER_API_KEYS.split(',')) {
-        const at = pair.trim().lastIndexOf(':');
-        if (pair.trim().slice(at + 1) === role) return pair.trim().slice(0, at);
+      for (const entry of process.env.LEDGER_API_KEYS.split(',')) {
+        const [head, ...attributes] = entry.trim().split(';');
+        const at = head.lastIndexOf(':');
+        const cityWide = attributes.every((a) => a.startsWith('label=') || a === 'party=city' || a === 'contracts=*');
+        if (head.slice(at + 1) === role && cityWide) return head.slice(0, at);
       }
     }
   }
@@ -83,9 +88,9 @@ async function call(method, pathname, key, body) {
   return { status: response.status, body: parsed };
 }
 
-const feedKey = keyFor(['feed', 'admin']);
+const feedKey = keyFor(['feed']);
 if (!feedKey) {
-  console.error('demo: no feed key: set LEDGER_FEED_KEY or LEDGER_API_KEYS, or run from the folder where `npm start` wrote .ledger-data/api-keys.env (or set LEDGER_DATA_DIR)');
+  console.error('demo: no city feed key: set LEDGER_FEED_KEY or LEDGER_API_KEYS, or run from the folder where `npm start` wrote .ledger-data/api-keys.env (or set LEDGER_DATA_DIR)');
   process.exit(3);
 }
 

@@ -73,10 +73,10 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(printed.stdout).toBe(`${publicKey}\n`);
   });
 
-  it('answers 404 for the latest checkpoint before any event, and 401/403 without the auditor role', async () => {
-    expect((await app.request('GET', '/v1/log/checkpoint', { role: 'auditor' })).body).toMatchObject({ statusCode: 404, code: 'LEDGER.NO_CHECKPOINT' });
-    expect((await app.request('GET', '/v1/log/checkpoint')).status).toBe(401);
-    expect((await app.request('GET', '/v1/log/checkpoint', { role: 'feed' })).status).toBe(403);
+  it('answers 404 for the latest checkpoint before any event (public, no credentials), and 401/403 for the auditor-only surface', async () => {
+    expect((await app.request('GET', '/v1/log/checkpoint')).body).toMatchObject({ statusCode: 404, code: 'LEDGER.NO_CHECKPOINT' });
+    expect((await app.request('GET', '/v1/log/checkpoints')).status).toBe(401);
+    expect((await app.request('GET', '/v1/log/checkpoints', { role: 'feed' })).status).toBe(403);
     expect((await app.request('GET', `/v1/contracts/${CONTRACT}/audit-bundle`, { role: 'officer' })).status).toBe(403);
   });
 
@@ -87,7 +87,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
     }
     let latest: any;
     for (let i = 0; i < 200; i++) {
-      latest = (await app.request('GET', '/v1/log/checkpoint', { role: 'auditor' })).body;
+      latest = (await app.request('GET', '/v1/log/checkpoint', { headers: { accept: 'application/json' } })).body;
       if (latest.treeSize === 16) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -104,7 +104,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
 
   it('serves inclusion and consistency proofs that verify against the signed roots', async () => {
     const id = eventId(`${CONTRACT}/R-1/copied`);
-    const latest = (await app.request('GET', '/v1/log/checkpoint', { role: 'auditor' })).body;
+    const latest = (await app.request('GET', '/v1/log/checkpoint', { headers: { accept: 'application/json' } })).body;
     const proof = await app.request('GET', `/v1/log/inclusion-proof?eventId=${id}`, { role: 'auditor' });
     expect(proof.status).toBe(200);
     expect(proof.body).toMatchObject({ eventId: id, treeSize: 16, checkpoint: latest.note });

@@ -208,7 +208,7 @@ describe('compliance through the real service and PostgreSQL', () => {
     const t = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
     await post([
       { eventId: '00000000-0000-4000-8000-00000000c001', type: 'ContractRegistered', contractId: other, occurredAt: t(-600), actor: { org: 'city' },
-        data: { title: '介護保険', purposes: ['運用保守'], dataCategories: ['給付実績'], permitsSubcontracting: false, term: { start: t(-700), end: '2030-03-31T00:00:00+09:00' } } },
+        data: { title: '介護保険', contractorId: 'okayama-systems', purposes: ['運用保守'], dataCategories: ['給付実績'], permitsSubcontracting: false, term: { start: t(-700), end: '2030-03-31T00:00:00+09:00' } } },
       { eventId: '00000000-0000-4000-8000-00000000c002', type: 'WorkerAuthorized', contractId: other, occurredAt: t(-590), actor: { org: 'contractor', workerId: 'W-MGR' }, data: { workerId: 'W-1', org: 'contractor' } },
       { eventId: '00000000-0000-4000-8000-00000000c003', type: 'WorkerBriefed', contractId: other, occurredAt: t(-580), actor: { org: 'contractor', workerId: 'W-MGR' }, data: { workerId: 'W-1', topics: ['confidentiality', 'penalties'] } },
       { eventId: '00000000-0000-4000-8000-00000000c004', type: 'RecordCollected', contractId: other, recordId: 'R-1', occurredAt: t(-120), actor: { org: 'contractor', workerId: 'W-1' },

@@ -8,7 +8,6 @@ import {
   recordCustodyOf,
   type Projector,
 } from '@ledger/projections';
-import { keyIdOf } from '../apps/ledger-api/src/auth/api-keys.js';
 import { createProjectorWorker } from '@ledger/runtime';
 import {
   briefed,
@@ -24,7 +23,7 @@ import {
   returned,
   started,
 } from '../libs/projections/src/testing/events.js';
-import { startTestApp, TEST_KEYS, type TestApp } from './support/test-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 const OTHER = 'okayama-kaigo-ended';
 const at = (text: string): number => instant(jst(text));
@@ -203,7 +202,7 @@ describe('custody through the real service', () => {
   });
 
   it('records every custody read in the access log, which only auditors can list', async () => {
-    const officer = keyIdOf(TEST_KEYS.officer);
+    const officer = app.keyId('officer');
     await get(custodyPath('R-2', '?asOf=2026-04-30T00:00:00%2B09:00'));
     const page = await get(`/v1/access-log?recordId=R-2&keyId=${officer}`, 'auditor');
     expect(page.status).toBe(200);
@@ -221,7 +220,7 @@ describe('custody through the real service', () => {
     expect((await get('/v1/access-log', 'officer')).status).toBe(403);
     expect((await get('/v1/access-log?role=chief', 'auditor')).status).toBe(400);
     // The auditor's own reading of the log is recorded too.
-    const auditor = keyIdOf(TEST_KEYS.auditor);
+    const auditor = app.keyId('auditor');
     const own = (await get(`/v1/access-log?keyId=${auditor}&limit=1000`, 'auditor')).body.entries;
     expect(own.some((e: any) => e.route === '/v1/access-log' && e.contractId === CONTRACT)).toBe(true);
     const paged = await get(`/v1/access-log?limit=2`, 'auditor');

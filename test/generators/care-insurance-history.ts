@@ -14,6 +14,8 @@ import type { Actor, LedgerEvent, Medium } from '@ledger/domain';
 
 export const CATEGORIES = ['被保険者台帳', '要介護認定', '給付実績', '保険料賦課', '住所地特例', '負担限度額認定'] as const;
 export const PURPOSES = ['介護保険システム再構築', '介護保険システム運用保守'] as const;
+/** The contractor of every generated contract: its keys are the party `contractor:okayama-systems`. */
+export const CONTRACTOR_ID = 'okayama-systems';
 const LOCATIONS = ['DC-OKAYAMA-1', 'DC-OKAYAMA-2', 'DEV-ROOM-3F'] as const;
 const CITY_LOCATIONS = ['CITY-HALL', 'KAIGO-HOKEN-KA'] as const;
 
@@ -221,13 +223,14 @@ function contractEvents(
     type: 'ContractRegistered', actor: city, source: 'city-contracts',
     data: {
       title: '岡山市介護保険システム再構築（標準化）及び運用保守包括業務委託',
+      contractorId: CONTRACTOR_ID,
       purposes: [...PURPOSES],
       dataCategories: [...CATEGORIES],
       permitsSubcontracting: true,
       term: { start: jst(at0 - 9 * HOUR), end: '2030-03-31T23:59:59+09:00' },
     },
   } as never);
-  add(at0 + HOUR, { type: 'MyNumberMemorandumConcluded', actor: city, data: { reference: '特定個人情報等の取扱委託に関する覚書' } } as never);
+  add(at0 + HOUR, { type: 'MyNumberMemorandumConcluded', actor: city, data: { reference: 'MYNUM-MEMO-2025' } } as never);
   add(at0 + 2 * HOUR, { type: 'ResponsiblePersonDesignated', actor: contractor, data: { personId: 'P-001', title: '個人情報受託管理責任者' } } as never);
   plan.workers.forEach((workerId, i) => {
     add(at0 + 3 * HOUR + i * 60_000, { type: 'WorkerAuthorized', actor: contractor, data: { workerId, org: 'contractor' } } as never);
@@ -235,18 +238,18 @@ function contractEvents(
   });
   add(at0 + 5 * HOUR, {
     type: 'AuthorizationGranted', actor: city,
-    data: { authorizationId: plan.copyAuthorizationId, kind: 'copy', dataCategories: [...CATEGORIES], reference: '岡介保第100号' },
+    data: { authorizationId: plan.copyAuthorizationId, kind: 'copy', dataCategories: [...CATEGORIES], reference: 'OKA-KAIHO-100' },
   } as never);
   add(at0 + 5 * HOUR + 60_000, {
     type: 'AuthorizationGranted', actor: city,
-    data: { authorizationId: `AUTH-PROVIDE-${contractId}`, kind: 'provision', dataCategories: ['給付実績'], reference: '岡介保第101号' },
+    data: { authorizationId: `AUTH-PROVIDE-${contractId}`, kind: 'provision', dataCategories: ['給付実績'], reference: 'OKA-KAIHO-101' },
   } as never);
   // The subcontractor: requested with the draft memorandum, approved, its workers authorized and briefed.
   add(at0 + 20 * DAY, {
     type: 'SubcontractRequested', actor: contractor,
-    data: { subcontractorId: plan.subcontractorId, applicationRef: `再委託承認申請 ${contractId}`, reason: '紙台帳のデータ入力', dataCategories: ['被保険者台帳'], draftMemorandumAttached: true },
+    data: { subcontractorId: plan.subcontractorId, applicationRef: `SUBAPP-${plan.subcontractorId}`, reason: '紙台帳のデータ入力', dataCategories: ['被保険者台帳'], draftMemorandumAttached: true },
   } as never);
-  add(at0 + 27 * DAY, { type: 'SubcontractApproved', actor: city, data: { subcontractorId: plan.subcontractorId, applicationRef: `再委託承認申請 ${contractId}` } } as never);
+  add(at0 + 27 * DAY, { type: 'SubcontractApproved', actor: city, data: { subcontractorId: plan.subcontractorId, applicationRef: `SUBAPP-${plan.subcontractorId}` } } as never);
   plan.subcontractWorkers.forEach((workerId, i) => {
     add(at0 + 28 * DAY + i * 60_000, { type: 'WorkerAuthorized', actor: contractor, data: { workerId, org: `subcontractor:${plan.subcontractorId}` } } as never);
     add(at0 + 28 * DAY + HOUR + i * 60_000, { type: 'WorkerBriefed', actor: contractor, data: { workerId, topics: ['confidentiality', 'penalties'] } } as never);
@@ -354,7 +357,7 @@ function recordEvents(
   } else if (random.chance(0.9)) {
     add({
       type: 'RecordDisposed',
-      data: { method: medium === 'paper' ? 'shredding' : 'overwrite', ...(witnessed ? { witnessedBy: 'S-011' } : {}), certificateRef: `消去証明書 ${recordId}` },
+      data: { method: medium === 'paper' ? 'shredding' : 'overwrite', ...(witnessed ? { witnessedBy: 'S-011' } : {}), certificateRef: `ERASE-${recordId}` },
     } as never);
   }
   return out;

@@ -12,6 +12,8 @@ import type { Actor, LedgerEvent } from '@ledger/domain';
 import { CATEGORIES, deterministicUuid, jst, PURPOSES, Random } from './care-insurance-history.js';
 
 export const DEMO_CONTRACT_ID = 'okayama-kaigo-demo';
+/** The demo contract's contractor: its keys are the party `contractor:okayama-systems`. */
+export const DEMO_CONTRACTOR_ID = 'okayama-systems';
 
 export interface DemoOptions {
   contractId?: string;
@@ -78,6 +80,7 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
   // --- The contract: terms, people, subcontracting, authorizations -------------------------------
   contract(at('2025-04-01T09:00:00'), 'ContractRegistered', {
     title: '岡山市介護保険システム標準化対応（再構築）及びデータ移行業務委託',
+    contractorId: DEMO_CONTRACTOR_ID,
     purposes: [...PURPOSES],
     dataCategories: [...CATEGORIES],
     permitsSubcontracting: true,
@@ -89,27 +92,27 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
     contract(at('2025-04-01T13:00:00') + i * 60_000, 'WorkerBriefed', { workerId, topics: ['confidentiality', 'penalties'] }, MANAGER);
   });
   contract(at('2025-04-02T09:00:00'), 'AuthorizationGranted', {
-    authorizationId: 'AUTH-COPY-1', kind: 'copy', dataCategories: [...COPYABLE], reference: '岡介保第100号',
+    authorizationId: 'AUTH-COPY-1', kind: 'copy', dataCategories: [...COPYABLE], reference: 'OKA-KAIHO-100',
   });
   contract(at('2025-04-02T09:05:00'), 'AuthorizationGranted', {
-    authorizationId: 'AUTH-PROV-1', kind: 'provision', dataCategories: ['給付実績'], reference: '岡介保第101号（国保連への提供）',
+    authorizationId: 'AUTH-PROV-1', kind: 'provision', dataCategories: ['給付実績'], reference: 'OKA-KAIHO-101',
   });
-  contract(at('2025-05-01T09:00:00'), 'MyNumberMemorandumConcluded', { reference: '特定個人情報等の取扱委託に関する覚書（令和7年5月1日）' });
+  contract(at('2025-05-01T09:00:00'), 'MyNumberMemorandumConcluded', { reference: 'MYNUM-MEMO-2025-05-01' });
   contract(at('2025-05-07T09:00:00'), 'SubcontractRequested', {
-    subcontractorId: SUBCONTRACTOR, applicationRef: '再委託承認申請 第1号', reason: '紙の被保険者台帳のデータ入力',
+    subcontractorId: SUBCONTRACTOR, applicationRef: 'SUBAPP-001', reason: '紙の被保険者台帳のデータ入力',
     dataCategories: ['被保険者台帳'], draftMemorandumAttached: true,
   }, MANAGER);
-  contract(at('2025-05-14T09:00:00'), 'SubcontractApproved', { subcontractorId: SUBCONTRACTOR, applicationRef: '再委託承認申請 第1号' });
+  contract(at('2025-05-14T09:00:00'), 'SubcontractApproved', { subcontractorId: SUBCONTRACTOR, applicationRef: 'SUBAPP-001' });
   SUB_WORKERS.forEach((workerId, i) => {
     contract(at('2025-05-15T09:00:00') + i * 60_000, 'WorkerAuthorized', { workerId, org: `subcontractor:${SUBCONTRACTOR}` }, MANAGER);
     contract(at('2025-05-15T10:00:00') + i * 60_000, 'WorkerBriefed', { workerId, topics: ['confidentiality', 'penalties'] }, MANAGER);
   });
   // Planted (contract): SUB-PRINT approved on a request without the draft memorandum.
   contract(at('2025-06-02T09:00:00'), 'SubcontractRequested', {
-    subcontractorId: 'SUB-PRINT', applicationRef: '再委託承認申請 第2号', reason: '通知書の印刷・封入',
+    subcontractorId: 'SUB-PRINT', applicationRef: 'SUBAPP-002', reason: '通知書の印刷・封入',
     dataCategories: ['保険料賦課'], draftMemorandumAttached: false,
   }, MANAGER);
-  contract(at('2025-06-09T09:00:00'), 'SubcontractApproved', { subcontractorId: 'SUB-PRINT', applicationRef: '再委託承認申請 第2号' });
+  contract(at('2025-06-09T09:00:00'), 'SubcontractApproved', { subcontractorId: 'SUB-PRINT', applicationRef: 'SUBAPP-002' });
   // W-013 joins and is never briefed (planted on R-000106).
   contract(at('2025-06-20T09:00:00'), 'WorkerAuthorized', { workerId: 'W-013', org: 'contractor' }, MANAGER);
   // Reports the city asked for: two in time, the third never submitted (planted).
@@ -120,7 +123,7 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
   contract(at('2026-06-01T09:00:00'), 'ReportRequested', { requestId: 'REP-3', dueAt: '2026-06-15T17:00:00+09:00' });
   // The scanning subcontractor was requested but never approved; its worker is set up anyway (planted on R-000108).
   contract(at('2026-01-10T09:00:00'), 'SubcontractRequested', {
-    subcontractorId: 'SUB-SCAN', applicationRef: '再委託承認申請 第3号', reason: '紙台帳のスキャン',
+    subcontractorId: 'SUB-SCAN', applicationRef: 'SUBAPP-003', reason: '紙台帳のスキャン',
     dataCategories: ['被保険者台帳'], draftMemorandumAttached: true,
   }, MANAGER);
   contract(at('2026-01-12T09:00:00'), 'WorkerAuthorized', { workerId: 'SW-S01', org: 'subcontractor:SUB-SCAN' }, MANAGER);
@@ -169,7 +172,7 @@ export function demoContract(options: DemoOptions = {}): DemoContract {
     }, by);
   const use = (recordId: string, when: string, by: Actor, purpose: string = PURPOSES[0]): void => record(recordId, at(when), 'RecordUsed', { purpose }, by);
   const dispose = (recordId: string, when: string, by: Actor, extra: Record<string, unknown> = { witnessedBy: WITNESS }): void =>
-    record(recordId, at(when), 'RecordDisposed', { method: 'overwrite', certificateRef: `消去証明書 ${recordId}`, ...extra }, by);
+    record(recordId, at(when), 'RecordDisposed', { method: 'overwrite', certificateRef: `ERASE-${recordId}`, ...extra }, by);
 
   const w = worker;
   // R-000101: a copy of care-need certification data, which the copy authorization does not cover.
@@ -348,7 +351,7 @@ function cleanRecord(
     record(recordId, t, 'RecordReturned', { receivedBy: 'S-010' }, handler);
   } else {
     record(recordId, t, 'RecordDisposed', {
-      method: paper ? 'shredding' : 'overwrite', witnessedBy: WITNESS, certificateRef: `消去証明書 ${recordId}`,
+      method: paper ? 'shredding' : 'overwrite', witnessedBy: WITNESS, certificateRef: `ERASE-${recordId}`,
     }, handler);
   }
 }

@@ -14,7 +14,7 @@ export const CONTRACT = 'durability-contract';
 export function registration(): LedgerEvent {
   return {
     eventId: randomUUID(), type: 'ContractRegistered', contractId: CONTRACT, occurredAt: '2025-04-01T09:00:00+09:00', actor: { org: 'city' },
-    data: { title: 'durability', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
+    data: { title: 'durability', contractorId: 'okayama-systems', purposes: ['operation'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false, term: { start: '2025-04-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' } },
   };
 }
 

@@ -15,6 +15,13 @@ import { AuditReplayController } from './audit-replay/audit-replay.http.controll
 import { ReplayContractHandler } from './audit-replay/audit-replay.handlers.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyRegistry } from './auth/api-keys.js';
+import { RateLimiter } from './auth/rate-limits.js';
+import { REQUIRED_ROLE } from './auth/roles.decorator.js';
+import { SCOPE } from './auth/scope.decorator.js';
+import { ScopeGuard } from './auth/scope.guard.js';
+import { AppendAuthority } from './authority/append-authority.js';
+import { ContractDirectory } from './authority/contract-directory.js';
+import { SigningKeyring } from './authority/signing-keyring.js';
 import { ReadContractComplianceHandler, ReadRecordComplianceHandler } from './compliance/compliance.handlers.js';
 import { ComplianceController } from './compliance/compliance.http.controller.js';
 import { ContractHistoryCache } from './compliance/contract-history.cache.js';
@@ -25,6 +32,8 @@ import { IntegrityAlarm } from './health/integrity-alarm.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
 import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
+import { LogPublicController } from './log-proofs/log-public.http.controller.js';
+import { PublicRateLimitGuard } from './http/public-rate-limit.guard.js';
 import { MERKLE_LOG, merkleLogOf, LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
 import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
 import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
@@ -32,28 +41,51 @@ import { MetricsController } from './metrics/metrics.http.controller.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
 import { ReadContractEventsHandler, ReadRecordEventsHandler } from './read-history/read-history.handlers.js';
 import { ReadHistoryController } from './read-history/read-history.http.controller.js';
+import { SigningKeysController } from './signing-keys/signing-keys.http.controller.js';
+
+export const CONTROLLERS = [
+  HealthController,
+  AppendEventsController,
+  ReadHistoryController,
+  CustodyController,
+  ComplianceController,
+  AccessLogController,
+  MetricsController,
+  LogPublicController,
+  LogProofsController,
+  AuditExportController,
+  AuditReplayController,
+  ApiKeysController,
+  SigningKeysController,
+];
+
+/**
+ * Every route that needs a key declares how it meets the key's contract scope (auth/scope.decorator.ts):
+ * checked when the app is built, so a new endpoint cannot be served without one.
+ */
+export function assertScopesDeclared(): void {
+  for (const controller of CONTROLLERS) {
+    const prototype = controller.prototype as unknown as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function' || name === 'constructor') continue;
+      const role = Reflect.getMetadata(REQUIRED_ROLE, handler) ?? Reflect.getMetadata(REQUIRED_ROLE, controller);
+      const scope = Reflect.getMetadata(SCOPE, handler) ?? Reflect.getMetadata(SCOPE, controller);
+      if (role !== undefined && scope === undefined) throw new Error(`${controller.name}.${name} needs a key but declares no scope rule (@ContractScoped, @EventScoped, @ScopeFiltered, @CityWide or @ScopeFree)`);
+    }
+  }
+}
 
 /** The composition root: the runtime's parts are provided under their port tokens. */
 @Module({})
 export class AppModule {
-  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, keyStore: ApiKeyStore, workers: WorkerFleet): DynamicModule {
+  static forRuntime(runtime: LedgerRuntime, keys: ApiKeyRegistry, keyStore: ApiKeyStore, workers: WorkerFleet, limiter: RateLimiter): DynamicModule {
+    assertScopesDeclared();
     return {
       module: AppModule,
       global: true,
       imports: [CqrsModule.forRoot()],
-      controllers: [
-        HealthController,
-        AppendEventsController,
-        ReadHistoryController,
-        CustodyController,
-        ComplianceController,
-        AccessLogController,
-        MetricsController,
-        LogProofsController,
-        AuditExportController,
-        AuditReplayController,
-        ApiKeysController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         { provide: LEDGER_RUNTIME, useValue: runtime },
         { provide: EVENT_STORE, useValue: runtime.eventStore },
@@ -61,9 +93,16 @@ export class AppModule {
         { provide: ApiKeyStore, useValue: keyStore },
         { provide: BACKGROUND_WORKERS, useValue: workers },
         { provide: MERKLE_LOG, useFactory: () => merkleLogOf(runtime) },
+        { provide: RateLimiter, useValue: limiter },
+        // Guards run in this order: who (key, budgets, role), then what (contract scope).
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ScopeGuard },
         { provide: APP_FILTER, useClass: LedgerExceptionFilter },
         AppendEventsHandler,
+        ContractDirectory,
+        SigningKeyring,
+        AppendAuthority,
+        PublicRateLimitGuard,
         ...LOG_PROOF_HANDLERS,
         ExportAuditBundleHandler,
         ReplayContractHandler,

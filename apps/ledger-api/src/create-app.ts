@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
+import { RateLimiter } from './auth/rate-limits.js';
 import { parseJsonBody } from './http/json-body.js';
 import { applyRequestLimits, serverTimeouts } from './http/request-limits.js';
 import { type LedgerRuntime, inlineFleet, type WorkerFleet } from '@ledger/runtime';
@@ -14,6 +15,8 @@ export interface AppOptions {
   keys?: ApiKeyRegistry;
   /** The background workers /health and /metrics report (the caller starts and stops them). */
   workers?: WorkerFleet;
+  /** The clock of the rate limits (default: the monotonic performance clock; the budgets are about real time, not business time). */
+  rateClock?: () => number;
 }
 
 /** Builds the HTTP service around an opened runtime (main.ts, the e2e tests and the benchmarks share it). */
@@ -24,8 +27,9 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
   await keyStore.follow();
   const { limits, bodyLimitBytes } = runtime.config;
   const adapter = new FastifyAdapter({ bodyLimit: bodyLimitBytes, logger: false, ...serverTimeouts(limits) });
-  applyRequestLimits(adapter.getInstance(), { limits, bodyLimitBytes, keys });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, keyStore, options.workers ?? inlineFleet([])), adapter, {
+  const limiter = new RateLimiter(runtime.config.rateLimits, options.rateClock ?? (() => performance.now()));
+  applyRequestLimits(adapter.getInstance(), { limits, bodyLimitBytes, auth: { keys, limiter, clock: runtime.clock } });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, keyStore, options.workers ?? inlineFleet([]), limiter), adapter, {
     logger: ['error', 'warn'],
   });
   // Our own JSON parser: bad UTF-8, too deep or malformed JSON is a LedgerError (400 with its code), never a 500.

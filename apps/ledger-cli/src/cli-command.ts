@@ -29,12 +29,16 @@ export interface CliCommand {
 
 export class UsageError extends Error {}
 
-/** `--name value` and `--flag` options plus positionals; unknown options are usage errors. */
+/**
+ * `--name value` and `--flag` options plus positionals; unknown options are usage errors. Options
+ * named in `repeatable` may be given several times (their values in `repeated`, in order).
+ */
 export function parseOptions(
   args: readonly string[],
-  spec: { values?: readonly string[]; flags?: readonly string[] },
-): { values: Map<string, string>; flags: Set<string>; positionals: string[] } {
+  spec: { values?: readonly string[]; flags?: readonly string[]; repeatable?: readonly string[] },
+): { values: Map<string, string>; flags: Set<string>; positionals: string[]; repeated: Map<string, string[]> } {
   const values = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   const flags = new Set<string>();
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -46,13 +50,14 @@ export function parseOptions(
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (spec.flags?.includes(name)) {
       flags.add(name);
-    } else if (spec.values?.includes(name)) {
+    } else if (spec.values?.includes(name) || spec.repeatable?.includes(name)) {
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      values.set(name, value);
+      if (spec.repeatable?.includes(name)) repeated.set(name, [...(repeated.get(name) ?? []), value]);
+      else values.set(name, value);
     } else {
       throw new UsageError(`unknown option --${name}`);
     }
   }
-  return { values, flags, positionals };
+  return { values, flags, positionals, repeated };
 }

@@ -8,6 +8,7 @@ export {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
   bodyDigest,
+  digestText,
   parseStatement,
   serializeBundle,
   statementText,
@@ -16,8 +17,17 @@ export {
   type BundleEvent,
   type Statement,
 } from './bundle/bundle-format.js';
+export {
+  PartyKeyring,
+  parsePinnedKeys,
+  partyKeyShapeProblem,
+  pinnedKeyring,
+  type PartyKey,
+  type SignatureFault,
+  type SignatureVerdict,
+} from './signatures/party-keys.js';
 export { verifyBundle, type BundleVerification, type VerifyBundleOptions } from './bundle/verify-bundle.js';
-export { bundleFileName, checkExportRequest, collectBundleBody, exportBundle, type ExportedBundle, type ExportProgress, type ExportRequest, type ExportSources } from './bundle/export-bundle.js';
+export { bundleFileName, checkExportRequest, collectBundleBody, exportBundle, type ExportedBundle, type ExportProgress, type ExportRequest, type ExportSources, type SigningKeySource } from './bundle/export-bundle.js';
 export { REPLAY_FORMAT, replay, type ArticleSummary, type EvidenceEvent, type ReplayReport, type ReplayRequest } from './replay/replay.js';
 export { REPLAY_CONTENT_TYPES, REPLAY_FORMATS, renderReplay, type ReplayFormat } from './replay/render.js';
 export { replayFromLedger, type LedgerReplay } from './replay/replay-ledger.js';

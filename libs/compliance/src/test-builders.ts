@@ -132,11 +132,14 @@ export interface ContractOptions extends Options {
 }
 
 export const TERM = { start: '2026-04-01T00:00', end: '2027-03-31T23:59' };
+/** The contractor of the builders' contract (EVENTS.md v2 contractorId). */
+export const CONTRACTOR_ID = 'okayama-systems';
 
 export function contract(options: ContractOptions = {}): Draft {
   const term = options.term ?? TERM;
   const data: ContractEventData['ContractRegistered'] = {
     title: '岡山市介護保険システム再構築（標準化）及び運用保守包括業務委託',
+    contractorId: CONTRACTOR_ID,
     purposes: options.purposes ?? [PURPOSE],
     dataCategories: options.dataCategories ?? CATEGORIES,
     permitsSubcontracting: options.permitsSubcontracting ?? false,

@@ -93,6 +93,36 @@ export class NotFoundError extends LedgerError {
   readonly code = 'LEDGER.NOT_FOUND';
 }
 
+/**
+ * The one answer for a contract that is not registered, and for one outside the caller's scope
+ * (EVENTS.md v2): the same words, so the answer tells nothing about other contracts.
+ */
+export function contractNotFound(contractId: string): NotFoundError {
+  return new NotFoundError(`contract ${contractId} is not registered`);
+}
+
+/** The one answer for an event that is not in the ledger, and for one of a contract outside the caller's scope. */
+export function eventNotFound(eventId: string): NotFoundError {
+  const message = `eventId ${eventId} is not in the ledger`;
+  return new NotFoundError(message, [{ index: null, field: 'eventId', rule: 'known', message }]);
+}
+
+/** The credential may not do this; `problems` name each refused field (an append's contractId, type, actor.org, signature). */
+export class ForbiddenError extends LedgerError {
+  readonly code = 'LEDGER.FORBIDDEN';
+  constructor(message: string, readonly problems: FieldProblem[] = []) {
+    super(message, problems.length > 0 ? problems : undefined);
+  }
+}
+
+/** A budget is spent: try again after `retryAfterSeconds` (HTTP 429 with Retry-After). */
+export class RateLimitedError extends LedgerError {
+  readonly code = 'LEDGER.RATE_LIMITED';
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
 export class StoreUnavailableError extends LedgerError {
   readonly code = 'LEDGER.STORE_UNAVAILABLE';
 }

@@ -46,6 +46,8 @@ export const CONTRACT_END_REASONS: readonly ContractEndReason[] = ['expired', 't
 export interface ContractEventData {
   ContractRegistered: {
     title: string;
+    /** EVENTS.md v2: the contractor (乙) party of the contract, `contractor:<contractorId>`. */
+    contractorId: string;
     purposes: string[];
     dataCategories: string[];
     permitsSubcontracting: boolean;
@@ -142,6 +144,14 @@ interface EnvelopeBase {
   occurredAt: string;
   actor: Actor;
   source?: string;
+  /** EVENTS.md v2 "Signed events": the acting party's Ed25519 signature of the event without this member. */
+  signature?: EventSignatureRef;
+}
+
+/** An event's signature: the registered key's ID and the base64 Ed25519 signature (libs/integrity signs and checks). */
+export interface EventSignatureRef {
+  keyId: string;
+  sig: string;
 }
 
 export type ContractEvent = {

@@ -4,3 +4,4 @@ export * from './policy.js';
 export * from './event-catalogue.js';
 export * from './recorded-event.js';
 export * from './errors.js';
+export * from './parties.js';

@@ -16,6 +16,8 @@ export {
   TILE_HEIGHT,
   TILE_WIDTH,
   changedTiles,
+  parseTilePath,
+  partialTileWidth,
   tileKey,
   tilePath,
   type TileReader,
@@ -33,6 +35,9 @@ export {
 } from './proof-verification.js';
 export {
   SignedNoteError,
+  addSignatures,
+  splitNote,
+  type NoteSignature,
   generateSignerKey,
   isValidKeyName,
   keyIdOf,
@@ -56,3 +61,30 @@ export {
   verifyEventSignature,
   type EventSignature,
 } from './event-signature.js';
+export {
+  COSIGNATURE_V1_TYPE,
+  checkQuorum,
+  cosign,
+  cosignedMessage,
+  cosignerVerifierKey,
+  generateCosignerKey,
+  parseCosignatureVerifierKey,
+  parseCosignerKey,
+  verifyCosignatures,
+  type Cosignature,
+  type CosignatureVerifier,
+  type Cosigner,
+  type QuorumCheck,
+} from './cosignature.js';
+export { KEY_ROTATION_EXTENSION, LogKeyring, keyRotationLine, parseKeyRotation, type LogKeyEpoch } from './log-keyring.js';
+export {
+  MAX_PROOF_LINES,
+  TLOG_SIZE_CONTENT_TYPE,
+  WitnessRequestError,
+  decideAddCheckpoint,
+  formatAddCheckpointRequest,
+  parseAddCheckpointRequest,
+  type AddCheckpointRequest,
+  type WitnessDecision,
+  type WitnessedLog,
+} from './witness-protocol.js';

@@ -5,7 +5,7 @@ import { isWellFormed } from './well-formed.js';
 // C2SP signed-note (https://c2sp.org/signed-note) with Ed25519 keys, byte-compatible with
 // golang.org/x/mod/sumdb/note: key strings, key IDs, signature lines.
 
-export type SignedNoteErrorCode = 'malformed-key' | 'malformed-note' | 'unknown-key' | 'invalid-signature' | 'malformed-checkpoint';
+export type SignedNoteErrorCode = 'malformed-key' | 'malformed-note' | 'unknown-key' | 'invalid-signature' | 'malformed-checkpoint' | 'retired-key';
 
 export class SignedNoteError extends Error {
   constructor(
@@ -44,10 +44,10 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** Key ID of an Ed25519 key under `name` (C2SP signed-note §Ed25519 signatures). */
-export function keyIdOf(name: string, publicKey: Uint8Array): number {
+export function keyIdOf(name: string, publicKey: Uint8Array, signatureType: number = ALG_ED25519): number {
   return createHash('sha256')
     .update(name, 'utf8')
-    .update(Buffer.from([0x0a, ALG_ED25519]))
+    .update(Buffer.from([0x0a, signatureType]))
     .update(publicKey)
     .digest()
     .readUInt32BE(0);
@@ -107,9 +107,7 @@ export function signNote(text: string, signer: NoteSigner | string): string {
     throw new SignedNoteError('malformed-note', 'note text must be well-formed, end with a newline and contain no control characters other than newline');
   }
   const signature = sign(null, Buffer.from(text, 'utf8'), key.privateKey);
-  const keyId = Buffer.alloc(4);
-  keyId.writeUInt32BE(key.keyId);
-  return `${text}\n${SIGNATURE_PREFIX}${key.name} ${Buffer.concat([keyId, signature]).toString('base64')}\n`;
+  return `${text}\n${signatureLine(key.name, key.keyId, signature)}\n`;
 }
 
 /**
@@ -119,6 +117,38 @@ export function signNote(text: string, signer: NoteSigner | string): string {
  */
 export function openNote(note: string, verifier: NoteVerifier | string): string {
   const key = typeof verifier === 'string' ? parseVerifierKey(verifier) : verifier;
+  const { text, signatures } = splitNote(note);
+  const message = Buffer.from(text, 'utf8');
+  let verified = 0;
+  for (const { name, keyId, signature } of signatures) {
+    if (name !== key.name || keyId !== key.keyId) continue;
+    if (signature.length !== 64 || !verify(null, message, key.key, signature)) {
+      throw new SignedNoteError('invalid-signature', `invalid signature for key ${name}+${hex8(keyId)}`);
+    }
+    verified++;
+  }
+  if (verified === 0) {
+    const signers = signatures.map((s) => `${s.name}+${hex8(s.keyId)}`);
+    throw new SignedNoteError('unknown-key', `note is not signed by key ${key.name}+${hex8(key.keyId)} (signed by: ${signers.join(', ')})`);
+  }
+  return text;
+}
+
+/** One signature line of a note: `— <name> base64(key ID ‖ signature)`. */
+export interface NoteSignature {
+  readonly name: string;
+  readonly keyId: number;
+  /** The bytes after the key ID (for a cosignature: timestamp ‖ Ed25519 signature). */
+  readonly signature: Buffer;
+  /** The line as it appears in the note, without its newline. */
+  readonly line: string;
+}
+
+/**
+ * Splits a signed note into its text (ending in a newline) and its signature lines, checking only
+ * the form (well-formed text, a blank line, at most 100 well-formed signature lines), no signature.
+ */
+export function splitNote(note: string): { text: string; signatures: NoteSignature[] } {
   if (typeof note !== 'string' || !isValidNoteText(note)) {
     throw malformedNote('it is not well-formed text without control characters');
   }
@@ -130,23 +160,29 @@ export function openNote(note: string, verifier: NoteVerifier | string): string 
   if (block.length === 0 || !block.endsWith('\n')) throw malformedNote('the signature block must be non-empty lines ending in a newline');
   const lines = block.slice(0, -1).split('\n');
   if (lines.length > MAX_SIGNATURES) throw malformedNote(`it has more than ${MAX_SIGNATURES} signatures`);
+  return { text, signatures: lines.map((line) => ({ ...parseSignatureLine(line), line })) };
+}
 
-  const message = Buffer.from(text, 'utf8');
-  const signers: string[] = [];
-  let verified = 0;
+/** A signature line for `text`'s note, from a key name, key ID and signature bytes. */
+export function signatureLine(name: string, keyId: number, signature: Uint8Array): string {
+  const id = Buffer.alloc(4);
+  id.writeUInt32BE(keyId >>> 0);
+  return `${SIGNATURE_PREFIX}${name} ${Buffer.concat([id, signature]).toString('base64')}`;
+}
+
+/**
+ * The note with further signature lines appended (lines already present are not repeated), as
+ * tlog-witness suggests for moving cosignatures onto a log's own view of a checkpoint.
+ */
+export function addSignatures(note: string, lines: readonly string[]): string {
+  const { text, signatures } = splitNote(note);
+  const all = signatures.map((s) => s.line);
   for (const line of lines) {
-    const { name, keyId, signature } = parseSignatureLine(line);
-    signers.push(`${name}+${hex8(keyId)}`);
-    if (name !== key.name || keyId !== key.keyId) continue;
-    if (signature.length !== 64 || !verify(null, message, key.key, signature)) {
-      throw new SignedNoteError('invalid-signature', `invalid signature for key ${name}+${hex8(keyId)}`);
-    }
-    verified++;
+    parseSignatureLine(line);
+    if (!all.includes(line)) all.push(line);
   }
-  if (verified === 0) {
-    throw new SignedNoteError('unknown-key', `note is not signed by key ${key.name}+${hex8(key.keyId)} (signed by: ${signers.join(', ')})`);
-  }
-  return text;
+  if (all.length > MAX_SIGNATURES) throw malformedNote(`it would have more than ${MAX_SIGNATURES} signatures`);
+  return `${text}\n${all.map((line) => `${line}\n`).join('')}`;
 }
 
 function parseSignatureLine(line: string): { name: string; keyId: number; signature: Buffer } {
@@ -161,8 +197,19 @@ function parseSignatureLine(line: string): { name: string; keyId: number; signat
   return { name, keyId: bytes.readUInt32BE(0), signature: bytes.subarray(4) };
 }
 
+/** Internal to libs/integrity (cosignatures share the key plumbing): a key from its 32-byte seed. */
+export function ed25519FromSeed(seed: Buffer): { privateKey: KeyObject; publicKey: Buffer } {
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  return { privateKey, publicKey: rawPublicKey(createPublicKey(privateKey)) };
+}
+
+/** Internal to libs/integrity: a node:crypto public key from 32 raw bytes. */
+export function ed25519PublicKeyObject(publicKey: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
+}
+
 /** Splits a key string into `count` fields at the first `count − 1` plus signs (base64 may contain `+`). */
-function splitKey(encoded: string, count: number): string[] | undefined {
+export function splitKey(encoded: string, count: number): string[] | undefined {
   if (typeof encoded !== 'string') return undefined;
   const fields: string[] = [];
   let rest = encoded;
@@ -192,11 +239,11 @@ function rawPublicKey(key: KeyObject): Buffer {
   return key.export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519_PREFIX.length);
 }
 
-function isValidNoteText(text: string): boolean {
+export function isValidNoteText(text: string): boolean {
   return isWellFormed(text) && !/[\u0000-\u0009\u000b-\u001f]/.test(text);
 }
 
-function hex8(keyId: number): string {
+export function hex8(keyId: number): string {
   return keyId.toString(16).padStart(8, '0');
 }
 

@@ -69,6 +69,30 @@ export function tilePath(level: number, index: number, width: number = TILE_WIDT
 }
 
 /**
+ * Parses a tlog-tiles path below `tile/` (`<L>/<N>[.p/<W>]`, e.g. `0/x001/x234/067.p/5`) strictly:
+ * one spelling per tile (no leading zeros in L or W, 3-digit elements, `x` on all but the last).
+ * Returns null for anything else, including entry bundles (`entries/…`).
+ */
+export function parseTilePath(path: string): { level: number; index: number; width: number } | null {
+  const match = /^(0|[1-9][0-9]?)\/((?:x[0-9]{3}\/)*[0-9]{3})(?:\.p\/([1-9][0-9]{0,2}))?$/.exec(path);
+  if (!match) return null;
+  const level = Number(match[1]);
+  const width = match[3] === undefined ? TILE_WIDTH : Number(match[3]);
+  if (level > 63 || width >= TILE_WIDTH + (match[3] === undefined ? 1 : 0)) return null;
+  let index = 0;
+  for (const element of match[2]!.split('/')) index = index * 1000 + Number(element.replace('x', ''));
+  if (!Number.isSafeInteger(index)) return null;
+  // A leading "x000/" would be a second spelling of the same index.
+  if (tilePath(level, index, width) !== `tile/${path}`) return null;
+  return { level, index, width };
+}
+
+/** Width of the rightmost tile of a level for a tree of `size` leaves (tlog-tiles "Partial Tiles"); 0 when it is full or absent. */
+export function partialTileWidth(size: number, level: number): number {
+  return Math.floor(size / TILE_WIDTH ** level) % TILE_WIDTH;
+}
+
+/**
  * Turns the nodes completed by a batch of appends (CompactRange.append) into the tile updates a
  * store must apply. Only levels that are multiples of TILE_HEIGHT are stored; others are derived.
  */

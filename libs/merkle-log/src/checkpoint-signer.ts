@@ -1,9 +1,9 @@
-import type { LogFollowerStatus } from '@ledger/event-store';
+import { Follower, sleep, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
-import { MissingTileError, TiledMerkleTree, checkConsistency, openCheckpoint, signCheckpoint } from '@ledger/integrity';
+import { MissingTileError, TiledMerkleTree, addSignatures, checkConsistency, formatCheckpoint, keyRotationLine, openCheckpoint, signNote, splitNote } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
 import { LogIntegrityError, SigningKeyError } from './errors.js';
-import type { LogKeys } from './log-keys.js';
+import { hex8, keysInForce, type LogKeys } from './log-keys.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState } from './tree-state.js';
@@ -13,12 +13,16 @@ const SIGN_LOCK = 7311004;
 
 export interface CheckpointSignerOptions {
   pool: pg.Pool;
+  /** The log, whose head the signer's lag is measured against. */
+  store: EventStore;
   /** The log's keys with the signer, or how to load them (on start, e.g. from the data directory). */
   keys: LogKeys | (() => Promise<LogKeys>);
   /** How often to look for growth (ms), default 2,000: "every few seconds while events arrive". */
   intervalMs?: number;
   clock?: () => number;
   log?: (line: string) => void;
+  /** Called after a rotation checkpoint is stored, with the retired key's ID (the provider moves the key files). */
+  onRotated?: (retiredKeyId: string, keys: LogKeys) => Promise<void>;
 }
 
 /**
@@ -28,67 +32,51 @@ export interface CheckpointSignerOptions {
  * own key: it never signs a tree that does not extend every earlier checkpoint. Every checkpoint
  * is kept in log_checkpoints, which refuses UPDATE and DELETE.
  */
-export class CheckpointSigner {
+export class CheckpointSigner implements LogFollower {
   readonly name = 'checkpoint-signer';
-  private state: LogFollowerStatus['state'] = 'stopped';
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<unknown> = Promise.resolve();
-  private lastError: string | undefined;
   private lastSigned = 0;
   private readonly checkpoints: PostgresCheckpointStore;
   private keys: LogKeys | null = null;
-  private readonly intervalMs: number;
-  private readonly clock: () => number;
-  private readonly log: (line: string) => void;
+  private readonly follower: Follower;
 
   constructor(private readonly options: CheckpointSignerOptions) {
     if (typeof options.keys !== 'function') this.keys = checkSigner(options.keys);
     this.checkpoints = new PostgresCheckpointStore(options.pool);
-    this.intervalMs = options.intervalMs ?? 2_000;
-    this.clock = options.clock ?? Date.now;
-    this.log = options.log ?? (() => undefined);
+    const intervalMs = options.intervalMs ?? 2_000;
+    this.follower = new Follower(
+      {
+        name: this.name,
+        resume: async () => {
+          await this.loadKeys();
+          this.lastSigned = (await this.checkpoints.latest())?.treeSize ?? 0;
+          return this.lastSigned;
+        },
+        follow: async (_after, { signal, progress }) => {
+          progress(this.lastSigned);
+          while (!signal.aborted) {
+            await sleep(intervalMs, signal);
+            if (signal.aborted) return;
+            await this.signIfGrown();
+            progress(this.lastSigned);
+          }
+        },
+        isFatal: (error) => error instanceof LogIntegrityError || error instanceof SigningKeyError,
+      },
+      { store: options.store, clock: options.clock, log: options.log },
+    );
   }
 
-  async start(): Promise<void> {
-    if (this.timer) return;
-    this.state = 'starting';
-    await this.loadKeys();
-    this.state = 'running';
-    this.lastSigned = (await this.checkpoints.latest())?.treeSize ?? 0;
-    const tick = (): void => {
-      this.inFlight = this.signIfGrown()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.intervalMs);
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = null;
-    if (timer) clearTimeout(timer);
-    await this.inFlight;
-    if (this.state !== 'failed') this.state = 'stopped';
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  async status(): Promise<LogFollowerStatus> {
-    let integrated = this.lastSigned;
-    try {
-      integrated = (await readTreeState(this.options.pool)).size;
-    } catch {
-      // reported by the store's health
-    }
-    const status: LogFollowerStatus = {
-      name: this.name,
-      state: this.state,
-      position: this.lastSigned,
-      lagEvents: Math.max(0, integrated - this.lastSigned),
-      lagSeconds: 0,
-    };
-    if (this.lastError !== undefined) status.error = this.lastError;
-    return status;
+  /** How far the signed checkpoints are behind the log. */
+  status(): Promise<LogFollowerStatus> {
+    return this.follower.status();
   }
 
   /**
@@ -97,31 +85,36 @@ export class CheckpointSigner {
    * failed) when the tree does not extend the previous checkpoint.
    */
   async signIfGrown(): Promise<StoredCheckpoint | null> {
-    try {
-      const keys = await this.loadKeys();
-      const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
-      if (signed) this.lastSigned = signed.treeSize;
-      this.lastError = undefined;
-      return signed;
-    } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
-      if (error instanceof LogIntegrityError || error instanceof SigningKeyError) {
-        if (this.state !== 'failed') this.log(`checkpoint signer refuses to sign: ${this.lastError}`);
-        this.state = 'failed';
+    const keys = await this.loadKeys();
+    const signed = await inTransaction(this.options.pool, (client) => this.signIn(client, keys));
+    if (signed) this.lastSigned = signed.treeSize;
+    if (signed && keys.next) {
+      const now = keysInForce(keys, signed.note);
+      if (now !== keys) {
+        if (typeof this.options.keys !== 'function') this.keys = now;
+        this.options.log?.(`the log's key is now ${now.keyId} (rotation checkpoint of tree size ${signed.treeSize}; key ${keys.keyId} retired)`);
+        await this.options.onRotated?.(keys.keyId, now);
       }
-      throw error;
     }
+    return signed;
   }
 
+  /**
+   * Keys given as a loader are loaded again before every signing (a few file reads): a next key
+   * prepared by `rotate-key` while the service runs is picked up at the next checkpoint.
+   */
   private async loadKeys(): Promise<LogKeys> {
-    if (this.keys === null) this.keys = checkSigner(await (this.options.keys as () => Promise<LogKeys>)());
+    if (typeof this.options.keys === 'function') return checkSigner(await this.options.keys());
+    this.keys ??= checkSigner(this.options.keys);
     return this.keys;
   }
 
-  private async signIn(client: pg.PoolClient, keys: LogKeys): Promise<StoredCheckpoint | null> {
+  private async signIn(client: pg.PoolClient, configured: LogKeys): Promise<StoredCheckpoint | null> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SIGN_LOCK]);
     const tree = await readTreeState(client);
     const latest = await this.checkpoints.latest(client);
+    // Another process may have rotated the key since this one loaded it.
+    const keys = keysInForce(configured, latest?.note ?? null);
     if (latest && tree.size < latest.treeSize) {
       throw new LogIntegrityError(`the integrated tree has ${tree.size} leaves but checkpoint ${latest.seq} already signed ${latest.treeSize}`);
     }
@@ -145,7 +138,7 @@ export class CheckpointSigner {
       } catch (error) {
         throw new SigningKeyError(
           `the latest checkpoint (#${latest.seq}, tree size ${latest.treeSize}) does not open with this log's key ${keys.keyId} ` +
-            `and origin "${keys.origin}": ${(error as Error).message}. Key rotation is not supported; restore the log's key and origin`,
+            `and origin "${keys.origin}": ${(error as Error).message}. Restore the log's key and origin (a new key is introduced with npm run cli -- rotate-key)`,
         );
       }
       if (previous.size !== latest.treeSize || !previous.rootHash.equals(latest.rootHash)) {
@@ -157,13 +150,17 @@ export class CheckpointSigner {
         throw new LogIntegrityError(`the tree of ${tree.size} leaves is not consistent with checkpoint #${latest.seq} (${previous.size} leaves): ${check.reason}`);
       }
     }
-    const note = signCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root }, keys.signer!);
+    // A configured next key is introduced here: the checkpoint names both keys and both sign it.
+    const next = keys.next ?? null;
+    const body = formatCheckpoint({ origin: keys.origin, size: tree.size, rootHash: root, ...(next ? { extensions: [keyRotationLine(keys.signer!, next)] } : {}) });
+    let note = signNote(body, keys.signer!);
+    if (next) note = addSignatures(note, [splitNote(signNote(body, next)).signatures[0]!.line]);
     return this.checkpoints.append(client, {
       treeSize: tree.size,
       rootHash: root,
-      keyId: keys.keyId,
+      keyId: next ? hex8(next.keyId) : keys.keyId,
       note,
-      signedAt: new Date(this.clock()).toISOString(),
+      signedAt: new Date((this.options.clock ?? Date.now)()).toISOString(),
     });
   }
 }

@@ -20,7 +20,7 @@ describe('the integrity scrubber', () => {
     for (let i = 0; i < n; i += 100) await store.append(Array.from({ length: Math.min(100, n - i) }, (_, j) => recordUsed('c-scrub', `R-${(i + j) % 37}`)));
     await new MerkleIntegrator({ pool, store }).catchUp();
     const signer = parseSignerKey(generateSignerKey(ORIGIN));
-    await new CheckpointSigner({ pool, keys: { ...publicLogKeys(verifierKeyOf(signer), ORIGIN), signer, source: 'LEDGER_SIGNING_KEY' } }).signIfGrown();
+    await new CheckpointSigner({ pool, store, keys: { ...publicLogKeys(verifierKeyOf(signer), ORIGIN), signer, source: 'LEDGER_SIGNING_KEY' } }).signIfGrown();
   }
 
   /** What a database superuser can do behind the ledger's back. */

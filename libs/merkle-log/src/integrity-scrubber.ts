@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { isDatabaseUnavailable } from '@ledger/database';
 import type { RecordedEvent } from '@ledger/domain';
-import { encodeStoredEvent, type EventStore, type LogFollowerStatus } from '@ledger/event-store';
+import { encodeStoredEvent, Follower, sleep, type EventStore, type LogFollower } from '@ledger/event-store';
 import { CompactRange, TILE_WIDTH, hashFromHex, tileKey, type TileRequest } from '@ledger/integrity';
 import { PostgresCheckpointStore } from './checkpoint-store.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
@@ -33,48 +33,55 @@ const MAX_FINDINGS = 10_000;
  * the triggers disabled, a restored backup, a bad disk) is reported on /health within one pass,
  * not only when someone runs `verify`. Memory is bounded: one batch and O(log n) hashes.
  */
-export class IntegrityScrubber {
+export class IntegrityScrubber implements LogFollower {
   readonly name = 'integrity-scrubber';
-  private state: LogFollowerStatus['state'] = 'stopped';
-  private error: string | undefined;
   private position = 0;
   private target = 0;
   private checked = 0;
   private passes = 0;
   private readonly findings = new Map<number, string>();
   private seenThisPass = new Set<number>();
-  private abort: AbortController | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly follower: Follower;
   private readonly batchSize: number;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: IntegrityScrubberOptions) {
     this.batchSize = Math.max(1, Math.min(2_000, Math.ceil(options.eventsPerSecond / 4)));
     this.log = options.log ?? (() => undefined);
+    // The follower runtime restarts it with backoff when the database fails; each run starts a pass.
+    this.follower = new Follower(
+      {
+        name: this.name,
+        resume: async () => 0,
+        follow: async (_after, context) => {
+          while (!context.signal.aborted) {
+            await this.pass(context.signal, true, (position) => context.progress(position));
+            await sleep(this.options.pauseMs, context.signal);
+          }
+        },
+        details: async () => this.report(),
+      },
+      { store: options.store, log: options.log },
+    );
   }
 
-  async start(): Promise<void> {
-    if (this.loop) return;
-    this.abort = new AbortController();
-    this.state = 'starting';
-    this.loop = this.run(this.abort.signal);
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.loop) return;
-    this.abort?.abort();
-    await this.loop;
-    this.loop = null;
-    this.state = 'stopped';
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
   async status(): Promise<IntegrityStatus> {
+    return this.follower.status();
+  }
+
+  /** Its position in the current pass; no lag (it re-reads old events rather than following the head); what it found. */
+  private async report(): Promise<Partial<IntegrityStatus>> {
     const first = [...this.findings.entries()].sort((a, b) => a[0] - b[0])[0];
-    const status: IntegrityStatus = {
-      name: this.name,
-      state: this.state,
+    return {
       position: this.position,
-      // It re-reads old events rather than following the head: it has no lag, only the rest of its pass.
       lagEvents: 0,
       lagSeconds: 0,
       integrity: {
@@ -85,36 +92,15 @@ export class IntegrityScrubber {
         ...(first ? { first: { position: first[0], reason: first[1] } } : {}),
       },
     };
-    if (this.error !== undefined) status.error = this.error;
-    return status;
   }
 
   /** One whole pass now (tests, the CLI): every finding of it. */
   async scrubOnce(signal: AbortSignal = new AbortController().signal): Promise<IntegrityFinding[]> {
-    await this.pass(signal, false);
+    await this.pass(signal, false, () => undefined);
     return [...this.seenThisPass].sort((a, b) => a - b).map((position) => ({ position, reason: this.findings.get(position)! }));
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    let delay = 500;
-    while (!signal.aborted) {
-      try {
-        this.state = 'running';
-        await this.pass(signal, true);
-        this.error = undefined;
-        delay = 500;
-        await sleep(this.options.pauseMs, signal);
-      } catch (error) {
-        if (signal.aborted) break;
-        this.state = 'failed';
-        this.error = isDatabaseUnavailable(error) ? 'the database is unavailable' : error instanceof Error ? error.message : String(error);
-        await sleep(delay, signal);
-        delay = Math.min(delay * 2, 30_000);
-      }
-    }
-  }
-
-  private async pass(signal: AbortSignal, paced: boolean): Promise<void> {
+  private async pass(signal: AbortSignal, paced: boolean, progress: (position: number) => void): Promise<void> {
     const checkpoint = await new PostgresCheckpointStore(this.options.pool).latest();
     const integrated = (await readTreeState(this.options.pool)).size;
     // Up to the latest signed checkpoint, whose root the pass checks; the integrated tree when none is signed yet.
@@ -130,32 +116,33 @@ export class IntegrityScrubber {
       if (events === null) {
         // Position + 1 cannot even be read back (its stored text is not an event): report it, go on.
         this.position += 1;
-        this.report(this.position, 'the stored event cannot be read (its stored text is not a ledger event)');
+        this.found(this.position, 'the stored event cannot be read (its stored text is not a ledger event)');
         range.append(Buffer.alloc(32));
         continue;
       }
       if (events.length === 0) {
-        this.report(this.position + 1, 'the log has no event at this position, though the Merkle log has a leaf for it');
+        this.found(this.position + 1, 'the log has no event at this position, though the Merkle log has a leaf for it');
         break;
       }
       const leaves = await this.tileLeaves(tiles, events[0]!.position, events[events.length - 1]!.position);
       for (const recorded of events) {
         const expected = this.position + 1;
         if (recorded.position !== expected) {
-          this.report(expected, `the log has no event at this position (the next one is at ${recorded.position})`);
+          this.found(expected, `the log has no event at this position (the next one is at ${recorded.position})`);
           break;
         }
         const hash = encodeStoredEvent(recorded.event, recorded).hash;
         if (!hash.equals(hashFromHex(recorded.hash))) {
-          this.report(expected, 'the stored event does not hash to its stored leaf hash (its content was changed)');
+          this.found(expected, 'the stored event does not hash to its stored leaf hash (its content was changed)');
         } else {
           const leaf = leaves.get(expected);
-          if (leaf && !leaf.equals(hash)) this.report(expected, 'the leaf hash differs from the Merkle log tile at this position');
+          if (leaf && !leaf.equals(hash)) this.found(expected, 'the leaf hash differs from the Merkle log tile at this position');
         }
         range.append(hash);
         this.position = expected;
         this.checked += 1;
       }
+      progress(this.position);
       if (this.position < lastPosition(events)) break;
       if (paced) {
         const budgetMs = (events.length / Math.max(1, this.options.eventsPerSecond)) * 1000;
@@ -165,7 +152,7 @@ export class IntegrityScrubber {
     if (signal.aborted) return;
     if (checkpoint && this.position === checkpoint.treeSize && !range.root().equals(checkpoint.rootHash)) {
       const first = [...this.seenThisPass].sort((a, b) => a - b)[0];
-      if (first === undefined) this.report(checkpoint.treeSize, `the log's events up to here do not give the root of signed checkpoint ${checkpoint.seq}`);
+      if (first === undefined) this.found(checkpoint.treeSize, `the log's events up to here do not give the root of signed checkpoint ${checkpoint.seq}`);
     }
     // A position that a whole pass found sound again is no longer reported.
     for (const position of [...this.findings.keys()]) if (!this.seenThisPass.has(position)) this.findings.delete(position);
@@ -199,7 +186,7 @@ export class IntegrityScrubber {
     return leaves;
   }
 
-  private report(position: number, reason: string): void {
+  private found(position: number, reason: string): void {
     this.seenThisPass.add(position);
     if (!this.findings.has(position)) {
       if (this.findings.size >= MAX_FINDINGS) return;
@@ -211,17 +198,4 @@ export class IntegrityScrubber {
 
 function lastPosition(events: readonly RecordedEvent[]): number {
   return events[events.length - 1]!.position;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    function finish(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
 }

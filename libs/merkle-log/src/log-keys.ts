@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   SignedNoteError,
+  openNote,
   generateSignerKey,
   isValidKeyName,
   parseSignerKey,
@@ -16,10 +17,14 @@ import { SigningKeyError } from './errors.js';
 export const DEFAULT_LOG_ORIGIN = 'okayama-handling-ledger/log';
 /** Where the service keeps the key it generated on first start (mode 600). */
 export const SIGNING_KEY_FILE = 'checkpoint-signing-key';
+/** The next key, written by `npm run cli -- rotate-key`; the signer introduces it at its next checkpoint. */
+export const NEXT_SIGNING_KEY_FILE = 'checkpoint-signing-key.next';
 
 export interface LogKeyConfig {
   /** LEDGER_SIGNING_KEY: `PRIVATE+KEY+<name>+<id>+<base64>` (golang.org/x/mod/sumdb/note format). */
   signingKey?: string;
+  /** LEDGER_NEXT_SIGNING_KEY: the key to rotate to at the next checkpoint (else <dataDir>/checkpoint-signing-key.next). */
+  nextSigningKey?: string;
   /** LEDGER_LOG_ORIGIN: the first line of every checkpoint. */
   logOrigin?: string;
   /** LEDGER_DATA_DIR: holds checkpoint-signing-key when LEDGER_SIGNING_KEY is not set. */
@@ -31,6 +36,8 @@ export interface LogKeys {
   readonly origin: string;
   /** Null when only the public key is known (an auditor's CLI given --key). */
   readonly signer: NoteSigner | null;
+  /** The key the log rotates to at its next checkpoint (docs/log-format.md "Key rotation"), if any. */
+  readonly next?: NoteSigner | null;
   readonly verifier: NoteVerifier;
   /** `<name>+<hex id>+<base64 key>`: what auditors pass to verify-bundle --key. */
   readonly publicKey: string;
@@ -50,6 +57,47 @@ export function hex8(keyId: number): string {
  * without it (the CLI), a missing key is a SigningKeyError: the CLI never invents a log identity.
  */
 export async function loadLogKeys(config: LogKeyConfig, options: { create: boolean }): Promise<LogKeys> {
+  const keys = await loadCurrentKey(config, options);
+  const nextText = config.nextSigningKey?.trim() || (config.signingKey ? null : await readKeyFile(path.join(config.dataDir, NEXT_SIGNING_KEY_FILE)));
+  if (!nextText) return keys;
+  const next = parseSigner(nextText, config.nextSigningKey ? 'LEDGER_NEXT_SIGNING_KEY' : NEXT_SIGNING_KEY_FILE);
+  return next.keyId === keys.signer?.keyId ? keys : { ...keys, next };
+}
+
+/**
+ * The keys in force after the latest checkpoint: when that checkpoint handed the log over to the
+ * configured next key (a rotation checkpoint), the next key is the current one. So a process that
+ * loaded its keys before a rotation, or runs with LEDGER_SIGNING_KEY still set to the old key,
+ * signs with the right one.
+ */
+export function keysInForce(keys: LogKeys, latestNote: string | null): LogKeys {
+  const next = keys.next;
+  if (!next || latestNote === null) return keys;
+  // The next key signed the latest checkpoint: the rotation checkpoint, or one after it.
+  try {
+    openNote(latestNote, parseVerifierKey(verifierKeyOf(next)));
+  } catch {
+    return keys;
+  }
+  return { ...keysFrom(next, keys.origin, keys.source), next: null };
+}
+
+/**
+ * After a rotation checkpoint is stored: the data directory's key files follow (the current key is
+ * kept as checkpoint-signing-key.retired-<id>, the next one becomes the current one). With
+ * LEDGER_SIGNING_KEY the operator moves LEDGER_NEXT_SIGNING_KEY there (keysInForce bridges it).
+ */
+export async function promoteNextKeyFile(config: LogKeyConfig, retiredKeyId: string): Promise<boolean> {
+  if (config.signingKey || config.nextSigningKey) return false;
+  const current = path.join(config.dataDir, SIGNING_KEY_FILE);
+  const next = path.join(config.dataDir, NEXT_SIGNING_KEY_FILE);
+  if ((await readKeyFile(next)) === null) return false;
+  await fs.rename(current, `${current}.retired-${retiredKeyId}`);
+  await fs.rename(next, current);
+  return true;
+}
+
+async function loadCurrentKey(config: LogKeyConfig, options: { create: boolean }): Promise<LogKeys> {
   const origin = config.logOrigin || DEFAULT_LOG_ORIGIN;
   if (config.signingKey) return keysFrom(parseSigner(config.signingKey.trim(), 'LEDGER_SIGNING_KEY'), origin, 'LEDGER_SIGNING_KEY');
   const file = path.join(config.dataDir, SIGNING_KEY_FILE);

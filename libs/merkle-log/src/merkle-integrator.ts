@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { instant, type RecordedEvent } from '@ledger/domain';
-import { encodeStoredEvent, type EventStore, type Subscription, type LogFollowerStatus } from '@ledger/event-store';
+import type { RecordedEvent } from '@ledger/domain';
+import { encodeStoredEvent, Follower, followLog, type EventStore, type LogFollower } from '@ledger/event-store';
 import { changedTiles, hashFromHex, type CompactRange } from '@ledger/integrity';
 import { LogIntegrityError } from './errors.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
@@ -33,28 +33,43 @@ export interface MerkleIntegratorOptions {
  * and the new tree state are written in one transaction, so after a crash it resumes exactly
  * where the last committed batch ended.
  */
-export class MerkleIntegrator {
+export class MerkleIntegrator implements LogFollower {
   readonly name = 'merkle-integrator';
-  private state: LogFollowerStatus['state'] = 'stopped';
   private range: CompactRange | null = null;
-  private subscription: Subscription | null = null;
-  private running: Promise<void> | null = null;
-  private stopping = false;
-  private lastError: string | undefined;
-  /** The position the integrator refused, when it stopped on one. */
+  /** The position the integrator refused, when it stopped on one (/health names it). */
   private refused: { position: number; reason: string } | null = null;
+  private readonly follower: Follower;
   private readonly batchSize: number;
   private readonly batchBytes: number;
   private readonly clock: () => number;
-  private readonly log: (line: string) => void;
-  private readonly retryDelayMs: number;
 
   constructor(private readonly options: MerkleIntegratorOptions) {
     this.batchSize = options.batchSize ?? 5_000;
     this.batchBytes = options.batchBytes ?? 16 * 1024 * 1024;
     this.clock = options.clock ?? Date.now;
-    this.log = options.log ?? (() => undefined);
-    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    this.follower = new Follower(
+      {
+        name: this.name,
+        resume: async () => {
+          this.range = (await readTreeState(this.options.pool)).range;
+          return this.range.size;
+        },
+        follow: (after, context) =>
+          followLog(this.options.store, { after, batchSize: this.batchSize, maxBytes: this.batchBytes, signal: context.signal }, async (events) => {
+            await this.integrate(events);
+            context.progress(this.size);
+            return this.size;
+          }),
+        isFatal: (error) => {
+          if (!(error instanceof LogIntegrityError)) return false;
+          const position = (error.details as { position?: number } | undefined)?.position;
+          if (position !== undefined) this.refused = { position, reason: error.message };
+          return true;
+        },
+        details: async () => (this.refused ? ({ integrity: { mismatches: 1, first: this.refused } } as Partial<IntegrityStatus>) : {}),
+      },
+      { store: options.store, clock: this.clock, log: options.log, retryDelayMs: options.retryDelayMs ?? 1_000 },
+    );
   }
 
   /** Leaves integrated so far (as known to this process). */
@@ -62,41 +77,16 @@ export class MerkleIntegrator {
     return this.range?.size ?? 0;
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.stopping = false;
-    this.state = 'starting';
-    this.range = (await readTreeState(this.options.pool)).range;
-    this.state = 'running';
-    this.running = this.supervise();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.subscription?.stop();
-    await this.running;
-    this.running = null;
-    if (this.state !== 'failed') this.state = 'stopped';
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  async status(): Promise<IntegrityStatus> {
-    const position = this.size;
-    let lagEvents = 0;
-    let lagSeconds = 0;
-    try {
-      const head = await this.options.store.headPosition();
-      lagEvents = Math.max(0, head - position);
-      if (lagEvents > 0) {
-        const [oldest] = await this.options.store.readAll({ after: position, limit: 1 });
-        if (oldest) lagSeconds = Math.max(0, Math.round((this.clock() - instant(oldest.recordedAt)) / 1000));
-      }
-    } catch {
-      // the store's own health is reported next to this
-    }
-    const status: IntegrityStatus = { name: this.name, state: this.state, position, lagEvents, lagSeconds };
-    if (this.lastError !== undefined) status.error = this.lastError;
-    if (this.refused) status.integrity = { mismatches: 1, first: this.refused };
-    return status;
+  status(): Promise<IntegrityStatus> {
+    return this.follower.status();
   }
 
   /**
@@ -109,37 +99,6 @@ export class MerkleIntegrator {
       const events = await this.options.store.readAll({ after: this.range.size, limit: this.batchSize, maxBytes: this.batchBytes });
       if (events.length === 0) return this.range.size;
       await this.integrate(events);
-    }
-  }
-
-  private async supervise(): Promise<void> {
-    while (!this.stopping) {
-      const subscription = this.options.store.subscribe(
-        { after: this.size, batchSize: this.batchSize, maxBytes: this.batchBytes },
-        (events) => this.integrate(events),
-      );
-      this.subscription = subscription;
-      try {
-        await subscription.done;
-        return;
-      } catch (error) {
-        if (error instanceof LogIntegrityError) {
-          this.state = 'failed';
-          this.lastError = error.message;
-          const position = (error.details as { position?: number } | undefined)?.position;
-          if (position !== undefined) this.refused = { position, reason: error.message };
-          this.log(`merkle integrator stopped: ${error.message}`);
-          return;
-        }
-        this.lastError = `retrying after: ${error instanceof Error ? error.message : String(error)}`;
-        this.log(`merkle integrator: ${this.lastError}`);
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        try {
-          this.range = (await readTreeState(this.options.pool)).range;
-        } catch {
-          // still unavailable: the next round retries
-        }
-      }
     }
   }
 
@@ -169,7 +128,6 @@ export class MerkleIntegrator {
       await writeTreeState(client, previousSize, range, new Date(this.clock()));
       this.range = range;
     });
-    this.lastError = undefined;
   }
 }
 

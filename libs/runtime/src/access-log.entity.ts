@@ -5,7 +5,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 export class AccessLogEntryEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
   @Column('timestamptz') at!: Date;
-  /** The API key's public ID (first 8 bytes of its SHA-256), never the secret. */
+  /** The API key's public ID (random, never derived from the secret). */
   @Column('text', { name: 'key_id' }) keyId!: string;
   @Column('text') role!: string;
   @Column('text') method!: string;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_LOG_ORIGIN, parseWitnesses, type WitnessEndpoint } from '@ledger/merkle-log';
 
 /** Everything the service reads from its environment, in one place (README "Configuration"). */
 export interface LedgerConfig {
@@ -11,8 +12,10 @@ export interface LedgerConfig {
   dataDir: string;
   /** LEDGER_DATA_DIR was not set: as root, an unreachable default may move the cluster elsewhere. */
   defaultDataDir: boolean;
-  /** LEDGER_API_KEYS: `secret:role` pairs, comma-separated. */
+  /** LEDGER_API_KEYS: `secret:role[;party=…][;contracts=…][;label=…]` entries, comma-separated (docs/security.md). */
   apiKeys?: string;
+  /** Per-key budgets and the failed-authentication brake; null: LEDGER_RATE_LIMITS=off. */
+  rateLimits: RateLimits | null;
   /** Largest request body accepted (bytes); beyond it: 413. */
   bodyLimitBytes: number;
   /**
@@ -26,8 +29,19 @@ export interface LedgerConfig {
   workerHeapMb: number;
   /** LEDGER_SIGNING_KEY: the checkpoint signing key (note signer format); absent → <dataDir>/checkpoint-signing-key. */
   signingKey?: string;
-  /** LEDGER_LOG_ORIGIN: the log's name, first line of every checkpoint (default okayama-handling-ledger/log). */
+  /** LEDGER_NEXT_SIGNING_KEY: the key the signer rotates to at its next checkpoint (docs/log-format.md "Key rotation"). */
+  nextSigningKey?: string;
+  /**
+   * The log's name, first line of every checkpoint: LEDGER_LOG_ORIGIN, else derived from
+   * LEDGER_PUBLIC_URL (`https://ledger.city.example` → `ledger.city.example/v1/log`, the log's URL
+   * prefix without its scheme, as C2SP tlog-tiles recommends); undefined → the default origin,
+   * which NODE_ENV=production refuses.
+   */
   logOrigin?: string;
+  /** LEDGER_WITNESSES: the witnesses asked to cosign every checkpoint (`<url> <witness public key>`, comma-separated). */
+  witnesses: WitnessEndpoint[];
+  /** LEDGER_PUBLIC_RATE_LIMIT: requests per minute one client address may make to the public log endpoints (default 600). */
+  publicRateLimit: number;
   /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
   checkpointIntervalMs?: number;
   /** What one client may take of the HTTP server (README "Limits and timeouts"). */
@@ -76,6 +90,54 @@ export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: n
   return n;
 }
 
+/** Budgets of docs/security.md "Rate limits": token buckets refilled continuously. */
+export interface RateLimits {
+  /** Requests of one key per second (LEDGER_KEY_REQUESTS_PER_SECOND, default 100) … */
+  requestsPerSecond: number;
+  /** … with bursts of up to this many (LEDGER_KEY_REQUEST_BURST, default 1000). */
+  requestBurst: number;
+  /** Events one key may append per second (LEDGER_KEY_EVENTS_PER_SECOND, default 50000) … */
+  eventsPerSecond: number;
+  /** … with bursts of up to this many (LEDGER_KEY_EVENT_BURST, default 200000; at least one full batch, 10000). */
+  eventBurst: number;
+  /** Failed authentications one source address may make per minute (LEDGER_AUTH_FAILURES_PER_MINUTE, default 6) … */
+  authFailuresPerMinute: number;
+  /** … after a first burst of this many (LEDGER_AUTH_FAILURE_BURST, default 20). */
+  authFailureBurst: number;
+}
+
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
+  requestsPerSecond: 100,
+  requestBurst: 1_000,
+  eventsPerSecond: 50_000,
+  eventBurst: 200_000,
+  authFailuresPerMinute: 6,
+  authFailureBurst: 20,
+});
+
+function rateLimits(env: NodeJS.ProcessEnv): RateLimits | null {
+  if (env.LEDGER_RATE_LIMITS === 'off') return null;
+  if (env.LEDGER_RATE_LIMITS !== undefined && env.LEDGER_RATE_LIMITS !== '' && env.LEDGER_RATE_LIMITS !== 'on') {
+    throw new Error(`LEDGER_RATE_LIMITS must be on or off, got ${env.LEDGER_RATE_LIMITS}`);
+  }
+  const read = (name: string, fallback: number, min: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || n > 1e9) throw new Error(`${name} must be a number from ${min} to 1000000000, got ${text}`);
+    return n;
+  };
+  return {
+    requestsPerSecond: read('LEDGER_KEY_REQUESTS_PER_SECOND', DEFAULT_RATE_LIMITS.requestsPerSecond, 0.001),
+    requestBurst: read('LEDGER_KEY_REQUEST_BURST', DEFAULT_RATE_LIMITS.requestBurst, 1),
+    eventsPerSecond: read('LEDGER_KEY_EVENTS_PER_SECOND', DEFAULT_RATE_LIMITS.eventsPerSecond, 0.001),
+    // A batch is charged whole before it is written, so a burst must hold the largest batch.
+    eventBurst: read('LEDGER_KEY_EVENT_BURST', DEFAULT_RATE_LIMITS.eventBurst, 10_000),
+    authFailuresPerMinute: read('LEDGER_AUTH_FAILURES_PER_MINUTE', DEFAULT_RATE_LIMITS.authFailuresPerMinute, 0.001),
+    authFailureBurst: read('LEDGER_AUTH_FAILURE_BURST', DEFAULT_RATE_LIMITS.authFailureBurst, 1),
+  };
+}
+
 function workersMode(value: string | undefined): LedgerConfig['workers'] {
   const mode = value || 'process';
   if (mode === 'process' || mode === 'inline' || mode === 'off') return mode;
@@ -93,12 +155,16 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
     defaultDataDir: !env.LEDGER_DATA_DIR,
     apiKeys: env.LEDGER_API_KEYS || undefined,
+    rateLimits: rateLimits(env),
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
     workers: workersMode(env.LEDGER_WORKERS),
     workerNames: env.LEDGER_WORKER_NAMES ? env.LEDGER_WORKER_NAMES.split(',').map((n) => n.trim()).filter(Boolean) : undefined,
     workerHeapMb: integerSetting(env, 'LEDGER_WORKER_HEAP_MB', 384, 8, 65_536),
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
-    logOrigin: env.LEDGER_LOG_ORIGIN || undefined,
+    nextSigningKey: env.LEDGER_NEXT_SIGNING_KEY || undefined,
+    logOrigin: logOrigin(env),
+    witnesses: parseWitnesses(env.LEDGER_WITNESSES),
+    publicRateLimit: boundedInt(env.LEDGER_PUBLIC_RATE_LIMIT, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
     limits: {
       headersTimeoutMs: integerSetting(env, 'LEDGER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -124,4 +190,35 @@ function checkpointInterval(text: string | undefined): number | undefined {
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 50 || ms > 3_600_000) throw new Error(`LEDGER_CHECKPOINT_INTERVAL_MS must be an integer from 50 to 3600000, got ${text}`);
   return ms;
+}
+
+/**
+ * A log's origin must be unique per deployment: witnesses and auditors tell logs apart by it. In
+ * production (NODE_ENV=production) the default is refused.
+ */
+function logOrigin(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.LEDGER_LOG_ORIGIN) return env.LEDGER_LOG_ORIGIN;
+  if (env.LEDGER_PUBLIC_URL) {
+    let url: URL;
+    try {
+      url = new URL(env.LEDGER_PUBLIC_URL);
+    } catch {
+      throw new Error(`LEDGER_PUBLIC_URL must be a URL, got ${env.LEDGER_PUBLIC_URL}`);
+    }
+    return `${url.host}${url.pathname.replace(/\/+$/, '')}/v1/log`;
+  }
+  if (env.NODE_ENV === 'production') {
+    throw new Error(
+      `NODE_ENV=production needs a log origin unique to this deployment: set LEDGER_LOG_ORIGIN (e.g. ledger.kaigo.city.okayama.example/2025) ` +
+        `or LEDGER_PUBLIC_URL; the default "${DEFAULT_LOG_ORIGIN}" is for development only`,
+    );
+  }
+  return undefined;
+}
+
+function boundedInt(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${text}`);
+  return n;
 }

@@ -16,7 +16,7 @@ import {
   type EventType,
 } from '@ledger/domain';
 import { IsString, Matches } from 'class-validator';
-import { Count, Flag, IdList, IsDuration, Label, LabelList, LedgerId, Nested, OneOf, SubsetOf, Timestamp } from './field-rules.js';
+import { Count, Flag, IdList, IsDuration, Label, LabelList, LedgerId, Nested, OneOf, Reference, SubsetOf, Timestamp } from './field-rules.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 
@@ -41,10 +41,13 @@ export class PolicyDto {
   @PolicyDuration('Art. 11-3: departure → pledge (default P1D)') pledgeWithin?: string;
   @PolicyDuration('Art. 12-2: improvement request → consultation when no dueAt (default P14D)') consultationWithin?: string;
   @PolicyDuration('Art. 10: longest interval between inspections (default P1Y)') inspectionEvery?: string;
+  @Flag(false, 'EVENTS.md v2: refuse unsigned events for the contract (400) and events not signed by the acting party (403); default false')
+  requireSignedEvents?: boolean;
 }
 
 export class ContractRegisteredData {
   @Label(true, 'name of the contract') title!: string;
+  @LedgerId(true, 'the contractor (乙) of the contract: its keys are the party contractor:<contractorId> (EVENTS.md v2)') contractorId!: string;
   @LabelList({ min: 1, description: 'purposes of use the contract allows (Art. 7, 8)' }) purposes!: string[];
   @LabelList({ min: 1, description: 'categories of personal information the contract covers (Art. 7)' }) dataCategories!: string[];
   @Flag(true, 'whether the contract allows subcontracting (Art. 6)') permitsSubcontracting!: boolean;
@@ -88,7 +91,7 @@ export class WorkerBriefedData {
 
 export class SubcontractRequestedData {
   @LedgerId(true, 'subcontractor') subcontractorId!: string;
-  @Label(true, 'reference of the written application') applicationRef!: string;
+  @Reference(true, 'reference of the written application') applicationRef!: string;
   @Label(true, 'reason for subcontracting (Art. 6-1(3))') reason!: string;
   @LabelList({ description: 'personal information the subcontractor would handle' }) dataCategories!: string[];
   @Flag(true, 'draft memorandum with the subcontractor attached (Art. 6-2)') draftMemorandumAttached!: boolean;
@@ -96,7 +99,7 @@ export class SubcontractRequestedData {
 
 export class SubcontractApprovedData {
   @LedgerId(true, 'subcontractor') subcontractorId!: string;
-  @Label(true, 'reference of the approved application') applicationRef!: string;
+  @Reference(true, 'reference of the approved application') applicationRef!: string;
 }
 
 export class SubcontractorRefData {
@@ -109,7 +112,7 @@ export class AuthorizationGrantedData {
   @IdList({ required: false, description: 'records covered (absent: any record)' }) recordIds?: string[];
   @LabelList({ required: false, description: 'data categories covered (absent: any)' }) dataCategories?: string[];
   @Timestamp(false, 'end of validity (exclusive)') validUntil?: string;
-  @Label(false, 'document reference of the instruction or consent') reference?: string;
+  @Reference(false, 'document reference of the instruction or consent') reference?: string;
 }
 
 export class AuthorizationRefData {
@@ -153,7 +156,7 @@ export class IncidentRefData {
 }
 
 export class MyNumberMemorandumConcludedData {
-  @Label(true, 'reference of the specific personal information memorandum (Art. 18)') reference!: string;
+  @Reference(true, 'reference of the specific personal information memorandum (Art. 18)') reference!: string;
 }
 
 export class RecordCollectedData {
@@ -211,7 +214,7 @@ export class RecordDisposedData {
   @LedgerId(false, 'the copy disposed of (absent: the original)') copyId?: string;
   @OneOf(DISPOSAL_METHODS) method!: string;
   @LedgerId(false, 'city staff who witnessed the disposal (Art. 14)') witnessedBy?: string;
-  @Label(false, 'disposal certificate reference') certificateRef?: string;
+  @Reference(false, 'disposal certificate reference') certificateRef?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsString, Matches } from 'class-validator';
-import { ACTOR_ORG_PATTERN, EVENT_TYPES, UUID_PATTERN } from '@ledger/domain';
+import { ACTOR_ORG_PATTERN, EVENT_TYPES, KEY_ID_PATTERN, KEY_ID_RULE, UUID_PATTERN } from '@ledger/domain';
 import { LedgerId, Nested, Timestamp } from './field-rules.js';
 
 export class ActorDto {
@@ -11,6 +11,22 @@ export class ActorDto {
 
   @LedgerId(false, 'worker or city staff; required for contractor and subcontractor actors on record events')
   workerId?: string;
+}
+
+/** Base64 of the 64 bytes of an Ed25519 signature. */
+export const SIGNATURE_PATTERN = /^[A-Za-z0-9+/]{86}==$/;
+
+/** EVENTS.md v2 "Signed events" (docs/security.md "Signing events"). */
+export class EventSignatureDto {
+  @ApiProperty({ type: String, pattern: KEY_ID_PATTERN.source, description: 'the signing key, as the ledger named it when the party registered it', example: '3f9a0c1d2e4b5a67' })
+  @IsString()
+  @Matches(KEY_ID_PATTERN, { message: `keyId must be ${KEY_ID_RULE}` })
+  keyId!: string;
+
+  @ApiProperty({ type: String, pattern: SIGNATURE_PATTERN.source, description: 'base64 Ed25519 signature over the RFC 8785 canonical JSON of the event without `signature`' })
+  @IsString()
+  @Matches(SIGNATURE_PATTERN, { message: 'sig must be the base64 of a 64-byte Ed25519 signature' })
+  sig!: string;
 }
 
 /** The envelope every event shares (EVENTS.md "Envelope"); `data` is checked by its type's DTO. */
@@ -33,6 +49,9 @@ export class EventEnvelopeDto {
   @Nested(() => ActorDto) actor!: ActorDto;
 
   @LedgerId(false, 'producing system') source?: string;
+
+  @Nested(() => EventSignatureDto, false, "the acting party's signature (EVENTS.md v2); required when the contract's policy has requireSignedEvents")
+  signature?: EventSignatureDto;
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: "the type's fields (see the *Data schemas); nothing else" })
   @IsObject({ message: 'data must be an object' })

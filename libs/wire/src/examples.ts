@@ -6,6 +6,8 @@ import type { EventOfType, EventType, LedgerEvent } from '@ledger/domain';
  */
 export const EXAMPLE_CONTRACT_ID = 'okayama-kaigo-2025';
 export const EXAMPLE_RECORD_ID = 'R-000123';
+/** The contractor of the example contract: its keys are the party `contractor:okayama-systems`. */
+export const EXAMPLE_CONTRACTOR_ID = 'okayama-systems';
 
 const city = { org: 'city' as const, workerId: 'S-010' };
 const contractor = { org: 'contractor' as const, workerId: 'W-001' };
@@ -17,6 +19,7 @@ export const EXAMPLE_EVENTS: Examples = {
     type: 'ContractRegistered', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-04-01T09:00:00+09:00', actor: city, source: 'city-contracts',
     data: {
       title: '岡山市介護保険システム再構築（標準化）及び運用保守包括業務委託',
+      contractorId: EXAMPLE_CONTRACTOR_ID,
       purposes: ['介護保険システム再構築', '介護保険システム運用保守'],
       dataCategories: ['被保険者台帳', '要介護認定', '給付実績', '保険料賦課'],
       permitsSubcontracting: true,
@@ -59,13 +62,13 @@ export const EXAMPLE_EVENTS: Examples = {
   SubcontractRequested: {
     type: 'SubcontractRequested', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-05-01T09:00:00+09:00', actor: contractor,
     data: {
-      subcontractorId: 'SUB-DATAENTRY', applicationRef: '再委託承認申請書 2025-001', reason: '紙台帳のデータ入力',
+      subcontractorId: 'SUB-DATAENTRY', applicationRef: 'SUBAPP-2025-001', reason: '紙台帳のデータ入力',
       dataCategories: ['被保険者台帳'], draftMemorandumAttached: true,
     },
   },
   SubcontractApproved: {
     type: 'SubcontractApproved', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-05-10T09:00:00+09:00', actor: city,
-    data: { subcontractorId: 'SUB-DATAENTRY', applicationRef: '再委託承認申請書 2025-001' },
+    data: { subcontractorId: 'SUB-DATAENTRY', applicationRef: 'SUBAPP-2025-001' },
   },
   SubcontractApprovalRevoked: {
     type: 'SubcontractApprovalRevoked', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2026-01-10T09:00:00+09:00', actor: city,
@@ -75,7 +78,7 @@ export const EXAMPLE_EVENTS: Examples = {
     type: 'AuthorizationGranted', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-06-01T09:00:00+09:00', actor: city,
     data: {
       authorizationId: 'AUTH-COPY-1', kind: 'copy', dataCategories: ['被保険者台帳', '要介護認定'],
-      validUntil: '2026-06-01T00:00:00+09:00', reference: '岡介保第123号',
+      validUntil: '2026-06-01T00:00:00+09:00', reference: 'OKA-KAIHO-123',
     },
   },
   AuthorizationRevoked: {
@@ -116,7 +119,7 @@ export const EXAMPLE_EVENTS: Examples = {
   },
   MyNumberMemorandumConcluded: {
     type: 'MyNumberMemorandumConcluded', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-04-01T09:30:00+09:00', actor: city,
-    data: { reference: '特定個人情報等の取扱委託に関する覚書 2025-04-01' },
+    data: { reference: 'MYNUM-MEMO-2025-04-01' },
   },
   RecordCollected: {
     type: 'RecordCollected', contractId: EXAMPLE_CONTRACT_ID, recordId: EXAMPLE_RECORD_ID, occurredAt: '2025-07-01T09:00:00+09:00', actor: contractor, source: 'kaigo-system',
@@ -158,7 +161,7 @@ export const EXAMPLE_EVENTS: Examples = {
   },
   RecordDisposed: {
     type: 'RecordDisposed', contractId: EXAMPLE_CONTRACT_ID, recordId: EXAMPLE_RECORD_ID, occurredAt: '2026-02-20T09:00:00+09:00', actor: contractor,
-    data: { method: 'crypto_erase', witnessedBy: 'S-010', certificateRef: '消去証明書 2026-007' },
+    data: { method: 'crypto_erase', witnessedBy: 'S-010', certificateRef: 'ERASE-CERT-2026-007' },
   },
 };
 

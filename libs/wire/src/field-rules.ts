@@ -25,6 +25,7 @@ import {
 } from 'class-validator';
 import { Type } from 'class-transformer';
 import { registerNestedType } from './compiled-validation.js';
+import { LABEL_CHARACTERS_RULE, LABEL_MAX, labelProblem } from './pii-guard.js';
 import {
   DURATION_RULE,
   ID_PATTERN,
@@ -50,8 +51,6 @@ function optional(required: boolean): Decorator[] {
 
 const each: ValidationOptions = { each: true };
 
-/** The longest free label (purpose, title, category, reference…): short codes, never a narrative about a person. */
-export const LABEL_MAX = 200;
 export const LIST_MAX = 10_000;
 
 export function IsTimestamp(): PropertyDecorator {
@@ -91,14 +90,48 @@ export function Timestamp(required = true, description = 'time'): Decorator {
   );
 }
 
+/**
+ * A free label passes the personal-data guard (pii-guard.ts): no My Number, telephone number,
+ * e-mail or postal address, and only the label characters. For a list, each item.
+ */
+export function IsFreeLabel(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'freeLabel',
+      validator: {
+        validate: (value) => typeof value !== 'string' || labelProblem('', value) === null,
+        defaultMessage: (args) => {
+          const value = args?.value as unknown;
+          const property = String(args?.property);
+          if (!Array.isArray(value)) return labelProblem(property, String(value))?.message ?? `${property} is not a label`;
+          const i = value.findIndex((v) => typeof v === 'string' && labelProblem('', v) !== null);
+          return labelProblem(`${property}[${i}]`, String(value[i]))?.message ?? `${property} holds an item that is not a label`;
+        },
+      },
+    },
+    options,
+  );
+}
+
+const LABEL_DOC = `; at most ${LABEL_MAX} characters of ${LABEL_CHARACTERS_RULE}; never personal data (no My Number, telephone, e-mail or address)`;
+
 export function Label(required = true, description = 'label'): Decorator {
   return all(
-    doc(required, { type: String, minLength: 1, maxLength: LABEL_MAX, description }),
+    doc(required, { type: String, minLength: 1, maxLength: LABEL_MAX, description: `${description}${LABEL_DOC}` }),
     ...optional(required),
     IsString(),
     MinLength(1),
     MaxLength(LABEL_MAX),
+    IsFreeLabel(),
   );
+}
+
+/**
+ * A reference to a document (certificateRef, reference, applicationRef): the ID pattern, so no
+ * free text, and not an ID that is personal data itself (a bare My Number or telephone number).
+ */
+export function Reference(required = true, description = 'document reference'): Decorator {
+  return all(LedgerId(required, `${description}, as a code`), IsFreeLabel());
 }
 
 export function OneOf(values: readonly string[], required = true, description?: string): Decorator {
@@ -140,7 +173,7 @@ export function IdList(options: { required?: boolean; min?: number; description:
 export function LabelList(options: { required?: boolean; min?: number; description: string }): Decorator {
   const required = options.required ?? true;
   return all(
-    doc(required, { type: [String], minItems: options.min ?? 0, maxItems: 1_000, description: options.description }),
+    doc(required, { type: [String], minItems: options.min ?? 0, maxItems: 1_000, description: `${options.description}; each item${LABEL_DOC}` }),
     ...optional(required),
     IsArray(),
     ArrayMinSize(options.min ?? 0),
@@ -149,6 +182,7 @@ export function LabelList(options: { required?: boolean; min?: number; descripti
     IsString(each),
     MinLength(1, each),
     MaxLength(LABEL_MAX, each),
+    IsFreeLabel(each),
   );
 }
 

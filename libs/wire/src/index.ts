@@ -3,3 +3,4 @@ export * from './event-data.dto.js';
 export * from './event-envelope.dto.js';
 export * from './parse-events.js';
 export * from './examples.js';
+export * from './pii-guard.js';

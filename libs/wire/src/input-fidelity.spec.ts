@@ -87,7 +87,7 @@ describe('one-line labels', () => {
 
   it('accept Japanese text, spaces and punctuation', () => {
     const event = registration();
-    event.data.title = '岡山市介護保険システム再構築（標準化）及び運用保守 — 第2期・令和7年度';
+    event.data.title = '岡山市介護保険システム再構築（標準化）及び運用保守 - 第2期・令和7年度';
     expect(problemsOf(event)).toEqual([]);
   });
 });

@@ -158,6 +158,10 @@ function crossFieldProblems(event: LedgerEvent, index: number, now: number): Fie
   if (spec.kind === 'record' && event.actor.org !== 'city' && event.actor.workerId === undefined) {
     problem('actor.workerId', 'requiredForContractorActors', `actor.workerId is required when actor.org is ${event.actor.org} on a record event`);
   }
+  if (event.signature !== undefined && event.eventId !== event.eventId.toLowerCase()) {
+    // The ledger stores eventIds in lower case; a signature over another spelling would never verify.
+    problem('eventId', 'lowercaseWhenSigned', 'a signed event gives its eventId in lower case, as the ledger stores it and as the signature covers it');
+  }
   const occurredAt = parseTimestamp(event.occurredAt)!;
   if (occurredAt > now + MAX_CLOCK_SKEW_MS) {
     problem('occurredAt', 'notInFuture', `occurredAt ${event.occurredAt} is more than 5 minutes ahead of the ledger clock (${new Date(now).toISOString()})`);

@@ -1,5 +1,7 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { AccessLogInterceptor } from './access-log.interceptor.js';
+
+export const ACCESS_LOGGED = 'ledger:access-logged';
 
 /**
  * Every answer of the route is recorded in the access log (who: key ID and role; what: route,
@@ -9,5 +11,5 @@ import { AccessLogInterceptor } from './access-log.interceptor.js';
  *   @Get('records/:recordId/compliance') @RequireRole('officer') @AccessLogged()
  */
 export function AccessLogged(): MethodDecorator & ClassDecorator {
-  return applyDecorators(UseInterceptors(AccessLogInterceptor));
+  return applyDecorators(SetMetadata(ACCESS_LOGGED, true), UseInterceptors(AccessLogInterceptor));
 }

@@ -9,7 +9,11 @@ import {
   EventEnvelopeDto,
   parseEventSubmission,
 } from '@ledger/wire';
+import type { Principal } from '../auth/api-keys.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ScopeFree } from '../auth/scope.decorator.js';
+import { AppendAuthority } from '../authority/append-authority.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { AppendEventsCommand } from './append-events.command.js';
 import { UnsupportedMediaTypeError } from '../http/ledger-exception.filter.js';
@@ -22,32 +26,40 @@ export class AppendEventsController {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
+    private readonly authority: AppendAuthority,
   ) {}
 
   @Post()
   @HttpCode(201)
   @RequireRole('feed')
+  @ScopeFree('the append authority checks each event\'s contract against the key (AppendAuthority)')
   @ApiOperation({
     summary: 'Append one event, or a batch of up to 10,000 (all or nothing)',
     description:
       'Each event type has its own `data` schema: see the *Data schemas (e.g. RecordCopiedData). ' +
-      'A repeated eventId with the same content answers `duplicate`; with other content, 409.',
+      'A repeated eventId with the same content answers `duplicate`; with other content, 409. ' +
+      'Only feed keys append; a contractor\'s key only to its own contracts, only the contractor\'s event types, as contractor or subcontractor ' +
+      '(403 naming contractId, type or actor.org). Under a contract policy requireSignedEvents an unsigned event is a 400 and one not signed by ' +
+      'the acting party\'s valid key a 403 (docs/security.md). Each key has an event budget (429 with Retry-After; nothing of the batch written).',
   })
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(EventEnvelopeDto) }, { $ref: getSchemaPath(EventBatchDto) }] } })
   @ApiResponse({ status: 201, type: AppendAnswerDto })
   @ApiResponse({ status: 400, type: ErrorAnswerDto, description: 'bad JSON, unknown type, missing/extra field, bad ID or time: every problem with index and field' })
   @ApiResponse({ status: 401, type: ErrorAnswerDto })
-  @ApiResponse({ status: 403, type: ErrorAnswerDto })
+  @ApiResponse({ status: 403, type: ErrorAnswerDto, description: 'not a feed key; an event outside the key\'s party or scope; a signature that is not the acting party\'s' })
   @ApiResponse({ status: 409, type: ErrorAnswerDto, description: 'eventId recorded before with other content; contract already registered' })
   @ApiResponse({ status: 413, type: ErrorAnswerDto })
   @ApiResponse({ status: 422, type: ErrorAnswerDto, description: 'contract not registered' })
   @ApiResponse({ status: 415, type: ErrorAnswerDto, description: 'not application/json' })
-  async append(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<AppendAnswerDto> {
+  @ApiResponse({ status: 429, type: ErrorAnswerDto, description: 'the key\'s request or event budget is spent (Retry-After); nothing of the batch was written' })
+  async append(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Headers('content-type') contentType?: string): Promise<AppendAnswerDto> {
     if (!/^application\/json\b/i.test(contentType ?? '')) {
       throw new UnsupportedMediaTypeError('send the events as Content-Type: application/json');
     }
     const events = parseEventSubmission(body, this.runtime.clock());
+    await this.authority.admit(principal, events);
     const appended = await this.commandBus.execute(new AppendEventsCommand(events));
+    this.authority.appended(events);
     return { events: appended };
   }
 }

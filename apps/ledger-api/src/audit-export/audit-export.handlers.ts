@@ -9,7 +9,7 @@ export class ExportAuditBundleHandler implements IQueryHandler<ExportAuditBundle
   constructor(@Inject(MERKLE_LOG) private readonly log: MerkleLog) {}
 
   async execute({ request }: ExportAuditBundleQuery): Promise<BundleFile> {
-    const { bytes, treeSize } = await exportBundle(this.log, request);
+    const { bytes, treeSize } = await exportBundle({ ...this.log, keys: await this.log.refreshKeys() }, request);
     return { fileName: bundleFileName(request.contractId, treeSize), bytes };
   }
 }

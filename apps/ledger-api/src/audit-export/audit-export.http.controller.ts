@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { ID_PATTERN, ID_RULE } from '@ledger/domain';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
 import { ExportAuditBundleQuery } from './audit-export.queries.js';
 
@@ -23,6 +24,7 @@ export class AuditExportController {
   @Get('audit-bundle')
   @RequireRole('auditor')
   @AccessLogged()
+  @ContractScoped()
   @ApiOperation({
     summary:
       "The contract's audit bundle: its events with inclusion proofs in the whole log, the signed checkpoint and the public key; " +

@@ -7,6 +7,7 @@ import { ID_PATTERN, ID_RULE, InvalidRequestError, TIMESTAMP_RULE } from '@ledge
 import { optionalTime } from '../audit-export/audit-export.http.controller.js';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
 import { ReplayContractQuery } from './audit-replay.queries.js';
 
@@ -19,6 +20,7 @@ export class AuditReplayController {
   @Get('replay')
   @RequireRole('auditor')
   @AccessLogged()
+  @ContractScoped()
   @ApiOperation({
     summary:
       "The contract's compliance as of a moment, article by article with each violation's evidence, judged only from events " +

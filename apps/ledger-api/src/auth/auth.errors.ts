@@ -1,9 +1,7 @@
 import { LedgerError } from '@ledger/domain';
 
+export { ForbiddenError } from '@ledger/domain';
+
 export class UnauthenticatedError extends LedgerError {
   readonly code = 'LEDGER.UNAUTHENTICATED';
-}
-
-export class ForbiddenError extends LedgerError {
-  readonly code = 'LEDGER.FORBIDDEN';
 }

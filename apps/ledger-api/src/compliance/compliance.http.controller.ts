@@ -6,6 +6,7 @@ import { ID_PATTERN, ID_RULE, InvalidRequestError } from '@ledger/domain';
 import { decodeFindingsCursor, FINDING_STATUSES } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import {
@@ -34,6 +35,7 @@ export class ComplianceController {
 
   @Get('records/:recordId/compliance')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "A record's verdict against the memorandum: every record-level article (4, 6, 7, 8, 9, 11, 13, 14, 15, 17, 18) with its findings",
@@ -56,6 +58,7 @@ export class ComplianceController {
 
   @Get('compliance')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "A contract's verdict: the contract-level articles (6, 10, 11, 12, 15), records by status, a summary by rule, and the violations and pending findings (filtered, paged)",

@@ -5,6 +5,7 @@ import { ID_PATTERN, ID_RULE, InvalidRequestError } from '@ledger/domain';
 import { decodeHoldingsCursor, HOLDING_STATES } from '@ledger/projections';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
+import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader, readRecordCut } from '../http/query.js';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { ListHoldingsQuery, ReadRecordCustodyQuery, type HoldingsAnswer, type RecordCustodyAnswer } from './custody.queries.js';
@@ -22,6 +23,7 @@ export class CustodyController {
 
   @Get('records/:recordId/custody')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "A record's chain of custody: each holding (original and copies) with state, location, holder, since and history; its transports",
@@ -43,6 +45,7 @@ export class CustodyController {
 
   @Get('holdings')
   @RequireRole('officer')
+  @ContractScoped()
   @AccessLogged()
   @ApiOperation({
     summary: "A contract's holdings now, from the read model: e.g. ?state=in_transit, or ?overdue=true (transports past due, holdings open past a disposal instruction's due time or after the contract ended)",

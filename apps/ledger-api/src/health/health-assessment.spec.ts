@@ -30,15 +30,16 @@ describe('/health', () => {
     expect(JSON.stringify(answer)).not.toContain('127.0.0.1');
   });
 
-  it('names a failed worker, a crash loop of the worker process or of one worker, and a lag over either threshold', () => {
+  it('names a stopped or retrying worker, a crash loop of the worker process or of one worker, and a lag over either threshold', () => {
     const answer = assessHealth(inputs({
       processRestarts: 3,
       workers: [
         worker('projector', { state: 'failed', error: 'out of memory' }),
         worker('merkle-integrator', { lagEvents: 1_001 }),
         worker('checkpoint-signer', { lagSeconds: 61 }),
-        worker('custom', { restarts: 5 }),
-        worker('quiet', { lagEvents: 1_000, lagSeconds: 60, restarts: 2 }),
+        worker('looping', { state: 'retrying', failures: 5, error: 'heap out of memory' }),
+        worker('witness:city', { state: 'retrying', failures: 1 }),
+        worker('quiet', { lagEvents: 1_000, lagSeconds: 60, failures: 0 }),
       ],
     }));
     expect(answer.httpStatus).toBe(200);
@@ -47,7 +48,8 @@ describe('/health', () => {
       ['worker_failed', 'projector'],
       ['worker_lag', 'merkle-integrator'],
       ['worker_lag', 'checkpoint-signer'],
-      ['worker_crash_loop', 'custom'],
+      ['worker_crash_loop', 'looping'],
+      ['worker_retrying', 'witness:city'],
     ]);
   });
 

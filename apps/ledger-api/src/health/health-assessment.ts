@@ -3,7 +3,7 @@ import type { HealthThresholds, WorkerStatus } from '@ledger/runtime';
 
 /** Why /health is not `ok`; `code` is stable, `message` is for a person. */
 export interface HealthReason {
-  code: 'database_unavailable' | 'worker_failed' | 'worker_crash_loop' | 'worker_lag' | 'integrity_failure';
+  code: 'database_unavailable' | 'worker_failed' | 'worker_retrying' | 'worker_crash_loop' | 'worker_lag' | 'integrity_failure';
   message: string;
   worker?: string;
   position?: number;
@@ -47,12 +47,16 @@ export function assessHealth(inputs: HealthInputs): HealthAssessment {
   }
   const workers = inputs.workers.map((w) => (w.error === undefined ? { ...w } : { ...w, error: redactAddresses(w.error) }));
   for (const worker of workers) {
-    const restarts = (worker as { restarts?: number }).restarts ?? 0;
-    if (restarts >= thresholds.crashLoopRestarts) {
-      reasons.push({ code: 'worker_crash_loop', worker: worker.name, message: `${worker.name} was restarted ${restarts} times in a row` });
-    }
-    if (worker.state === 'failed' && inputs.databaseUp) {
-      reasons.push({ code: 'worker_failed', worker: worker.name, message: `${worker.name} has failed${worker.error ? `: ${worker.error}` : ''}` });
+    // The follower runtime counts failures since a worker last made progress; the database's own
+    // outage is reported once above, not once per worker waiting for it.
+    const failures = worker.failures ?? 0;
+    const because = worker.error ? `: ${worker.error}` : '';
+    if (failures >= thresholds.crashLoopRestarts) {
+      reasons.push({ code: 'worker_crash_loop', worker: worker.name, message: `${worker.name} failed ${failures} times in a row without progress${because}` });
+    } else if (worker.state === 'failed' && inputs.databaseUp) {
+      reasons.push({ code: 'worker_failed', worker: worker.name, message: `${worker.name} has stopped${because}` });
+    } else if (worker.state === 'retrying' && inputs.databaseUp) {
+      reasons.push({ code: 'worker_retrying', worker: worker.name, message: `${worker.name} is retrying after a failure${because}` });
     }
     if (worker.lagEvents > thresholds.maxLagEvents || worker.lagSeconds > thresholds.maxLagSeconds) {
       reasons.push({

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '@ledger/database';
-import { InvalidEventsError, InvalidRequestError, LedgerError, type FieldProblem } from '@ledger/domain';
+import { ForbiddenError, InvalidEventsError, InvalidRequestError, LedgerError, MAX_LISTED_PROBLEMS, RateLimitedError, type FieldProblem } from '@ledger/domain';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
@@ -57,6 +57,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LEDGER.BOOTSTRAP_KEY': 409,
   'LEDGER.BATCH_TOO_LARGE': 413,
   'LEDGER.BODY_TOO_LARGE': 413,
+  'LEDGER.RATE_LIMITED': 429,
   'LEDGER.UNKNOWN_CONTRACT': 422,
   'LEDGER.STORE_UNAVAILABLE': 503,
   'LEDGER.TREE_SIZE_UNAVAILABLE': 400,
@@ -87,21 +88,36 @@ export interface ErrorAnswer {
   /** … of this many. */
   errorCount?: number;
   details?: unknown;
+  /** Seconds, for the Retry-After header of a 429 or 503 (not part of the body). */
+  retryAfter?: number;
 }
 
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
     const statusCode = STATUS_BY_CODE[error.code] ?? 500;
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
+    // One shape for every field-level problem, whichever error carries it: errors[] (the first 100) and errorCount.
     if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) {
       answer.errors = error.problems;
       answer.errorCount = error.total;
-    } else if (error.details !== undefined) answer.details = error.details;
+    } else if (error instanceof ForbiddenError && error.problems.length > 0) {
+      answer.errors = error.problems;
+    } else if (isFieldProblems(error.details)) {
+      answer.errors = error.details;
+    } else if (error.details !== undefined) {
+      answer.details = error.details;
+    }
+    if (answer.errors && answer.errors.length > MAX_LISTED_PROBLEMS) {
+      answer.errorCount = answer.errors.length;
+      answer.errors = answer.errors.slice(0, MAX_LISTED_PROBLEMS);
+    }
+    if (error instanceof RateLimitedError) answer.retryAfter = error.retryAfterSeconds;
+    else if (statusCode === 503) answer.retryAfter = RETRY_AFTER_SECONDS;
     return answer;
   }
   // A lost or restarting database: the client may retry; its words never reach the client.
   if (isDatabaseUnavailable(error)) {
-    return { statusCode: 503, code: 'LEDGER.STORE_UNAVAILABLE', message: 'the database is unavailable; retry later' };
+    return { statusCode: 503, code: 'LEDGER.STORE_UNAVAILABLE', message: 'the database is unavailable; retry later', retryAfter: RETRY_AFTER_SECONDS };
   }
   const fastifyCode = (error as { code?: string } | null)?.code;
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
@@ -124,11 +140,15 @@ export class LedgerExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ledger');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const answer = errorAnswer(error);
+    const { retryAfter, ...answer } = errorAnswer(error);
     // A 503 is expected while the database restarts (the pools report the lost connection once).
     if (answer.statusCode >= 500 && answer.statusCode !== 503) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (answer.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(answer.statusCode).send(answer);
   }
+}
+
+function isFieldProblems(value: unknown): value is FieldProblem[] {
+  return Array.isArray(value) && value.length > 0 && value.every((p) => p !== null && typeof p === 'object' && typeof (p as FieldProblem).field === 'string' && typeof (p as FieldProblem).rule === 'string');
 }

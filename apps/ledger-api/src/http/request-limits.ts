@@ -2,8 +2,8 @@ import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpLimits } from '@ledger/runtime';
-import type { ApiKeyRegistry, Role } from '../auth/api-keys.js';
-import { authenticate } from '../auth/authenticate.js';
+import type { Role } from '../auth/api-keys.js';
+import { authenticateRequest, type Authenticator } from '../auth/authenticate.js';
 import { BodyTooLargeError, BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingError, UnsupportedMediaTypeError } from './ledger-exception.filter.js';
 
 /**
@@ -14,8 +14,8 @@ import { BodyTooLargeError, BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingE
  *   connection with no traffic either way (SOCKET_INACTIVITY_MS);
  * - connections per source address (`maxConnectionsPerSource`): more are answered 503 and closed;
  * - before a body is read: Content-Encoding (none is decoded: 415), the charset (UTF-8 only: 415),
- *   the API key and its role (401/403), the declared length (413, Fastify's body limit, which also
- *   cuts a body that grows past it while streaming);
+ *   the API key, its rate limits and its role (401/429/403, as the guard would), the declared
+ *   length (413; Fastify's body limit also cuts a body that grows past it while streaming);
  * - bodies received or processed at once (`inflightBodyBytes`): a request waits for room before its
  *   body is read, as long as it may take to send its headers (`headersTimeoutMs`), then 503 with
  *   Retry-After; so N clients posting the largest body at once cannot take the heap.
@@ -36,7 +36,7 @@ export function serverTimeouts(limits: HttpLimits): { requestTimeout: number; ke
 export interface RequestLimitsOptions {
   limits: HttpLimits;
   bodyLimitBytes: number;
-  keys: ApiKeyRegistry;
+  auth: Authenticator;
 }
 
 export function applyRequestLimits(fastify: FastifyInstance, options: RequestLimitsOptions): void {
@@ -58,7 +58,7 @@ export function applyRequestLimits(fastify: FastifyInstance, options: RequestLim
     // Every route that takes a body needs a key; check it, and the route's role, before reading.
     const required = (request.routeOptions.config as { requiredRole?: Role } | undefined)?.requiredRole;
     try {
-      (request as FastifyRequest & { principal?: unknown }).principal = authenticate(request.headers.authorization, options.keys, required);
+      authenticateRequest(request, options.auth, required);
     } catch (error) {
       refuseBeforeBody(reply);
       throw error;

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { contractStreamId, NotFoundError, recordStreamId } from '@ledger/domain';
+import { contractNotFound, contractStreamId, NotFoundError, recordStreamId } from '@ledger/domain';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { IntegrityAlarm } from '../health/integrity-alarm.js';
 import { ReadContractEventsQuery, ReadRecordEventsQuery, type HistoryPage } from './read-history.queries.js';
@@ -13,9 +13,7 @@ export class ReadContractEventsHandler implements IQueryHandler<ReadContractEven
   ) {}
 
   async execute({ contractId, after, limit }: ReadContractEventsQuery): Promise<HistoryPage> {
-    if ((await this.store.streamVersion(contractStreamId(contractId))) === null) {
-      throw new NotFoundError(`contract ${contractId} is not registered`);
-    }
+    if ((await this.store.streamVersion(contractStreamId(contractId))) === null) throw contractNotFound(contractId);
     const events = await this.store.readAll({ contractId, after, limit });
     this.alarm.checkServed(events);
     return { events, next: events.length === limit ? events[events.length - 1]!.position : null };
@@ -32,6 +30,8 @@ export class ReadRecordEventsHandler implements IQueryHandler<ReadRecordEventsQu
   async execute({ contractId, recordId, fromVersion, limit }: ReadRecordEventsQuery): Promise<HistoryPage> {
     const events = await this.store.readStream(recordStreamId(contractId, recordId), { fromVersion, limit });
     if (events.length === 0 && fromVersion === 0) {
+      // The contract first, as every contract read answers (and as a contract outside the key's scope is answered).
+      if ((await this.store.streamVersion(contractStreamId(contractId))) === null) throw contractNotFound(contractId);
       throw new NotFoundError(`record ${recordId} of contract ${contractId} has no events`);
     }
     this.alarm.checkServed(events);

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleFileName, exportBundle } from '@ledger/audit';
-import { LogProofs } from '@ledger/merkle-log';
-import { ledgerConfigFromEnv } from '@ledger/runtime';
+import { LogProofs, keysInForce } from '@ledger/merkle-log';
+import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
@@ -39,11 +39,13 @@ export const exportCommand: CliCommand = {
     const treeSizeText = values.get('tree-size');
     const treeSize = treeSizeText === undefined ? undefined : Number(treeSizeText);
     if (treeSize !== undefined && (!Number.isSafeInteger(treeSize) || treeSize < 1)) throw new UsageError('--tree-size must be a positive integer');
-    const keys = await auditKeys(ledgerConfigFromEnv(), undefined);
     const runtime = await context.runtime();
+    const proofs = new LogProofs(runtime.pool, runtime.eventStore);
+    // After a rotation by the service, the key in force may be the configured next one.
+    const keys = keysInForce(await auditKeys(ledgerConfigFromEnv(), undefined), (await proofs.checkpoints.latest())?.note ?? null);
     const progress: Partial<Record<'events' | 'proofs', Progress>> = {};
     const exported = await exportBundle(
-      { store: runtime.eventStore, proofs: new LogProofs(runtime.pool, runtime.eventStore), keys },
+      { store: runtime.eventStore, proofs, keys, signingKeys: (query) => new SigningKeyStore(runtime.pool, runtime.clock).find(query) },
       { contractId, asOf: values.get('as-of') ?? null, knownAt: values.get('known-at') ?? null, treeSize },
       (phase, done, total) => {
         progress[phase] ??= new Progress(phase === 'events' ? 'reading the log' : 'inclusion proofs', total, context.err);

@@ -6,6 +6,9 @@ import { replayCommand } from './replay.command.js';
 import { verifyBundleCommand } from './verify-bundle.command.js';
 import { verifyCommand } from './verify.command.js';
 import { rebuildCommand } from './rebuild.command.js';
+import { newSigningKeyCommand, signEventsCommand } from './sign-events.command.js';
+import { rotateKeyCommand } from './rotate-key.command.js';
+import { witnessCommand } from './witness.command.js';
 import { workersCommand } from './workers.command.js';
 
 /** Every command of `npm run cli -- <command>`. */
@@ -18,4 +21,8 @@ export const COMMANDS: CliCommand[] = [
   verifyBundleCommand,
   replayCommand,
   publicKeyCommand,
+  newSigningKeyCommand,
+  signEventsCommand,
+  rotateKeyCommand,
+  witnessCommand,
 ];

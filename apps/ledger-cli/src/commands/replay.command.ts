@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { REPLAY_FORMATS, renderReplay, replay, replayFromLedger, verifyBundle, type ReplayFormat, type ReplayReport } from '@ledger/audit';
 import { LogProofs } from '@ledger/merkle-log';
-import { ledgerConfigFromEnv } from '@ledger/runtime';
+import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
@@ -62,7 +62,7 @@ export const replayCommand: CliCommand = {
       const runtime = await context.runtime();
       const progress: Partial<Record<'events' | 'proofs', Progress>> = {};
       report = await replayFromLedger(
-        { store: runtime.eventStore, proofs: new LogProofs(runtime.pool, runtime.eventStore), keys },
+        { store: runtime.eventStore, proofs: new LogProofs(runtime.pool, runtime.eventStore), keys, signingKeys: (query) => new SigningKeyStore(runtime.pool, runtime.clock).find(query) },
         { contractId: contractId!, asOf, knownAt, treeSize },
         (phase, done, total) => {
           progress[phase] ??= new Progress(phase === 'events' ? 'reading the log' : 'inclusion proofs', total, context.err);

@@ -1,22 +1,30 @@
 import fs from 'node:fs/promises';
-import { verifyLog, type VerifyLogReport } from '@ledger/audit';
-import { ledgerConfigFromEnv } from '@ledger/runtime';
+import { parsePinnedKeys, pinnedKeyring, type PartyKey, verifyLog, type VerifyLogReport } from '@ledger/audit';
+import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
+import { witnessOptions } from './witness-options.js';
 
-const USAGE = `usage: npm run cli -- verify [--key PUBKEY] [--checkpoint FILE] [--jobs N] [--max-problems N] [--json]
+const USAGE = `usage: npm run cli -- verify [--key PUBKEY] [--checkpoint FILE] [--witness WKEY … --quorum N] [--party-keys FILE] [--jobs N] [--max-problems N] [--json]
 
 Verifies the whole stored log against its signed checkpoints, trusting nothing in the database:
 recomputes every leaf hash from the stored event text, checks every stored column against it,
 positions 1, 2, 3 … without gaps, every stream's chain of prevHash links, the Merkle root at every
-checkpoint, each checkpoint's signature and the consistency proof between consecutive ones.
+checkpoint, each checkpoint's signature and the consistency proof between consecutive ones, and
+every party's signature on a signed event (its acting party's key, valid at its recordedAt).
 On a change to the stored log it names the first bad position and what is wrong.
 
   --key PUBKEY        the log's public key (<name>+<id>+<base64>); default: the service's key
                       (LEDGER_SIGNING_KEY or LEDGER_DATA_DIR/checkpoint-signing-key)
-  --checkpoint FILE   a signed checkpoint you kept (GET /v1/log/checkpoint's "note"): the log must
-                      still match it, which also catches a log cut together with its checkpoints
+  --checkpoint FILE   a signed checkpoint you kept (GET /v1/log/checkpoint, or a witness's
+                      GET /checkpoint?origin=…): the log must still match it, which also catches a
+                      log cut (rolled back) together with its checkpoints
+  --witness WKEY      a witness's public key you trust (repeatable); then the checkpoints you give
+  --quorum N          and the log's latest witnessed one must carry N valid cosignatures of those
+                      witnesses (default: all of them)
+  --party-keys FILE   the parties' signing keys you obtained from the parties (JSON array of
+                      {keyId, party, publicKey}); default: the ledger's key registry
   --jobs N            worker threads (default: one per core, at most 4)
   --max-problems N    stop after N problems (default 20)
   --json              print the report as JSON
@@ -34,6 +42,10 @@ export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableS
       `OK: ${count(report.events, 'event')}, ${count(report.streams, 'stream chain')} and ${count(report.checkpoints, 'signed checkpoint')} verified`,
       `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in checkpoint #${latest.seq}`,
     );
+    if (report.signedEvents > 0) lines.push(`${count(report.signedEvents, 'party signature')} verified`);
+    if (report.witnessed) {
+      lines.push(`checkpoint ${report.witnessed.treeSize} is cosigned by ${report.witnessed.cosigners.join(', ')}`);
+    }
     if (report.uncheckpointed > 0) {
       lines.push(`${report.uncheckpointed} newer events are checked for hashes, columns and chains but not yet covered by a checkpoint`);
     }
@@ -72,7 +84,8 @@ export const verifyCommand: CliCommand = {
   summary: 'verify the whole log: leaf hashes, columns, stream chains, Merkle roots, signed checkpoints',
   usage: USAGE,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, flags, positionals } = parseOptions(args, { values: ['key', 'checkpoint', 'jobs', 'max-problems'], flags: ['json'] });
+    const { values, flags, positionals, repeated } = parseOptions(args, { values: ['key', 'checkpoint', 'party-keys', 'jobs', 'max-problems', 'quorum'], repeatable: ['witness'], flags: ['json'] });
+    const { witnesses, quorum } = witnessOptions(repeated.get('witness'), values.get('quorum'));
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const jobs = positiveInt(values.get('jobs'), 'jobs', undefined);
     const maxProblems = positiveInt(values.get('max-problems'), 'max-problems', 20);
@@ -86,7 +99,16 @@ export const verifyCommand: CliCommand = {
       );
       return EXIT.error;
     }
-    context.log(`verifying the log against key ${keys.publicKey}`);
+    const registered = await new SigningKeyStore(runtime.pool, runtime.clock).all();
+    let partyKeys: PartyKey[] = registered;
+    let pinProblems: string[] = [];
+    if (values.has('party-keys')) {
+      const pins = parsePinnedKeys(await fs.readFile(values.get('party-keys')!, 'utf8'));
+      const pinned = pinnedKeyring(registered, pins);
+      pinProblems = pinned.problems;
+      partyKeys = pins.map((pin) => pinned.keyring.get(pin.keyId)!);
+    }
+    context.log(`verifying the log against key ${keys.publicKey}${partyKeys.length > 0 ? ` and ${partyKeys.length} party signing keys` : ''}`);
     let progress: Progress | undefined;
     const report = await verifyLog({
       db: runtime.pool,
@@ -94,6 +116,9 @@ export const verifyCommand: CliCommand = {
       verifier: keys.verifier,
       origin: values.has('key') && !runtime.config.logOrigin ? undefined : keys.origin,
       trustedCheckpoints: trusted,
+      partyKeys,
+      witnesses,
+      quorum,
       jobs,
       maxProblems,
       onProgress: (done, total) => {
@@ -102,8 +127,10 @@ export const verifyCommand: CliCommand = {
       },
     });
     progress?.finish();
-    if (flags.has('json')) context.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (flags.has('json')) context.out.write(`${JSON.stringify({ ...report, ok: report.ok && pinProblems.length === 0, keyRegistryProblems: pinProblems }, null, 2)}\n`);
     else printVerifyReport(report, context.out);
-    return report.ok ? EXIT.ok : EXIT.failed;
+    // The registry differs from the keys the auditor got from the parties: someone re-registered a party's key.
+    if (!flags.has('json')) for (const problem of pinProblems) context.out.write(`FAILED: ${problem}\n`);
+    return report.ok && pinProblems.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { canonicalize, hashToBase64 } from '@ledger/integrity';
+import type { PartyKey } from '../signatures/party-keys.js';
 
 /**
- * The audit bundle, version 1 (docs/auditing.md "Bundle format"): one file an auditor takes away
- * and verifies offline with nothing but the log's public key.
+ * The audit bundle (docs/auditing.md "Bundle format"): one file an auditor takes away and verifies
+ * offline with nothing but the log's public key (and, to trust the parties' signatures beyond the
+ * ledger's word, the parties' public keys obtained from them).
  *
  * The file is the RFC 8785 canonical JSON of an AuditBundle followed by one newline, byte for
  * byte: a verifier re-serializes what it parsed and refuses any other bytes, so no byte of the
@@ -13,6 +15,12 @@ import { canonicalize, hashToBase64 } from '@ledger/integrity';
  */
 export const BUNDLE_FORMAT = 'okayama-handling-ledger/audit-bundle';
 export const BUNDLE_VERSION = 1;
+/**
+ * Version 2 is version 1 plus `keyRotations`: the log's rotation checkpoints, oldest first, so a
+ * verifier who trusts an earlier key of the log follows it to the key that signed this bundle.
+ * An exporter writes version 2 only for a log that has rotated its key.
+ */
+export const BUNDLE_VERSION_WITH_ROTATIONS = 2;
 
 export interface BundleEvent {
   /** Global position; leaf index = position − 1. */
@@ -25,7 +33,7 @@ export interface BundleEvent {
 
 export interface AuditBundle {
   format: typeof BUNDLE_FORMAT;
-  version: typeof BUNDLE_VERSION;
+  version: typeof BUNDLE_VERSION | typeof BUNDLE_VERSION_WITH_ROTATIONS;
   contractId: string;
   /** The business time the auditor looks at (replay's default), as given; null when not given. */
   asOf: string | null;
@@ -40,6 +48,15 @@ export interface AuditBundle {
   checkpoint: string;
   /** The contract's events (its contract stream and every record stream) in position order. */
   events: BundleEvent[];
+  /** Version 2 only: the log's rotation checkpoints (docs/log-format.md "Key rotation"), oldest first. */
+  keyRotations?: string[];
+  /**
+   * In either version, present when there are any (EVENTS.md v2 "Signed events"): the signing keys
+   * of the contract's parties (the city and its contractor) and of any key an event names, with
+   * their validity intervals, by keyId; what verify-bundle checks every signature with, unless the
+   * auditor pins the keys.
+   */
+  signingKeys?: PartyKey[];
   /** Signed note binding the body: see statementText. */
   statement: string;
 }
@@ -53,8 +70,9 @@ export function serializeBundle(bundle: AuditBundle): Buffer {
 
 /** SHA-256 of the canonical JSON of everything but the statement. */
 export function bodyDigest(body: BundleBody): Buffer {
-  const { format, version, contractId, asOf, knownAt, log, checkpoint, events } = body;
-  return createHash('sha256').update(canonicalize({ format, version, contractId, asOf, knownAt, log, checkpoint, events }), 'utf8').digest();
+  const { format, version, contractId, asOf, knownAt, log, checkpoint, events, keyRotations, signingKeys } = body;
+  const covered = { format, version, contractId, asOf, knownAt, log, checkpoint, events, ...(keyRotations === undefined ? {} : { keyRotations }), ...(signingKeys === undefined ? {} : { signingKeys }) };
+  return createHash('sha256').update(canonicalize(covered), 'utf8').digest();
 }
 
 export interface Statement {

@@ -1,8 +1,9 @@
-import { contractStreamId, InvalidRequestError, isId, ID_RULE, NotFoundError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
+import { contractNotFound, contractorParty, InvalidRequestError, isId, ID_RULE, parseTimestamp, TIMESTAMP_RULE, contractStreamId, type FieldProblem, type Party } from '@ledger/domain';
 import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
-import { hashToBase64, openCheckpoint, signNote, type Checkpoint } from '@ledger/integrity';
+import { LogKeyring, hashToBase64, signNote, type Checkpoint } from '@ledger/integrity';
 import { LogIntegrityError, SigningKeyError, type LogKeys, type LogProofs } from '@ledger/merkle-log';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
+import type { PartyKey } from '../signatures/party-keys.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, BUNDLE_VERSION_WITH_ROTATIONS, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
 
 export interface ExportRequest {
   contractId: string;
@@ -14,11 +15,16 @@ export interface ExportRequest {
   treeSize?: number;
 }
 
+/** The registered signing keys of these parties and these key IDs (the ledger's key registry). */
+export type SigningKeySource = (query: { parties: readonly Party[]; keyIds: readonly string[] }) => Promise<PartyKey[]>;
+
 export interface ExportSources {
   store: EventStore;
   proofs: LogProofs;
   /** Needs the signer: the export statement is signed with the log's key. */
   keys: LogKeys;
+  /** The parties' signing keys the bundle carries; absent: none (a ledger without signed events). */
+  signingKeys?: SigningKeySource;
 }
 
 export interface ExportProgress {
@@ -81,13 +87,15 @@ export async function collectBundleBody(
 ): Promise<{ body: BundleBody; checkpoint: Checkpoint; streams: number }> {
   checkExportRequest(request);
   const { store, proofs, keys } = sources;
-  if ((await store.streamVersion(contractStreamId(request.contractId))) === null) {
-    throw new NotFoundError(`contract ${request.contractId} is not registered`);
-  }
+  if ((await store.streamVersion(contractStreamId(request.contractId))) === null) throw contractNotFound(request.contractId);
   const stored = await proofs.checkpoint(request.treeSize);
+  // The checkpoint opens with the key of its time: the log's rotations lead from its first key to the current one.
+  const history = await proofs.keyHistory(keys.publicKey);
   let checkpoint: Checkpoint;
   try {
-    checkpoint = openCheckpoint(stored.note, keys.verifier, keys.origin);
+    const keyring = new LogKeyring(history.rotations.length === 0 ? [keys.verifier] : [history.keys[0]!.publicKey], keys.origin);
+    for (const rotation of history.rotations) keyring.open(rotation);
+    checkpoint = keyring.open(stored.note, { learn: false }).checkpoint;
   } catch (error) {
     throw new LogIntegrityError(`checkpoint #${stored.seq} does not open with the log's key: ${(error as Error).message}`);
   }
@@ -95,6 +103,8 @@ export async function collectBundleBody(
 
   const events: BundleEvent[] = [];
   const streams = new Set<string>();
+  const parties = new Set<Party>(['city']);
+  const keyIds = new Set<string>();
   let after = 0;
   reading: for (;;) {
     const page = await store.readAll({ contractId: request.contractId, after, limit: 2_000 });
@@ -108,6 +118,8 @@ export async function collectBundleBody(
       }
       events.push({ position: recorded.position, canonical, proof: [] });
       streams.add(recorded.streamId);
+      if (recorded.event.type === 'ContractRegistered' && typeof recorded.event.data.contractorId === 'string') parties.add(contractorParty(recorded.event.data.contractorId));
+      if (recorded.event.signature !== undefined) keyIds.add(recorded.event.signature.keyId);
     }
     after = page[page.length - 1]!.position;
     onProgress?.('events', Math.min(after, checkpoint.size), checkpoint.size);
@@ -124,17 +136,27 @@ export async function collectBundleBody(
     onProgress?.('proofs', Math.min(i + CHUNK, events.length), events.length);
   }
 
+  // Carried when the contract's parties have registered keys, or an event names one (signed events).
+  const signingKeys = sources.signingKeys ? sortedKeys(await sources.signingKeys({ parties: [...parties], keyIds: [...keyIds] })) : [];
   const body: BundleBody = {
     format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
+    version: history.rotations.length === 0 ? BUNDLE_VERSION : BUNDLE_VERSION_WITH_ROTATIONS,
     contractId: request.contractId,
     asOf: request.asOf ?? null,
     knownAt: request.knownAt ?? null,
     log: { origin: keys.origin, publicKey: keys.publicKey },
-    checkpoint: stored.note,
+    // With the witnesses' cosignatures stored so far (a later export may carry more of them).
+    checkpoint: await proofs.cosignedNote(stored),
     events,
+    ...(history.rotations.length === 0 ? {} : { keyRotations: history.rotations }),
+    ...(signingKeys.length === 0 ? {} : { signingKeys }),
   };
   return { body, checkpoint, streams: streams.size };
+}
+
+function sortedKeys(keys: readonly PartyKey[]): PartyKey[] {
+  const unique = new Map(keys.map((k) => [k.keyId, k]));
+  return [...unique.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
 }
 
 /** The file name the CLI and the HTTP answer suggest: contract and checkpoint size. */

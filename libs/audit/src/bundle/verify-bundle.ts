@@ -1,19 +1,23 @@
 import {
+  LogKeyring,
   SignedNoteError,
   canonicalize,
   checkInclusion,
+  checkQuorum,
   hashFromBase64,
   hashToBase64,
   hashToHex,
   leafHash,
-  openCheckpoint,
   openNote,
   parseVerifierKey,
   type Checkpoint,
+  type CosignatureVerifier,
+  type LogKeyEpoch,
   type NoteVerifier,
 } from '@ledger/integrity';
-import { contractStreamId, parseTimestamp, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, bodyDigest, digestText, parseStatement, type AuditBundle, type BundleEvent } from './bundle-format.js';
+import { actingParty, contractStreamId, evolveAuthority, parseTimestamp, recordStreamId, UNREGISTERED, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { pinnedKeyring, partyKeyShapeProblem, type PartyKey } from '../signatures/party-keys.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, BUNDLE_VERSION_WITH_ROTATIONS, bodyDigest, digestText, parseStatement, type AuditBundle, type BundleEvent } from './bundle-format.js';
 
 // Offline: this file reads no database, no network, no clock. It needs the bundle's bytes and the
 // log's public key, which the auditor got from the operator beforehand (GET /v1/log/public-key,
@@ -27,8 +31,14 @@ export interface BundleVerification {
   asOf: string | null;
   knownAt: string | null;
   checkpoint: { origin: string; treeSize: number; rootHash: string; keyId: string } | null;
+  /** The witnesses whose valid cosignature the checkpoint carries (those you trust; empty without --witness). */
+  cosigners: string[];
   events: number;
   streams: number;
+  /** Events carrying a party's signature (each one checked). */
+  signedEvents: number;
+  /** Whether the signatures were checked against keys the auditor pinned (true) or the ones the bundle carries. */
+  pinnedKeys: boolean;
   /** The verified events in position order (empty unless ok), for replay. */
   recorded: RecordedEvent[];
 }
@@ -41,7 +51,17 @@ export interface VerifyBundleOptions {
    * database, which has the public key but not the private one): its statement is empty.
    */
   statement?: 'check' | 'skip';
+  /**
+   * The parties' signing keys the auditor obtained from the parties themselves: every signature is
+   * checked with these, and a key the bundle carries that differs from its pinned copy is a problem.
+   * Absent: the keys the bundle carries (which the ledger's operator vouches for).
+   */
+  pinnedKeys?: ReadonlyArray<Partial<PartyKey> & Pick<PartyKey, 'keyId' | 'party' | 'publicKey'>>;
   onProgress?: (done: number, total: number) => void;
+  /** Witness keys you trust (`--witness`): the checkpoint must carry `quorum` of their cosignatures. */
+  witnesses?: readonly CosignatureVerifier[];
+  /** Valid cosignatures required, default: as many as witnesses given. */
+  quorum?: number;
 }
 
 class Problems {
@@ -62,7 +82,11 @@ class Problems {
  * and, when the bundle has a knownAt, was recorded by then; every stream chain complete from
  * version 0 and linked by prevHash; and the export statement's signature over the whole body.
  */
-export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier, options: VerifyBundleOptions = {}): BundleVerification {
+export function verifyBundle(
+  bytes: Uint8Array,
+  publicKey: string | NoteVerifier | ReadonlyArray<string | NoteVerifier>,
+  options: VerifyBundleOptions = {},
+): BundleVerification {
   const problems = new Problems(options.maxProblems ?? 20);
   const result: BundleVerification = {
     ok: false,
@@ -71,13 +95,17 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
     asOf: null,
     knownAt: null,
     checkpoint: null,
+    cosigners: [],
     events: 0,
     streams: 0,
+    signedEvents: 0,
+    pinnedKeys: options.pinnedKeys !== undefined,
     recorded: [],
   };
-  let verifier: NoteVerifier;
+  let trusted: NoteVerifier[];
   try {
-    verifier = typeof publicKey === 'string' ? parseVerifierKey(publicKey.trim()) : publicKey;
+    trusted = (Array.isArray(publicKey) ? publicKey : [publicKey]).map((k: string | NoteVerifier) => (typeof k === 'string' ? parseVerifierKey(k.trim()) : k));
+    if (trusted.length === 0) throw new Error('no key given');
   } catch (error) {
     problems.add(`the key is not a note verifier key (<name>+<hex id>+<base64>): ${(error as Error).message}`);
     return result;
@@ -113,17 +141,37 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
     problems.add(`the file is not in canonical form (bytes were changed, added or removed near byte ${firstDifference(canonicalBytes, bytes)})`);
   }
 
-  // 2. The key the auditor trusts, and the checkpoint it signed.
-  const keyId = verifier.keyId.toString(16).padStart(8, '0');
-  if (bundle.log.publicKey.trim() !== `${verifier.name}+${keyId}+${Buffer.concat([Buffer.from([1]), verifier.publicKey]).toString('base64')}`) {
-    problems.add(`the bundle was exported under key ${JSON.stringify(bundle.log.publicKey.slice(0, 120))}, not the key you trust (${verifier.name}+${keyId})`);
+  // 2. The keys the auditor trusts (followed through the log's rotation checkpoints), and the
+  //    checkpoint one of them signed at its size.
+  const keyring = new LogKeyring(trusted, bundle.log.origin);
+  for (const [i, rotation] of (bundle.keyRotations ?? []).entries()) {
+    try {
+      keyring.open(rotation);
+    } catch (error) {
+      problems.add(`key rotation ${i + 1} of the bundle does not follow from the keys you trust: ${describeNoteError(error)}`);
+    }
+  }
+  const exporter: LogKeyEpoch | undefined = keyring.epochs.find((e) => e.publicKey === bundle.log.publicKey.trim());
+  if (exporter === undefined) {
+    const yours = trusted.map((v) => `${v.name}+${v.keyId.toString(16).padStart(8, '0')}`).join(', ');
+    problems.add(`the bundle was exported under key ${JSON.stringify(bundle.log.publicKey.slice(0, 120))}, not the key you trust (${yours}) nor one it rotated to`);
   }
   let checkpoint: Checkpoint | null = null;
   try {
-    checkpoint = openCheckpoint(bundle.checkpoint, verifier, bundle.log.origin);
-    result.checkpoint = { origin: checkpoint.origin, treeSize: checkpoint.size, rootHash: hashToBase64(checkpoint.rootHash), keyId };
+    const opened = keyring.open(bundle.checkpoint, { learn: false });
+    checkpoint = opened.checkpoint;
+    result.checkpoint = { origin: checkpoint.origin, treeSize: checkpoint.size, rootHash: hashToBase64(checkpoint.rootHash), keyId: opened.signedBy[0]!.keyId };
   } catch (error) {
     problems.add(`the checkpoint is not valid for your key: ${describeNoteError(error)}`);
+  }
+  if (options.witnesses !== undefined && options.witnesses.length + (options.quorum ?? 0) > 0) {
+    try {
+      const quorum = checkQuorum(bundle.checkpoint, options.witnesses, options.quorum ?? options.witnesses.length);
+      result.cosigners = quorum.cosigners.map((c) => c.name);
+      if (!quorum.ok) problems.add(`the checkpoint lacks the witnesses' quorum: ${quorum.reason}`);
+    } catch (error) {
+      problems.add(`the checkpoint's cosignatures cannot be read: ${describeNoteError(error)}`);
+    }
   }
   const knownAtMs = bundle.knownAt === null ? null : parseTimestamp(bundle.knownAt);
   if (bundle.knownAt !== null && knownAtMs === null) problems.add(`knownAt ${JSON.stringify(bundle.knownAt)} is not an RFC 3339 timestamp`);
@@ -179,12 +227,13 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
   });
   options.onProgress?.(bundle.events.length, bundle.events.length);
   result.streams = streams.size;
+  result.signedEvents = checkSignatures(bundle, recorded, options, problems);
 
   // 4. The export statement: the log vouches for this exact body.
   if (options.statement === 'skip') {
     if (bundle.statement !== '') problems.add('a bundle collected for replay carries no statement');
   } else {
-    checkStatement(bundle, verifier, checkpoint, problems);
+    checkStatement(bundle, exporter ?? keyring.current, checkpoint, problems);
   }
 
   result.ok = problems.list.length === 0;
@@ -192,13 +241,59 @@ export function verifyBundle(bytes: Uint8Array, publicKey: string | NoteVerifier
   return result;
 }
 
+/**
+ * Every signed event's signature, with the keys the bundle carries or the ones the auditor pinned:
+ * the key must be the acting party's (the city, or the contract's contractor for its contractor and
+ * subcontractors), valid at the event's recordedAt, and verify the event's bytes. An unsigned event
+ * recorded after the contract's policy required signatures is a problem too (the ledger refuses
+ * those; one in the log was put there behind its back). Returns the number of signed events.
+ */
+function checkSignatures(bundle: AuditBundle, recorded: readonly RecordedEvent[], options: VerifyBundleOptions, problems: Problems): number {
+  const { keyring, problems: pinProblems } = pinnedKeyring(bundle.signingKeys ?? [], options.pinnedKeys ?? null);
+  for (const problem of pinProblems) problems.add(problem);
+  let terms = UNREGISTERED;
+  let requiredSince: number | null = null;
+  let signed = 0;
+  for (const [i, entry] of recorded.entries()) {
+    const event = entry.event;
+    const where = `event ${i + 1} (position ${entry.position}, eventId ${event.eventId}, ${event.type})`;
+    if (event.signature !== undefined) {
+      signed++;
+      const verdict = keyring.check(event, actingParty(event.actor?.org ?? '', terms.contractorId), parseTimestamp(entry.recordedAt) ?? Number.NaN);
+      if (!verdict.ok) problems.add(`${where}: ${verdict.message}${options.pinnedKeys && verdict.fault === 'unknown-key' ? ' among the keys you pinned' : ''}`);
+    } else if (terms.requireSignedEvents && event.contractId === bundle.contractId) {
+      problems.add(`${where} is unsigned, but the contract requires signed events since position ${requiredSince}: the ledger refuses such events, so it was written behind its back`);
+    }
+    const next = evolveAuthority(terms, event);
+    if (next.requireSignedEvents && !terms.requireSignedEvents) requiredSince = entry.position;
+    terms = next;
+  }
+  return signed;
+}
+
 function checkShape(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
   const b = value as Record<string, unknown>;
   if (b.format !== BUNDLE_FORMAT) return `format is ${JSON.stringify(b.format)}, expected ${JSON.stringify(BUNDLE_FORMAT)}`;
-  if (b.version !== BUNDLE_VERSION) return `version is ${JSON.stringify(b.version)}; this verifier reads version ${BUNDLE_VERSION}`;
-  const keys = Object.keys(b).sort().join(',');
-  if (keys !== 'asOf,checkpoint,contractId,events,format,knownAt,log,statement,version') return `it has the members ${keys}`;
+  if (b.version !== BUNDLE_VERSION && b.version !== BUNDLE_VERSION_WITH_ROTATIONS) {
+    return `version is ${JSON.stringify(b.version)}; this verifier reads versions ${BUNDLE_VERSION} and ${BUNDLE_VERSION_WITH_ROTATIONS}`;
+  }
+  // signingKeys, in either version, when the contract's parties have signing keys (signed events).
+  const keys = Object.keys(b).filter((k) => k !== 'signingKeys').sort().join(',');
+  const expected = b.version === BUNDLE_VERSION
+    ? 'asOf,checkpoint,contractId,events,format,knownAt,log,statement,version'
+    : 'asOf,checkpoint,contractId,events,format,keyRotations,knownAt,log,statement,version';
+  if (keys !== expected) return `it has the members ${Object.keys(b).sort().join(',')}`;
+  if ('signingKeys' in b) {
+    if (!Array.isArray(b.signingKeys) || b.signingKeys.length === 0) return 'signingKeys, when present, is a non-empty array';
+    for (const [i, key] of (b.signingKeys as unknown[]).entries()) {
+      const problem = partyKeyShapeProblem(key);
+      if (problem !== null) return `signing key ${i + 1}: ${problem}`;
+    }
+  }
+  if (b.version === BUNDLE_VERSION_WITH_ROTATIONS && (!Array.isArray(b.keyRotations) || !b.keyRotations.every((r) => typeof r === 'string'))) {
+    return 'keyRotations must be an array of signed notes (strings)';
+  }
   if (typeof b.contractId !== 'string') return 'contractId is not a string';
   if (b.asOf !== null && typeof b.asOf !== 'string') return 'asOf is neither null nor a string';
   if (b.knownAt !== null && typeof b.knownAt !== 'string') return 'knownAt is neither null nor a string';
@@ -261,6 +356,7 @@ function decodeProof(proof: readonly string[]): Buffer[] | null {
 function describeNoteError(error: unknown): string {
   if (error instanceof SignedNoteError) {
     if (error.code === 'unknown-key') return `it is not signed by your key (${error.message})`;
+    if (error.code === 'retired-key') return `it is signed by a key not valid at its tree size (${error.message})`;
     if (error.code === 'invalid-signature') return `its signature does not verify: the signed text was altered (${error.message})`;
     return error.message;
   }
@@ -273,10 +369,10 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
   return n;
 }
 
-function checkStatement(bundle: AuditBundle, verifier: NoteVerifier, checkpoint: Checkpoint | null, problems: Problems): void {
+function checkStatement(bundle: AuditBundle, exporter: LogKeyEpoch, checkpoint: Checkpoint | null, problems: Problems): void {
   let statement;
   try {
-    statement = parseStatement(openNote(bundle.statement, verifier));
+    statement = parseStatement(openNote(bundle.statement, exporter.verifier));
   } catch (error) {
     problems.add(`the export statement is not valid for your key: ${describeNoteError(error)}`);
     return;
@@ -291,6 +387,9 @@ function checkStatement(bundle: AuditBundle, verifier: NoteVerifier, checkpoint:
       `the bundle's content differs from what the log signed when it exported it (${statement.events} events, body sha256 ${statement.digest}; ` +
         `this file: ${bundle.events.length} events, sha256 ${digest}): an event or a field was changed, added or removed`,
     );
+  }
+  if (exporter.untilSize !== null && statement.treeSize > exporter.untilSize) {
+    problems.add(`the export statement is signed by key ${exporter.keyId}, retired at tree size ${exporter.untilSize}, for checkpoint ${statement.treeSize}`);
   }
   if (statement.contractId !== bundle.contractId) problems.add(`the export statement is for contract ${statement.contractId}, not ${bundle.contractId}`);
   if (checkpoint !== null && (statement.treeSize !== checkpoint.size || statement.origin !== checkpoint.origin)) {

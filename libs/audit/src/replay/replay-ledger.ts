@@ -24,7 +24,9 @@ export async function replayFromLedger(
 ): Promise<ReplayReport> {
   const cut = { contractId: request.contractId, asOf: request.asOf, knownAt: request.knownAt ?? null, treeSize: request.treeSize };
   const { body } = await collectBundleBody(sources, cut, onProgress);
-  const verified = verifyBundle(serializeBundle({ ...body, statement: '' }), sources.keys.verifier, { statement: 'skip' });
+  // Trust the log's first key: the rotation checkpoints in the body lead from it to the key of the checkpoint.
+  const { keys } = await sources.proofs.keyHistory(sources.keys.publicKey);
+  const verified = verifyBundle(serializeBundle({ ...body, statement: '' }), keys[0]!.verifier, { statement: 'skip' });
   if (!verified.ok) throw new LogIntegrityError(`the contract's events do not verify against the log: ${verified.problems.join('; ')}`);
   return replay(verified, { asOf: request.asOf, knownAt: request.knownAt ?? null });
 }

@@ -32,7 +32,7 @@ export async function openAuditLedger(url: string, keys: LogKeys = testLogKeys()
   let now = Date.parse('2026-05-10T00:00:00Z');
   const store = new PostgresEventStore(pool, { clock: () => now });
   const integrator = new MerkleIntegrator({ pool, store });
-  const signer = new CheckpointSigner({ pool, keys });
+  const signer = new CheckpointSigner({ pool, store, keys });
   return {
     pool,
     store,

@@ -19,6 +19,11 @@ export function eventId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Each contract has its own contractor (EVENTS.md v2 contractorId). */
+export function contractorOf(contractId: string): string {
+  return contractId === CONTRACT ? 'okayama-systems' : 'other-vendor';
+}
+
 const city = { org: 'city' as const, workerId: 'S-010' };
 const worker = { org: 'contractor' as const, workerId: 'W-001' };
 
@@ -28,7 +33,7 @@ function contractEvents(contractId: string): LedgerEvent[] {
     {
       eventId: id('registered'), type: 'ContractRegistered', contractId, occurredAt: '2026-04-01T09:00:00+09:00', actor: city,
       data: {
-        title: '介護保険システム運用保守業務委託', purposes: ['介護保険システム運用保守'], dataCategories: ['被保険者台帳', '要介護認定'],
+        title: '介護保険システム運用保守業務委託', contractorId: contractorOf(contractId), purposes: ['介護保険システム運用保守'], dataCategories: ['被保険者台帳', '要介護認定'],
         permitsSubcontracting: false, term: { start: '2026-04-01T00:00:00+09:00', end: '2027-03-31T23:59:59+09:00' },
       },
     },

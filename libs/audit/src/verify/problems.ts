@@ -13,7 +13,9 @@ export type LogProblemKind =
   | 'checkpoint-signature'
   | 'checkpoint-columns'
   | 'checkpoint-order'
-  | 'checkpoint-consistency';
+  | 'checkpoint-consistency'
+  | 'witness-quorum'
+  | 'event-signature';
 
 export interface LogProblem {
   /** The first position the problem concerns; for a checkpoint, the tree size it signs. */

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import { hashToHex, leafHash, nodeHash } from '@ledger/integrity';
+import type { LedgerEvent } from '@ledger/domain';
+import { PartyKeyring, type PartyKey } from '../signatures/party-keys.js';
 import type { TupleHandler } from './copy-rows.js';
 import type { LogRow } from './log-rows.js';
 import type { LogProblem } from './problems.js';
@@ -14,6 +16,8 @@ export interface ChunkTask {
   /** Leaves integrated by the Merkle log (tiles exist below it). */
   readonly integrated: number;
   readonly maxProblems: number;
+  /** The parties' signing keys every signed event is checked with (none: no event may be signed). */
+  readonly partyKeys?: readonly PartyKey[];
 }
 
 /** The first and last event of a stream inside a chunk, for stitching chains across chunks. */
@@ -36,6 +40,16 @@ export interface ChunkResult {
   /** Hex right-edge hashes (largest first) of positions first … size, per checkpoint size. */
   readonly frontiers: Array<{ size: number; hashes: string[] | null }>;
   readonly streams: StreamEnds;
+  /** Events carrying a party's signature. */
+  readonly signedEvents: number;
+  /** The contractors the chunk's ContractRegistered events name, flattened: contractId, contractorId, … */
+  readonly contractors: string[];
+  /**
+   * Signatures by a contractor's key on the contractor's facts, once per contract and party,
+   * flattened: contractId, party, position, eventId, …; verifyLog checks each party is the
+   * contract's contractor (its registration may lie in another chunk).
+   */
+  readonly contractorSignatures: Array<string | number>;
 }
 
 export interface ChunkSource {
@@ -82,10 +96,15 @@ class ChunkChecker {
   private expected: number;
   private firstMissing: number | null = null;
   private rows = 0;
+  private readonly keyring: PartyKeyring;
+  private signedEvents = 0;
+  private readonly contractors: string[] = [];
+  private readonly contractorSignatures = new Map<string, [string, string, number, string]>();
 
   constructor(private readonly task: ChunkTask) {
     this.expected = task.first;
     this.pendingSizes = [...task.checkpointSizes].sort((a, b) => a - b);
+    this.keyring = new PartyKeyring(task.partyKeys ?? []);
   }
 
   /**
@@ -106,6 +125,7 @@ class ChunkChecker {
       return;
     }
     this.advance(position);
+    if (signatureSeen || isContractRegistered(bytes, offsets[7]!, lengths[7]!)) this.authorship(position, bytes.toString('utf8', offsets[1]!, offsets[1]! + lengths[1]!));
     const streamId = bytes.toString('latin1', offsets[5]!, offsets[5]! + lengths[5]!);
     const version = bytes.readInt32BE(offsets[6]!);
     const state = this.streams.get(streamId);
@@ -127,6 +147,7 @@ class ChunkChecker {
     const position = Number(row[0]);
     const canonical = row[1];
     this.advance(position);
+    if (canonical.includes('"signature":') || canonical.includes('"ContractRegistered"')) this.authorship(position, canonical);
     const leaf = leafHash(canonical);
     const leafHex = hashToHex(leaf);
     if (matchesColumns(canonical, row)) {
@@ -165,6 +186,44 @@ class ChunkChecker {
     }
   }
 
+  /**
+   * Who stated the event: a ContractRegistered names the contract's contractor; a signed event's
+   * signature must verify with its key, valid at its recordedAt, of its acting party (the city for
+   * the city's facts; for the contractor's, a contractor key whose party verifyLog matches against
+   * the contract's registration).
+   */
+  private authorship(position: number, canonical: string): void {
+    let stored: Record<string, unknown>;
+    try {
+      stored = JSON.parse(canonical) as Record<string, unknown>;
+    } catch {
+      return; // the hash and column checks name what is wrong with it
+    }
+    if (stored === null || typeof stored !== 'object') return;
+    const { streamId: _s, streamVersion: _v, position: _p, recordedAt, prevHash: _h, ...event } = stored;
+    const e = event as unknown as LedgerEvent;
+    if (e.type === 'ContractRegistered' && typeof e.data?.contractorId === 'string' && typeof e.contractId === 'string') this.contractors.push(e.contractId, e.data.contractorId);
+    if (e.signature === undefined) return;
+    this.signedEvents++;
+    const where = `event ${String(e.eventId)} (${String(e.type)})`;
+    if (e.signature === null || typeof e.signature !== 'object' || typeof e.signature.keyId !== 'string') {
+      this.problem(position, 'event-signature', `${where} has a malformed signature`);
+      return;
+    }
+    const org = typeof e.actor?.org === 'string' ? e.actor.org : '';
+    const key = this.keyring.get(e.signature.keyId);
+    const acting = org === 'city' ? 'city' : key !== undefined && key.party !== 'city' ? key.party : null;
+    const verdict = this.keyring.check(e, acting, typeof recordedAt === 'string' ? Date.parse(recordedAt) : Number.NaN);
+    if (!verdict.ok) {
+      this.problem(position, 'event-signature', `${where}: ${verdict.message}`);
+      return;
+    }
+    if (org !== 'city') {
+      const id = `${e.contractId}\u0000${verdict.key.party}`;
+      if (!this.contractorSignatures.has(id)) this.contractorSignatures.set(id, [String(e.contractId), verdict.key.party, position, String(e.eventId)]);
+    }
+  }
+
   finish(): ChunkResult {
     if (this.expected <= this.task.last) this.missing(this.expected, this.task.last, 'the log ends before it');
     for (const size of this.pendingSizes) this.frontiers.push({ size, hashes: null });
@@ -180,6 +239,9 @@ class ChunkChecker {
       root: complete ? hashToHex(this.range.root()) : null,
       frontiers: this.frontiers,
       streams,
+      signedEvents: this.signedEvents,
+      contractors: this.contractors,
+      contractorSignatures: [...this.contractorSignatures.values()].flat(),
     };
   }
 
@@ -331,6 +393,11 @@ export function matchesColumns(canonical: string, row: LogRow): boolean {
   if (!(row[3] === null ? expect('null') : expect('"') && expect(row[3]) && expect('"'))) return false;
   if (recordId !== null && !(expect(',"recordId":"') && expect(recordId) && expect('"'))) return false;
   if (!(expect(',"recordedAt":"') && instant(row[11]) && expect('"'))) return false;
+  if (canonical.startsWith(',"signature":{', at)) {
+    const end = canonical.indexOf('}', at);
+    if (end < 0) return false;
+    at = end + 1;
+  }
   if (canonical.startsWith(',"source":"', at)) {
     const end = canonical.indexOf('"', at + 11);
     if (end < 0) return false;
@@ -522,6 +589,7 @@ const LIT = {
   prevHash: Buffer.from(',"prevHash":"'),
   recordId: Buffer.from(',"recordId":"'),
   recordedAt: Buffer.from(',"recordedAt":"'),
+  signature: Buffer.from(',"signature":{'),
   source: Buffer.from(',"source":"'),
   streamId: Buffer.from(',"streamId":"'),
   streamVersion: Buffer.from('","streamVersion":'),
@@ -533,6 +601,16 @@ const LIT = {
 // The cursor of matchesBinary (module state: nothing allocated per row).
 let bin: Buffer = Buffer.alloc(0);
 let pos = 0;
+/** Whether the last row matchesBinary accepted carries a signature (a signed event is checked further). */
+let signatureSeen = false;
+
+const CONTRACT_REGISTERED = Buffer.from('ContractRegistered');
+
+function isContractRegistered(bytes: Buffer, at: number, length: number): boolean {
+  if (length !== CONTRACT_REGISTERED.length) return false;
+  for (let i = 0; i < length; i++) if (bytes[at + i] !== CONTRACT_REGISTERED[i]) return false;
+  return true;
+}
 
 // Plain loops: for the few dozen bytes compared here, cheaper than Buffer#compare's native call.
 function literal(piece: Buffer): boolean {
@@ -631,6 +709,13 @@ export function matchesBinary(bytes: Buffer, offsets: Int32Array, lengths: Int32
   if (lengths[3] === -1 ? !literal(LIT.prevHashNull) : !(literal(LIT.prevHash) && hexOf(prevAt) && quote())) return false;
   if (recordLength !== -1 && !(literal(LIT.recordId) && sameBytes(recordAt, recordLength) && quote())) return false;
   if (!literal(LIT.recordedAt) || !instantNear(pgMillis(bytes, offsets[11]!), c1) || !quote()) return false;
+  signatureSeen = false;
+  if (literal(LIT.signature)) {
+    const close = bytes.indexOf(125, pos);
+    if (close < 0 || close >= c1) return false;
+    pos = close + 1;
+    signatureSeen = true;
+  }
   if (literal(LIT.source)) {
     const close = bytes.indexOf(34, pos);
     if (close < 0 || close >= c1) return false;

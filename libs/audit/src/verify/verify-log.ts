@@ -1,33 +1,50 @@
 import os from 'node:os';
+import { contractorParty } from '@ledger/domain';
 import {
   CompactRange,
+  LogKeyring,
   MissingTileError,
   TiledMerkleTree,
+  addSignatures,
   checkConsistency,
+  checkQuorum,
   hashFromHex,
   hashToBase64,
   nodeHash,
-  openCheckpoint,
+  type CosignatureVerifier,
   type NoteVerifier,
 } from '@ledger/integrity';
 import type pg from 'pg';
-import { CoalescingTileReader, PostgresCheckpointStore, PostgresTileStore, type Queryable } from '@ledger/merkle-log';
+import { CoalescingTileReader, PostgresCheckpointStore, PostgresCosignatureStore, PostgresTileStore, type Queryable } from '@ledger/merkle-log';
 import { inlineRunner, workerRunner, type ChunkRunner } from './chunk-runner.js';
 import { logExtent } from './log-rows.js';
 import { byPosition, type LogProblem } from './problems.js';
 import type { ChunkTask } from './verify-chunk.js';
+import type { PartyKey } from '../signatures/party-keys.js';
 
 export interface VerifyLogOptions {
   /** The ledger's PostgreSQL. */
   db: pg.Pool;
   /** The same database's URL, for worker threads (each opens its own connection). */
   databaseUrl?: string;
-  /** The log's public key: every checkpoint must be signed by it. */
+  /**
+   * The log's public key: every checkpoint must be signed by it, or by a key it handed the log
+   * over to in a rotation checkpoint (each key only for the tree sizes of its time).
+   */
   verifier: NoteVerifier;
+  /** Witness keys the auditor trusts (`--witness`); with them, checkpoints are checked for a quorum of cosignatures. */
+  witnesses?: readonly CosignatureVerifier[];
+  /** Valid cosignatures required (`--quorum`), default: as many as witnesses given. */
+  quorum?: number;
   /** When given, every checkpoint must name this origin; otherwise they must all name the same one. */
   origin?: string;
   /** Checkpoints the auditor holds from elsewhere (signed notes): the stored log must match them too. */
   trustedCheckpoints?: readonly string[];
+  /**
+   * The parties' signing keys (the registry's, or the ones the auditor pinned): every signed event
+   * must verify with its acting party's key, valid at its recordedAt. Default: none.
+   */
+  partyKeys?: readonly PartyKey[];
   /** Worker threads; 0 or 1 verifies in this thread. Default: one per core, at most 4. */
   jobs?: number;
   /** Chunk width 2^chunkBits positions (default 16, i.e. 65,536). */
@@ -53,6 +70,8 @@ export interface VerifyLogReport {
   /** Rows read and checked. */
   events: number;
   streams: number;
+  /** Events carrying a party's signature, each checked. */
+  signedEvents: number;
   /** Checkpoints stored (valid or not). */
   checkpoints: number;
   /** The largest validly signed checkpoint, whose root was recomputed from the events. */
@@ -64,6 +83,8 @@ export interface VerifyLogReport {
   problems: LogProblem[];
   /** Whether it stopped before the end because maxProblems were found. */
   stoppedEarly: boolean;
+  /** With witnesses: the largest verified checkpoint carrying the quorum, and who cosigned it. */
+  witnessed: { treeSize: number; cosigners: string[] } | null;
 }
 
 interface ValidCheckpoint {
@@ -91,6 +112,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
 
   const stored = await new PostgresCheckpointStore(options.db).all();
   const valid = checkCheckpoints(stored, options, report);
+  const witnessed = await checkWitnesses(options, stored, valid, report);
   const { head, integrated } = await logExtent(options.db);
   const bySize = new Map<number, ValidCheckpoint>();
   for (const checkpoint of valid) if (!bySize.has(checkpoint.size)) bySize.set(checkpoint.size, checkpoint);
@@ -104,7 +126,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
   const tasks: ChunkTask[] = [];
   for (let first = 1; first <= total; first += width) {
     const last = Math.min(first + width - 1, total);
-    tasks.push({ first, last, integrated, maxProblems, checkpointSizes: sizes.filter((s) => s >= first && s <= last) });
+    tasks.push({ first, last, integrated, maxProblems, checkpointSizes: sizes.filter((s) => s >= first && s <= last), partyKeys: options.partyKeys ?? [] });
   }
 
   const jobs = Math.min(options.jobs ?? Math.min(os.availableParallelism(), 4), tasks.length);
@@ -114,6 +136,9 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
       : inlineRunner(options.db);
 
   let events = 0;
+  let signedEvents = 0;
+  const contractors = new Map<string, string>();
+  const contractorSignatures: Array<[string, string, number, string]> = [];
   let done = 0;
   let stoppedEarly = false;
   const heads = new Map<string, { version: number; hash: string }>();
@@ -131,7 +156,13 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     );
     for await (const result of results) {
       events += result.rows;
+      signedEvents += result.signedEvents;
       problems.push(...result.problems);
+      for (let i = 0; i < result.contractors.length; i += 2) if (!contractors.has(result.contractors[i]!)) contractors.set(result.contractors[i]!, result.contractors[i + 1]!);
+      for (let i = 0; i < result.contractorSignatures.length; i += 4) {
+        const s = result.contractorSignatures;
+        contractorSignatures.push([s[i] as string, s[i + 1] as string, s[i + 2] as number, s[i + 3] as string]);
+      }
       const ends = result.streams;
       for (let i = 0; i < ends.length; i += 6) {
         const id = ends[i] as string;
@@ -188,6 +219,14 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     await runner.close();
   }
 
+  // A contractor's signature must be of the contract's own contractor (named by its registration).
+  for (const [contractId, party, position, eventId] of contractorSignatures) {
+    const contractorId = contractors.get(contractId);
+    if (contractorId === undefined || contractorParty(contractorId) !== party) {
+      report(position, 'event-signature', `event ${eventId} of contract ${contractId} is signed by ${party}, but the contract's contractor is ${contractorId === undefined ? 'not registered' : contractorParty(contractorId)}`);
+    }
+  }
+
   if (!stoppedEarly) await checkConsistencies(options.db, [...bySize.values()].sort((a, b) => a.size - b.size), integrated, report);
 
   const sorted = byPosition(problems).slice(0, maxProblems);
@@ -197,13 +236,47 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
     head,
     events,
     streams: heads.size,
+    signedEvents,
     checkpoints: stored.length,
     latest: latestValid ? { seq: latestValid.seq, treeSize: latestValid.size, rootHash: hashToBase64(latestValid.root) } : null,
     uncheckpointed: Math.max(0, head - (latestValid?.size ?? 0)),
     firstBadPosition: sorted[0]?.position ?? null,
     problems: sorted,
     stoppedEarly,
+    witnessed,
   };
+}
+
+/**
+ * With witness keys: every checkpoint the auditor gave must carry the quorum (it is what makes a
+ * kept checkpoint evidence beyond the operator's key), and some stored checkpoint must too; the
+ * largest stored one that does is reported. Newer checkpoints may still await their cosignatures.
+ */
+async function checkWitnesses(
+  options: VerifyLogOptions,
+  stored: Awaited<ReturnType<PostgresCheckpointStore['all']>>,
+  valid: readonly ValidCheckpoint[],
+  report: (position: number, kind: LogProblem['kind'], message: string) => void,
+): Promise<{ treeSize: number; cosigners: string[] } | null> {
+  const witnesses = options.witnesses ?? [];
+  if (witnesses.length === 0 && options.quorum === undefined) return null;
+  const quorum = options.quorum ?? witnesses.length;
+  for (const [i, note] of (options.trustedCheckpoints ?? []).entries()) {
+    const check = checkQuorum(note, witnesses, quorum);
+    const mine = valid.find((c) => c.seq === 0 && c.label.startsWith(`your checkpoint ${i + 1} `));
+    if (!check.ok) report(Math.max(1, mine?.size ?? 1), 'witness-quorum', `your checkpoint ${i + 1} lacks the witnesses' quorum: ${check.reason}`);
+  }
+  const sizes = new Set(valid.filter((c) => c.seq > 0).map((c) => c.size));
+  const rows = stored.filter((row) => sizes.has(row.treeSize));
+  const cosignatures = await new PostgresCosignatureStore(options.db).forSizes(rows.map((r) => r.treeSize));
+  for (const row of [...rows].reverse()) {
+    const lines = (cosignatures.get(row.treeSize) ?? []).map((c) => c.line);
+    const check = checkQuorum(lines.length === 0 ? row.note : addSignatures(row.note, lines), witnesses, quorum);
+    if (check.ok) return { treeSize: row.treeSize, cosigners: check.cosigners.map((c) => c.name) };
+  }
+  const latest = rows.at(-1);
+  report(Math.max(1, latest?.treeSize ?? 1), 'witness-quorum', `no stored checkpoint carries ${quorum} valid cosignature${quorum === 1 ? '' : 's'} of the witnesses you trust: nobody but the operator vouches for this log`);
+  return null;
 }
 
 function checkCheckpoints(
@@ -213,6 +286,8 @@ function checkCheckpoints(
 ): ValidCheckpoint[] {
   const valid: ValidCheckpoint[] = [];
   let origin = options.origin;
+  // Rotation checkpoints among the stored ones teach it the log's later keys, in signing order.
+  const keyring = new LogKeyring([options.verifier]);
   let previous: ValidCheckpoint | null = null;
   let expectedSeq = 1;
   stored.forEach((row) => {
@@ -224,7 +299,7 @@ function checkCheckpoints(
     expectedSeq = row.seq + 1;
     let opened;
     try {
-      opened = openCheckpoint(row.note, options.verifier);
+      opened = keyring.open(row.note).checkpoint;
     } catch (error) {
       report(row.treeSize, 'checkpoint-signature', `${label}: ${(error as Error).message}`);
       return;
@@ -248,7 +323,8 @@ function checkCheckpoints(
   });
   (options.trustedCheckpoints ?? []).forEach((note, i) => {
     try {
-      const opened = openCheckpoint(note, options.verifier, origin);
+      const opened = keyring.open(note, { learn: false }).checkpoint;
+      if (origin !== undefined && opened.origin !== origin) throw new Error(`it is for log "${opened.origin}", not "${origin}"`);
       valid.push({ label: `your checkpoint ${i + 1} (tree size ${opened.size})`, seq: 0, size: opened.size, root: opened.rootHash });
     } catch (error) {
       throw new Error(`the checkpoint you gave (${i + 1}) does not open with the log's key: ${(error as Error).message}`, { cause: error });

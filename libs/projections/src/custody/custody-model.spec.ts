@@ -60,7 +60,7 @@ const disposed = (at: string, copyId?: string) =>
   rec('RecordDisposed', at, { method: 'crypto_erase', witnessedBy: 'S-011', ...(copyId ? { copyId } : {}) });
 const registered = (policy?: Record<string, string>) =>
   con('ContractRegistered', '2026-03-01T09:00', {
-    title: 't', purposes: ['p'], dataCategories: ['c'], permitsSubcontracting: false,
+    title: 't', contractorId: 'okayama-systems', purposes: ['p'], dataCategories: ['c'], permitsSubcontracting: false,
     term: { start: t('2026-03-01T00:00'), end: t('2030-03-31T00:00') }, ...(policy ? { policy } : {}),
   });
 

@@ -455,7 +455,7 @@ function insertSorted<T extends { at: number; position: number; eventId: string 
   return out;
 }
 
-function custodyPolicy(policy: Partial<Record<string, string | undefined>> | undefined): Partial<Record<CustodyPolicyKey, string>> {
+function custodyPolicy(policy: Partial<Record<CustodyPolicyKey, string | undefined>> | undefined): Partial<Record<CustodyPolicyKey, string>> {
   const out: Partial<Record<CustodyPolicyKey, string>> = {};
   for (const key of POLICY_KEYS) {
     const value = policy?.[key];

@@ -27,7 +27,7 @@ export function recordEvent(type: string, recordId: string, at: string, data: Re
 export function setup(contractId = C, policy?: Record<string, string>): LedgerEvent[] {
   return [
     contractEvent('ContractRegistered', '2026-01-01T09:00', {
-      title: '介護保険システム', purposes: ['p'], dataCategories: ['c', 'd'], permitsSubcontracting: true,
+      title: '介護保険システム', contractorId: 'okayama-systems', purposes: ['p'], dataCategories: ['c', 'd'], permitsSubcontracting: true,
       term: { start: jst('2026-01-01T00:00'), end: jst('2030-03-31T00:00') }, ...(policy ? { policy } : {}),
     }, CITY, contractId),
     ...['W-1', 'W-2'].flatMap((workerId) => [

@@ -18,7 +18,7 @@ function contract(type: string, at: string, data: Record<string, unknown>, actor
 
 export const registered = (policy?: Record<string, string>, contractId = CONTRACT): LedgerEvent =>
   contract('ContractRegistered', '2026-03-01T09:00', {
-    title: '介護保険システム', purposes: ['p'], dataCategories: ['c'], permitsSubcontracting: false,
+    title: '介護保険システム', contractorId: 'okayama-systems', purposes: ['p'], dataCategories: ['c'], permitsSubcontracting: false,
     term: { start: jst('2026-03-01T00:00'), end: jst('2030-03-31T00:00') }, ...(policy ? { policy } : {}),
   }, CITY, contractId);
 export const amended = (at: string, policy: Record<string, string>): LedgerEvent => contract('ContractAmended', at, { policy });
