@@ -49,7 +49,7 @@ describe('reads that reveal events, and continuous verification of what is store
     await db.connect();
     expect((await app.request('POST', '/v1/events', { role: 'feed', body: { ...EXAMPLE_EVENTS.ContractRegistered, eventId: randomUUID() } })).status).toBe(201);
     expect((await app.request('POST', '/v1/events', { role: 'feed', body: { events: used } })).status).toBe(201);
-    await waitFor(() => app.request('GET', '/v1/log/checkpoint', { role: 'auditor' }), (a) => a.status === 200 && a.body.treeSize === 61);
+    await waitFor(() => app.request('GET', '/v1/log/checkpoint', { headers: { accept: 'application/json' } }), (a) => a.status === 200 && a.body.treeSize === 61);
   });
 
   afterAll(async () => {
@@ -57,13 +57,14 @@ describe('reads that reveal events, and continuous verification of what is store
     await app.close();
   });
 
-  it('records in the access log every read that returns events: history, bundle, replay and an inclusion proof', async () => {
+  it('records in the access log every read that returns events: history, bundle, replay, an inclusion proof and log entries', async () => {
     const reads = [
       [`/v1/contracts/${CONTRACT}/events?limit=10`, '/v1/contracts/:contractId/events'],
       [`/v1/contracts/${CONTRACT}/records/R-1/events`, '/v1/contracts/:contractId/records/:recordId/events'],
       [`/v1/contracts/${CONTRACT}/audit-bundle`, '/v1/contracts/:contractId/audit-bundle'],
       [`/v1/contracts/${CONTRACT}/replay?asOf=2026-06-01T00:00:00%2B09:00&format=md`, '/v1/contracts/:contractId/replay'],
       [`/v1/log/inclusion-proof?eventId=${used[3]!.eventId}`, '/v1/log/inclusion-proof'],
+      ['/v1/log/entries?from=1&limit=5', '/v1/log/entries'],
     ] as const;
     const before = Number((await db.query('SELECT coalesce(max(id), 0) AS id FROM access_log')).rows[0].id);
     for (const [pathname] of reads) expect({ pathname, status: (await app.request('GET', pathname, { role: 'auditor' })).status }).toEqual({ pathname, status: 200 });
