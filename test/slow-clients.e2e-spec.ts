@@ -27,7 +27,7 @@ describe('slow and greedy clients are cut at the documented limits', () => {
 
   it('has defaults a client can live with (README "Limits and timeouts")', () => {
     expect(ledgerConfigFromEnv({}).limits).toEqual({
-      headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000, idleTimeoutMs: 5_000, maxConnectionsPerSource: 256, inflightBodyBytes: 24 * 1024 * 1024,
+      headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000, idleTimeoutMs: 5_000, maxConnectionsPerSource: 256, inflightBodyBytes: 20 * 1024 * 1024,
     });
   });
 

@@ -14,6 +14,12 @@ const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 const log = (line: string): void => console.log(`[supervisor] ${line}`);
 
 const heapMb = integerSetting(process.env, 'LEDGER_API_HEAP_MB', 256, 64, 65_536);
+/**
+ * V8's flags for the API (docs/operations.md "Memory budget"): the old space capped, and the
+ * young generation kept at 8 MB semi-spaces rather than 16, which takes some 40 MB off the peak
+ * resident memory of a 16 MiB batch for a few more scavenges.
+ */
+const API_NODE_FLAGS = [`--max-old-space-size=${heapMb}`, '--max-semi-space-size=8'];
 let child: ChildProcess | null = null;
 let stopping = false;
 let everListened = false;
@@ -22,7 +28,10 @@ let restarts = 0;
 function start(): void {
   const startedAt = Date.now();
   const api = fork(MAIN, process.argv.slice(2), {
-    execArgv: [`--max-old-space-size=${heapMb}`],
+    execArgv: API_NODE_FLAGS,
+    // Two malloc arenas: the bodies' buffers are freed from one thread, and more arenas only keep
+    // freed memory resident (unless the operator chose otherwise).
+    env: { MALLOC_ARENA_MAX: '2', ...process.env },
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   child = api;

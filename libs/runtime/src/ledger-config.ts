@@ -61,7 +61,7 @@ export interface HttpLimits {
   idleTimeoutMs: number;
   /** LEDGER_MAX_CONNECTIONS_PER_SOURCE: open connections from one IP address (default 256). */
   maxConnectionsPerSource: number;
-  /** LEDGER_INFLIGHT_BODY_BYTES: request bodies being received or processed at once, in bytes (default 24 MiB: the largest body and 8 MiB of others). */
+  /** LEDGER_INFLIGHT_BODY_BYTES: request bodies being received or processed at once, in bytes (default 20 MiB: the largest body and 4 MiB of others). */
   inflightBodyBytes: number;
 }
 
@@ -171,7 +171,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
       bodyTimeoutMs: integerSetting(env, 'LEDGER_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
       idleTimeoutMs: integerSetting(env, 'LEDGER_IDLE_TIMEOUT_MS', 5_000, 100, 600_000),
       maxConnectionsPerSource: integerSetting(env, 'LEDGER_MAX_CONNECTIONS_PER_SOURCE', 256, 1, 100_000),
-      inflightBodyBytes: integerSetting(env, 'LEDGER_INFLIGHT_BODY_BYTES', 24 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+      inflightBodyBytes: integerSetting(env, 'LEDGER_INFLIGHT_BODY_BYTES', 20 * 1024 * 1024, 1024, 4 * 1024 ** 3),
     },
     health: {
       maxLagEvents: integerSetting(env, 'LEDGER_HEALTH_MAX_LAG_EVENTS', 100_000, 1, Number.MAX_SAFE_INTEGER),
