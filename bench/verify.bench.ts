@@ -28,7 +28,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { verifyLog } from '@ledger/audit';
-import { EmbeddedPostgres, migrate } from '@ledger/database';
+import { EmbeddedPostgres } from '@ledger/database';
+import { migrateLedger } from '@ledger/runtime';
 import { PostgresEventStore } from '@ledger/event-store';
 import { CompactRange, TiledMerkleTree, changedTiles, checkInclusion, generateSignerKey, leafHash, openCheckpoint, parseSignerKey, verifierKeyOf } from '@ledger/integrity';
 import {
@@ -82,7 +83,7 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<string> 
     await admin.end();
   }
   const url = databaseUrl(serverUrl, name);
-  await migrate(url);
+  await migrateLedger(url);
   return url;
 }
 

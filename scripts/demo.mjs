@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run demo — writes the demo contract (test/generators/demo-contract.ts) into a RUNNING ledger
-// through its HTTP API, as a feed would, then lists the violations it planted and checks that the
-// service finds each of them. Walkthrough: docs/compliance.md.
+// through its HTTP API, as a feed would, then lists the findings it planted — the contractor's, and
+// the city's own duties apart — and checks that the service finds each of them, and that the cases
+// handled correctly on purpose are judged compliant. Walkthrough: docs/compliance.md.
 //
 //   npm start                      # in one terminal
 //   npm run demo                   # in another (same folder: it finds .ledger-data/api-keys.env)
@@ -113,11 +114,17 @@ for (let i = 0; i < demo.events.length; i += 1000) {
 }
 console.log(`  ${appended} appended, ${duplicates} already there (the demo is the same on every run)\n`);
 
-console.log('Planted violations (record → article, rule):');
+const line = (p, width) => `  ${(p.recordId ?? '(contract)').padEnd(10)}  ${(p.article === 'appi68' ? 'APPI 68' : `Art. ${p.article}`).padEnd(7)}  ${p.rule.padEnd(width)}  ${p.what}`;
 const width = Math.max(...demo.planted.map((p) => p.rule.length));
-for (const p of demo.planted) {
-  console.log(`  ${(p.recordId ?? '(contract)').padEnd(10)}  Art. ${p.article.padEnd(2)}  ${p.rule.padEnd(width)}  ${p.what}`);
-}
+const contractors = demo.planted.filter((p) => p.party === 'contractor');
+const cities = demo.planted.filter((p) => p.party === 'city');
+console.log(`Planted findings: ${demo.planted.length} (record → article, rule, what)`);
+console.log(`\n The contractor's (乙): ${contractors.length}, they make its status a violation`);
+for (const p of contractors) console.log(line(p, width));
+console.log(`\n The city's own duties (甲): ${cities.length}, answered apart (the contract answer's \`city\`), never in the contractor's status`);
+for (const p of cities) console.log(line(p, width));
+console.log(`\nHandled correctly on purpose (judged compliant): ${demo.compliant.length}`);
+for (const c of demo.compliant) console.log(line(c, width));
 console.log(`\nA pending obligation in the past: ${demo.pendingExample.recordId} ${demo.pendingExample.rule} at asOf=${demo.pendingExample.pendingAsOf}`);
 
 const officerKey = keyFor(['officer', 'auditor', 'admin']);
@@ -125,25 +132,68 @@ if (!officerKey) {
   console.log('\n(no officer key found: skipping the check; see docs/compliance.md)');
   process.exit(0);
 }
-// Wait (up to 20 s) for the projector to apply what was posted, then read the contract view (from
-// the streams if the read model is not there: a service started with LEDGER_WORKERS=off).
+// Wait (up to 20 s) for the projector to apply what was posted, then read the contract view, page by page.
+const contractPath = `/v1/contracts/${demo.contractId}/compliance`;
 const deadline = Date.now() + 20_000;
 let view;
 for (;;) {
-  view = await call('GET', `/v1/contracts/${demo.contractId}/compliance?limit=1000`, officerKey);
+  view = await call('GET', `${contractPath}?limit=1000`, officerKey);
+  // 503: the read model is not built yet (the workers are starting): wait for it too.
+  if (view.status === 503 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    continue;
+  }
   if (view.status !== 200) {
     console.error(`demo: reading the contract view answered ${view.status}: ${JSON.stringify(view.body)}`);
     process.exit(1);
   }
-  if ((view.body.source.kind === 'read-model' && view.body.source.position >= lastPosition) || Date.now() > deadline) break;
+  if (view.body.source.position >= lastPosition || Date.now() > deadline) break;
   await new Promise((r) => setTimeout(r, 200));
 }
-const found = new Set(view.body.findings.map((f) => `${f.recordId ?? '-'}|${f.rule}|${f.status}`));
-const missing = demo.planted.filter((p) => !found.has(`${p.recordId ?? '-'}|${p.rule}|violation`));
+const listed = [...view.body.findings];
+for (let next = view.body.next; next !== null;) {
+  const page = await call('GET', `${contractPath}?limit=1000&after=${next}`, officerKey);
+  if (page.status !== 200) {
+    console.error(`demo: reading the next page answered ${page.status}: ${JSON.stringify(page.body)}`);
+    process.exit(1);
+  }
+  listed.push(...page.body.findings);
+  next = page.body.next;
+}
+const key = (f) => `${f.recordId ?? '-'}|${f.rule}|${f.party}`;
+const found = new Map();
+for (const f of listed) if (f.status === 'violation') found.set(key(f), (found.get(key(f)) ?? 0) + 1);
+const missing = [];
+for (const p of demo.planted) {
+  const n = found.get(key(p)) ?? 0;
+  if (n === 0) missing.push(p);
+  else found.set(key(p), n - 1);
+}
+const extra = [...found].filter(([, n]) => n > 0).map(([k]) => k);
+// The city's duties are in `city`, not in the contractor's articles.
+const cityFound = new Set(view.body.city.findings.filter((f) => f.status === 'violation').map((f) => f.rule));
+const cityMissing = cities.filter((p) => !cityFound.has(p.rule));
+const inContractorArticles = Object.values(view.body.articles).flatMap((a) => a.findings).filter((f) => f.party === 'city');
+
 const r = view.body.records;
-console.log(`\nGET /v1/contracts/${demo.contractId}/compliance (from ${view.body.source.kind === 'read-model' ? `the read model at position ${view.body.source.position}` : 'the streams'}):`);
-console.log(`  status ${view.body.status}; records ${r.total}: ${r.violation} violation, ${r.pending} pending, ${r.compliant} compliant`);
-console.log(`  ${demo.planted.length - missing.length} of ${demo.planted.length} planted violations found, ${view.body.findings.length} findings in all`);
-for (const p of missing) console.log(`  MISSING: ${p.recordId ?? '(contract)'} ${p.rule}`);
+console.log(`\nGET ${contractPath} (the read model at position ${view.body.source.position}):`);
+console.log(`  the contractor: status ${view.body.status}; records ${r.total}: ${r.violation} violation, ${r.pending} pending, ${r.compliant} compliant, ${r.not_applicable} not applicable`);
+console.log(`  the city:       status ${view.body.city.status}; ${view.body.city.findings.length} findings of its own duties`);
+console.log(`  ${demo.planted.length - missing.length} of ${demo.planted.length} planted findings found, with their party; ${listed.length} violations and pending findings listed in all`);
+for (const p of missing) console.log(`  MISSING: ${p.recordId ?? '(contract)'} ${p.rule} (${p.party})`);
+for (const p of cityMissing) console.log(`  MISSING from the city block: ${p.rule}`);
+for (const f of inContractorArticles) console.log(`  A CITY FINDING AMONG THE CONTRACTOR'S ARTICLES: ${f.rule}`);
+for (const k of extra) console.log(`  also found (not planted by the demo: events posted by hand?): ${k}`);
+
+// The compliant cases, from each record's verdict.
+const wrong = [];
+for (const c of demo.compliant) {
+  const verdict = await call('GET', `/v1/contracts/${demo.contractId}/records/${c.recordId}/compliance`, officerKey);
+  const article = verdict.body.articles?.[c.article];
+  const bad = article?.findings.filter((f) => f.rule === c.rule && f.status !== 'compliant') ?? [];
+  if (verdict.status !== 200 || article?.status !== 'compliant' || bad.length > 0) wrong.push(`${c.recordId} ${c.rule}: ${verdict.status} ${article?.status ?? '?'}`);
+}
+console.log(`  ${demo.compliant.length - wrong.length} of ${demo.compliant.length} cases handled correctly judged compliant`);
+for (const w of wrong) console.log(`  NOT COMPLIANT: ${w}`);
 console.log('\nNext: docs/compliance.md walks through each of them with curl.');
-process.exit(missing.length === 0 ? 0 : 1);
+process.exit(missing.length + cityMissing.length + inContractorArticles.length + wrong.length === 0 ? 0 : 1);

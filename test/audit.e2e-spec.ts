@@ -91,14 +91,14 @@ describe('auditors: proofs, export, offline verification and replay through the 
       if (latest.treeSize === 16) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(latest).toMatchObject({ treeSize: 16, keyId: expect.stringMatching(/^[0-9a-f]{8}$/) });
-    expect(openCheckpoint(latest.note, publicKey, 'okayama-handling-ledger/log').size).toBe(16);
+    expect(latest).toMatchObject({ treeSize: 18, keyId: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(openCheckpoint(latest.note, publicKey, 'okayama-handling-ledger/log').size).toBe(18);
     const list = await app.request('GET', '/v1/log/checkpoints?limit=1000', { role: 'auditor' });
     expect(list.body.checkpoints.at(-1)).toEqual(latest);
     const health = await app.request('GET', '/health');
     expect(health.body.workers).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'merkle-integrator', state: 'running', position: 16, lagEvents: 0 }),
-      expect.objectContaining({ name: 'checkpoint-signer', state: 'running', position: 16 }),
+      expect.objectContaining({ name: 'merkle-integrator', state: 'running', position: 18, lagEvents: 0 }),
+      expect.objectContaining({ name: 'checkpoint-signer', state: 'running', position: 18 }),
     ]));
   });
 
@@ -107,16 +107,16 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const latest = (await app.request('GET', '/v1/log/checkpoint', { headers: { accept: 'application/json' } })).body;
     const proof = await app.request('GET', `/v1/log/inclusion-proof?eventId=${id}`, { role: 'auditor' });
     expect(proof.status).toBe(200);
-    expect(proof.body).toMatchObject({ eventId: id, treeSize: 16, checkpoint: latest.note });
+    expect(proof.body).toMatchObject({ eventId: id, treeSize: 18, checkpoint: latest.note });
     const root = openCheckpoint(latest.note, publicKey).rootHash;
-    expect(checkInclusion(proof.body.leafIndex, 16, hashFromHex(proof.body.leafHash), proof.body.proof.map(hashFromBase64), root)).toEqual({ valid: true });
+    expect(checkInclusion(proof.body.leafIndex, 18, hashFromHex(proof.body.leafHash), proof.body.proof.map(hashFromBase64), root)).toEqual({ valid: true });
 
     const first = (await app.request('GET', '/v1/log/checkpoints', { role: 'auditor' })).body.checkpoints[0];
     if (first.treeSize < 16) {
-      const consistency = await app.request('GET', `/v1/log/consistency-proof?from=${first.treeSize}&to=16`, { role: 'auditor' });
-      expect(checkConsistency(first.treeSize, 16, consistency.body.proof.map(hashFromBase64), hashFromBase64(first.rootHash), root)).toEqual({ valid: true });
+      const consistency = await app.request('GET', `/v1/log/consistency-proof?from=${first.treeSize}&to=18`, { role: 'auditor' });
+      expect(checkConsistency(first.treeSize, 18, consistency.body.proof.map(hashFromBase64), hashFromBase64(first.rootHash), root)).toEqual({ valid: true });
     }
-    const consistency = await app.request('GET', '/v1/log/consistency-proof?from=3&to=16', { role: 'auditor' });
+    const consistency = await app.request('GET', '/v1/log/consistency-proof?from=3&to=18', { role: 'auditor' });
     expect(consistency.status).toBe(200);
     expect(consistency.body.proof.length).toBeGreaterThan(0);
   });
@@ -147,14 +147,14 @@ describe('auditors: proofs, export, offline verification and replay through the 
   it('exports the same bundle bytes over HTTP and from the CLI; it verifies offline and holds no other contract', async () => {
     const http = await raw(`/v1/contracts/${CONTRACT}/audit-bundle?asOf=${encodeURIComponent(AFTER_DEADLINE)}`);
     expect(http.status).toBe(200);
-    expect(http.headers.get('content-disposition')).toBe(`attachment; filename="audit-bundle-${CONTRACT}-16.json"`);
+    expect(http.headers.get('content-disposition')).toBe(`attachment; filename="audit-bundle-${CONTRACT}-18.json"`);
     const file = path.join(work, 'bundle.json');
     const exported = await cli(['export', '--contract', CONTRACT, '--as-of', AFTER_DEADLINE, '--out', file], env());
     expect(exported).toMatchObject({ code: 0 });
     expect(exported.stderr).toContain(`verify it offline: npm run cli -- verify-bundle ${file} --key ${publicKey}`);
     const bytes = await fs.readFile(file);
     expect(bytes.equals(http.bytes)).toBe(true);
-    expect(verifyBundle(bytes, publicKey)).toMatchObject({ ok: true, events: 10, streams: 3 });
+    expect(verifyBundle(bytes, publicKey)).toMatchObject({ ok: true, events: 11, streams: 3 });
     expect(bytes.toString('utf8')).not.toContain(OTHER_CONTRACT);
   });
 
@@ -164,7 +164,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const offline = { LEDGER_DATA_DIR: emptyDir, DATABASE_URL: '' };
     const intact = await cli(['verify-bundle', file, '--key', publicKey], offline);
     expect(intact).toMatchObject({ code: 0 });
-    expect(intact.stdout).toMatch(/^OK: .* holds 10 events of contract okayama-kaigo-2025 in 3 streams, each included in checkpoint 16/);
+    expect(intact.stdout).toMatch(/^OK: .* holds 11 events of contract okayama-kaigo-2025 in 3 streams, each included in checkpoint 18/);
     expect(await fs.readdir(emptyDir)).toEqual([]); // no embedded PostgreSQL was started
 
     const bytes = await fs.readFile(file);
@@ -176,7 +176,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(changed.stdout).toMatch(/^FAILED: /);
 
     const bundle = JSON.parse(bytes.toString('utf8'));
-    bundle.events.splice(4, 1);
+    bundle.events.splice(5, 1);
     const { canonicalize } = await import('@ledger/integrity');
     await fs.writeFile(path.join(work, 'removed.json'), `${canonicalize(bundle)}\n`);
     const removed = await cli(['verify-bundle', path.join(work, 'removed.json'), '--key', publicKey], offline);
@@ -201,7 +201,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const fromCli = await cli(['replay', '--contract', CONTRACT, '--as-of', AFTER_COPY_BEFORE_DEADLINE, '--format', 'md'], env());
     expect(fromCli).toMatchObject({ code: 0 });
     expect(Buffer.from(fromCli.stdout).equals(a.bytes)).toBe(true);
-    expect(a.bytes.toString()).toContain('| チェックポイント / Checkpoint | okayama-handling-ledger/log, tree size 16, root ');
+    expect(a.bytes.toString()).toContain('| チェックポイント / Checkpoint | okayama-handling-ledger/log, tree size 18, root ');
 
     const before = JSON.parse((await raw(url(BEFORE_COPY, 'json'))).bytes.toString());
     const after = JSON.parse((await raw(url(AFTER_DEADLINE, 'json'))).bytes.toString());
@@ -221,7 +221,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
 
   it('verify passes the intact log and, after a superuser changes one event, fails naming its position (real CLI process)', async () => {
     const intact = await cli(['verify'], env());
-    expect(intact).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: 16 events, \d+ stream chains and \d+ signed checkpoints? verified/) });
+    expect(intact).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: 18 events, \d+ stream chains and \d+ signed checkpoints? verified/) });
 
     const admin = new pg.Client({ connectionString: app.db.url });
     await admin.connect();

@@ -94,6 +94,12 @@ const ROWS: Record<string, Row> = {
   'GET /v1/contracts/{contractId}/records/{recordId}/custody': {
     role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/records/R-1/custody` }),
   },
+  'GET /v1/contracts/{contractId}/records/{recordId}/custody/history': {
+    role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/records/R-1/custody/history` }),
+  },
+  'GET /v1/contracts/{contractId}/records/{recordId}/findings': {
+    role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/records/R-1/findings?article=9` }),
+  },
   'GET /v1/contracts/{contractId}/holdings': { role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/holdings` }) },
   'GET /v1/contracts/{contractId}/records/{recordId}/compliance': {
     role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/v1/contracts/${contractOf(t)}/records/R-1/compliance` }),

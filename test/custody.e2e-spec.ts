@@ -1,32 +1,35 @@
 import pg from 'pg';
-import { contractStreamId, instant, recordStreamId, type LedgerEvent } from '@ledger/domain';
-import {
-  contractCustodyOf,
-  custodyView,
-  readActiveGeneration,
-  readRecordCustodyView,
-  recordCustodyOf,
-  type Projector,
-} from '@ledger/projections';
+import { RecordFold, recordEntries } from '@ledger/compliance';
+import { contractStreamId, instant, isoInZone, recordStreamId, type LedgerEvent } from '@ledger/domain';
+import { ContractHistory, custodyView } from '@ledger/handling';
+import type { Projector } from '@ledger/projections';
 import { createProjectorWorker } from '@ledger/runtime';
-import {
-  briefed,
-  collected,
-  completed,
-  CONTRACT,
-  copied,
-  disposed,
-  ended,
-  instructed,
-  jst,
-  registered,
-  returned,
-  started,
-} from '../libs/projections/src/testing/events.js';
+import * as b from '../libs/handling/src/testing/builders.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+
+const CONTRACT = b.CONTRACT_ID;
+const jst = b.jstTime;
+const W1 = b.worker('W-1');
+const CITY_STAFF = { org: 'city' as const, workerId: 'S-010' };
+const registered = (policy: Record<string, string> = {}, contract = CONTRACT): LedgerEvent =>
+  b.contract({ contract, at: '2026-03-01T09:00', term: { start: '2026-03-01T00:00', end: '2030-03-31T00:00' }, policy }).event;
+const briefed = (at: string): LedgerEvent => b.briefed('W-1', ['confidentiality', 'penalties'], { at }).event;
+const collected = (record: string, at: string, location = 'DC-1', contract = CONTRACT): LedgerEvent => b.collected({ record, at, location, contract }).event;
+const copied = (record: string, at: string, copyId: string, from?: string, location = 'DC-1'): LedgerEvent =>
+  b.copied(copyId, { record, at, location, ...(from ? { from } : {}) }).event;
+const started = (record: string, at: string, transportId: string, copyId?: string, expectedArrivalAt?: string): LedgerEvent =>
+  b.transportStarted(transportId, { record, at, from: 'DC-1', to: 'CITY-HALL', ...(copyId ? { copyId } : {}), ...(expectedArrivalAt ? { expectedArrivalAt } : {}) }).event;
+const completed = (record: string, at: string, transportId: string): LedgerEvent =>
+  b.transportCompleted(transportId, { record, at, by: CITY_STAFF, receivedBy: 'S-010' }).event;
+const returned = (record: string, at: string, copyId?: string): LedgerEvent => b.returned({ record, at, ...(copyId ? { copyId } : {}) }).event;
+const disposed = (record: string, at: string, copyId?: string): LedgerEvent => b.disposed({ record, at, ...(copyId ? { copyId } : {}) }).event;
+const instructed = (at: string, data: { recordIds?: string[]; dueAt?: string }): LedgerEvent => b.disposalInstructed({ at, ...data }).event;
+const ended = (at: string, contract: string): LedgerEvent => b.ended({ at, contract, reason: 'expired' }).event;
+void W1;
 
 const OTHER = 'okayama-kaigo-ended';
 const at = (text: string): number => instant(jst(text));
+void contractStreamId;
 
 describe('custody through the real service', () => {
   let app: TestApp;
@@ -45,19 +48,17 @@ describe('custody through the real service', () => {
     app.request('GET', path, role === 'none' ? {} : { role });
   const custodyPath = (recordId: string, query = '') => `/v1/contracts/${CONTRACT}/records/${recordId}/custody${query}`;
 
-  /** The read model's answer for a record at the present, in the HTTP answer's shape. */
-  async function readModel(recordId: string): Promise<unknown> {
-    const view = await readActiveGeneration(app.runtime.dataSource, (q) => readRecordCustodyView(q, CONTRACT, recordId, now));
-    return JSON.parse(JSON.stringify(view));
-  }
-
-  /** The fold of the streams at a cut, in the HTTP answer's shape. */
+  /** The whole stream folded at a cut, in the HTTP answer's shape: what the stored folds must answer. */
   async function fromStreams(recordId: string, asOf: number, knownAt: number): Promise<unknown> {
     const store = app.runtime.eventStore;
     const cut = { asOf, knownAt };
-    const record = recordCustodyOf(CONTRACT, recordId, await store.readStream(recordStreamId(CONTRACT, recordId)), cut);
-    const contract = contractCustodyOf(CONTRACT, await store.readStream(contractStreamId(CONTRACT)), cut);
-    return JSON.parse(JSON.stringify(custodyView(record, contract, asOf)));
+    const history = ContractHistory.of(CONTRACT, await store.readStream(contractStreamId(CONTRACT)));
+    const fold = new RecordFold(history.view(cut), recordId);
+    const steps = new Map<string, ReturnType<typeof fold.fold>['custody'][number][]>();
+    for (const entry of recordEntries(CONTRACT, recordId, await store.readStream(recordStreamId(CONTRACT, recordId)), cut)) {
+      for (const step of fold.fold(entry).custody) steps.set(step.holding, [...(steps.get(step.holding) ?? []), step].slice(-20));
+    }
+    return JSON.parse(JSON.stringify(custodyView(fold.finish(asOf).handling, asOf, steps)));
   }
 
   const strip = ({ contractId: _c, recordId: _r, asOf: _a, knownAt: _k, ...rest }: Record<string, unknown>) => rest;
@@ -90,7 +91,7 @@ describe('custody through the real service', () => {
   it("answers a record's chain of custody: every holding with state, location, holder, since and history", async () => {
     const answer = await get(custodyPath('R-1'));
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ contractId: CONTRACT, recordId: 'R-1', asOf: new Date(now).toISOString(), knownAt: new Date(now).toISOString() });
+    expect(answer.body).toMatchObject({ contractId: CONTRACT, recordId: 'R-1', asOf: isoInZone(now), knownAt: isoInZone(now) });
     expect(answer.body.holdings.map((h: any) => [h.copyId, h.copiedFrom, h.state, h.location])).toEqual([
       [null, null, 'held', 'DC-1'],
       ['C-1', { copyId: null }, 'in_transit', null],
@@ -100,17 +101,18 @@ describe('custody through the real service', () => {
       from: 'DC-1', to: 'CITY-HALL', holder: { org: null, workerId: null, carrierId: 'CARRIER-1' }, overdue: true, overdueReasons: ['transport'],
     });
     expect(answer.body.holdings[0].history.map((s: any) => [s.type, s.newCopyId ?? null])).toEqual([['RecordCollected', null], ['RecordCopied', 'C-1']]);
+    expect(answer.body.holdings[0].historyCount).toBe(2);
     expect(answer.body.transports).toEqual([expect.objectContaining({ transportId: 'T-1', copyId: 'C-1', state: 'in_transit', overdue: true })]);
   });
 
-  it('matches the read model for the present and the streams for a past asOf or knownAt', async () => {
+  it('answers the present and any past asOf or knownAt as the whole stream folded at that cut would', async () => {
     for (const recordId of ['R-1', 'R-2', 'R-3']) {
       const present = await get(custodyPath(recordId));
-      expect(strip(present.body)).toEqual(await readModel(recordId));
+      expect(strip(present.body)).toEqual(await fromStreams(recordId, now, now));
     }
     const asOf = '2026-04-03T12:00:00+09:00';
     const past = await get(custodyPath('R-1', `?asOf=${encodeURIComponent(asOf)}`));
-    expect(past.body.asOf).toBe(asOf);
+    expect(past.body.asOf).toBe('2026-04-03T12:00:00.000+09:00');
     expect(past.body.holdings.map((h: any) => [h.copyId, h.state])).toEqual([[null, 'held'], ['C-1', 'held'], ['C-2', 'held']]);
     expect(strip(past.body)).toEqual(await fromStreams('R-1', instant(asOf), now));
   });
@@ -121,7 +123,7 @@ describe('custody through the real service', () => {
     await post(completed('R-1', '2026-04-04T15:00', 'T-1'));
     const today = await get(custodyPath('R-1'));
     expect(today.body.holdings[1]).toMatchObject({ copyId: 'C-1', state: 'held', location: 'CITY-HALL', holder: { org: 'city', workerId: 'S-010', carrierId: null }, overdue: false });
-    expect(strip(today.body)).toEqual(await readModel('R-1'));
+    expect(strip(today.body)).toEqual(await fromStreams('R-1', now, now));
     const knownAt = new Date(before).toISOString();
     const then = await get(custodyPath('R-1', `?knownAt=${knownAt}`));
     expect(then.body.holdings[1]).toMatchObject({ state: 'in_transit', overdue: true });
@@ -132,12 +134,12 @@ describe('custody through the real service', () => {
     const moving = await get(`/v1/contracts/${CONTRACT}/holdings?state=in_transit`);
     expect(moving.status).toBe(200);
     expect(moving.body.holdings.map((h: any) => [h.recordId, h.copyId, h.from, h.to])).toEqual([['R-3', null, 'DC-1', 'CITY-HALL']]);
-    expect(moving.body.holdings[0]).toMatchObject({ overdue: false, transport: expect.objectContaining({ transportId: 'T-3', dueAt: new Date(at('2026-05-01T12:00')).toISOString() }) });
+    expect(moving.body.holdings[0]).toMatchObject({ overdue: false, transport: expect.objectContaining({ transportId: 'T-3', dueAt: isoInZone(at('2026-05-01T12:00')) }) });
     expect((await get(`/v1/contracts/${CONTRACT}/holdings?overdue=true`)).body.holdings).toEqual([]);
     now = at('2026-05-01T12:01');
     const late = await get(`/v1/contracts/${CONTRACT}/holdings?overdue=true`);
     expect(late.body.holdings).toEqual([expect.objectContaining({ recordId: 'R-3', state: 'in_transit', overdue: true, overdueReasons: ['transport'] })]);
-    expect(late.body.at).toBe(new Date(now).toISOString());
+    expect(late.body.at).toBe(isoInZone(now));
   });
 
   it('lists holdings still open after a disposal instruction\'s due time, and after the contract ended', async () => {
@@ -149,8 +151,8 @@ describe('custody through the real service', () => {
       ['R-3', null, ['transport']],
     ]);
     expect(overdue.body.holdings[0].disposal).toEqual({
-      dueAt: new Date(at('2026-05-01T11:00')).toISOString(),
-      orderedBy: expect.objectContaining({ type: 'DisposalInstructed', occurredAt: jst('2026-05-01T10:00') }),
+      dueAt: isoInZone(at('2026-05-01T11:00')),
+      orderedBy: expect.objectContaining({ type: 'DisposalInstructed', occurredAt: isoInZone(at('2026-05-01T10:00')) }),
     });
     await post(collected('R-9', '2026-04-01T09:00', 'DC-9', OTHER), ended('2026-05-01T10:00', OTHER));
     const after = await get(`/v1/contracts/${OTHER}/holdings?overdue=true&state=held`);
@@ -264,8 +266,8 @@ describe('custody through the real service', () => {
     expect(text).toMatch(/^ledger_http_requests_total\{method="GET",route="\/v1\/contracts\/:contractId\/records\/:recordId\/custody",status="401"\} 1$/m);
     expect(text).toMatch(/^ledger_worker_lag_events\{worker="projector"\} 0$/m);
     expect(text).toMatch(/^ledger_worker_running\{worker="projector"\} 1$/m);
-    expect(text).toMatch(/^ledger_read_model_position\{projection="custody"\} \d+$/m);
-    expect(text).toMatch(/^ledger_read_model_lag_events\{projection="custody"\} 0$/m);
+    expect(text).toMatch(/^ledger_read_model_position\{projection="handling"\} \d+$/m);
+    expect(text).toMatch(/^ledger_read_model_lag_events\{projection="handling"\} 0$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(text).toMatch(/^# TYPE ledger_events_appended_total counter$/m);
     expect(text).not.toContain(CONTRACT);

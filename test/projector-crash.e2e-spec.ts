@@ -11,7 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ledgerDataSource } from '@ledger/database';
 import { PostgresEventStore } from '@ledger/event-store';
-import { CUSTODY_TABLES, PROJECTION_ENTITIES, quoteSchema, type Generation } from '@ledger/projections';
+import { HANDLING_TABLES, PROJECTION_ENTITIES, quoteSchema, type Generation } from '@ledger/projections';
 import { generateHistory } from './generators/care-insurance-history.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -49,7 +49,7 @@ describe('projector and rebuild killed with SIGKILL', () => {
   async function checkpoint(status: 'active' | 'building'): Promise<number> {
     const g = await generation(status);
     if (!g) return 0;
-    const { rows } = await client.query(`SELECT position FROM ${quoteSchema(g.schema)}.projection_checkpoints WHERE projection = 'custody'`);
+    const { rows } = await client.query(`SELECT position FROM ${quoteSchema(g.schema)}.projection_checkpoints WHERE projection = 'handling'`);
     return rows[0] ? Number(rows[0].position) : 0;
   }
 
@@ -63,7 +63,7 @@ describe('projector and rebuild killed with SIGKILL', () => {
 
   async function dump(g: Generation): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
-    for (const table of CUSTODY_TABLES) {
+    for (const table of HANDLING_TABLES) {
       const { rows } = await client.query(`SELECT to_jsonb(t)::text AS row FROM ${quoteSchema(g.schema)}."${table}" t ORDER BY 1`);
       out[table] = rows.map((r: { row: string }) => r.row);
     }
@@ -103,7 +103,7 @@ describe('projector and rebuild killed with SIGKILL', () => {
     // Nothing past the checkpoint is in the read model: the batch in flight rolled back.
     const active = (await generation('active'))!;
     const { rows } = await client.query(
-      `SELECT coalesce(max((s->>4)::bigint), 0) AS max FROM ${quoteSchema(active.schema)}.custody_holdings, jsonb_array_elements(history) s`,
+      `SELECT coalesce(max(max_position), 0) AS max FROM ${quoteSchema(active.schema)}.handling_records`,
     );
     expect(Number(rows[0].max)).toBeLessThanOrEqual(killedAt);
 
@@ -133,14 +133,14 @@ describe('projector and rebuild killed with SIGKILL', () => {
     expect(now.generation).toBe(building.generation);
 
     const live = await dump(active);
-    expect(live.custody_holdings!.length).toBeGreaterThan(400);
+    expect(live.handling_holdings!.length).toBeGreaterThan(400);
     expect(await dump(now)).toEqual(live);
 
     // The entities read the rebuilt generation like the old one (same DataSource the service uses).
     const ds = ledgerDataSource(db.url, PROJECTION_ENTITIES);
     await ds.initialize();
     try {
-      const count = async (g: Generation) => Number((await ds.query(`SELECT count(*) AS n FROM ${quoteSchema(g.schema)}.custody_transports`))[0].n);
+      const count = async (g: Generation) => Number((await ds.query(`SELECT count(*) AS n FROM ${quoteSchema(g.schema)}.handling_steps`))[0].n);
       expect(await count(now)).toBe(await count(active));
     } finally {
       await ds.destroy();

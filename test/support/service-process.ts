@@ -89,7 +89,7 @@ export async function postJson(url: string, pathname: string, body: unknown, key
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function getJson(url: string, pathname: string, key = TEST_KEYS.auditor): Promise<{ status: number; body: any }> {
+export async function getJson(url: string, pathname: string, key: string = TEST_KEYS.auditor): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}${pathname}`, { headers: { authorization: `Bearer ${key}` } });
   return { status: response.status, body: await response.json() };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '@ledger/database';
+import { migrateLedger } from '@ledger/runtime';
 
 export interface TestDatabase {
   readonly url: string;
@@ -27,7 +27,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   }
   const url = new URL(testServerUrl());
   url.pathname = `/${name}`;
-  await migrate(url.toString());
+  await migrateLedger(url.toString());
   return {
     url: url.toString(),
     name,

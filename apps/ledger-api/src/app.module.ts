@@ -22,10 +22,11 @@ import { ScopeGuard } from './auth/scope.guard.js';
 import { AppendAuthority } from './authority/append-authority.js';
 import { ContractDirectory } from './authority/contract-directory.js';
 import { SigningKeyring } from './authority/signing-keyring.js';
-import { ReadContractComplianceHandler, ReadRecordComplianceHandler } from './compliance/compliance.handlers.js';
+import { ReadContractComplianceHandler, ReadRecordComplianceHandler, ReadRecordFindingsHandler } from './compliance/compliance.handlers.js';
 import { ComplianceController } from './compliance/compliance.http.controller.js';
 import { ContractHistoryCache } from './compliance/contract-history.cache.js';
-import { ListHoldingsHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
+import { ListHoldingsHandler, ReadHoldingHistoryHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
+import { HandlingReader } from './read-model/handling.reader.js';
 import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
 import { IntegrityAlarm } from './health/integrity-alarm.js';
@@ -109,9 +110,12 @@ export class AppModule {
         ReadContractEventsHandler,
         ReadRecordEventsHandler,
         ReadRecordCustodyHandler,
+        ReadHoldingHistoryHandler,
         ListHoldingsHandler,
         ContractHistoryCache,
+        HandlingReader,
         ReadRecordComplianceHandler,
+        ReadRecordFindingsHandler,
         ReadContractComplianceHandler,
         MetricsRegistry,
         IngestMetricsHandler,

@@ -8,7 +8,8 @@
  *     && node /tmp/ledger-bench/libs/compliance/bench/judge.bench.js
  */
 import { performance } from 'node:perf_hooks';
-import { ContractHistory, judgeContract, judgeRecord, type Cut } from '../src/index.js';
+import { ContractHistory } from '@ledger/handling';
+import { judgeContract, judgeRecord, type Cut } from '../src/index.js';
 import { CONTRACT_ID, ms, scaleScenario } from '../src/test-builders.js';
 
 function median(samples: number[]): number {

@@ -84,12 +84,13 @@ describe('Article 4: art4.worker-not-briefed', () => {
     scenario.when(judgedAt('2026-06-01T00:00', { knownAt: '2026-05-01T00:00' })).then(noFinding(RULE));
   });
 
-  it('says which worker handled what without the briefing', () => {
+  it('says which worker handled what without the briefing, in audit style (v2), as the contractor\'s finding', () => {
     const outcome = given(contract(), workerAuthorized('W-1'), collected({ at: '2026-04-10T09:00' })).when(judgedAt('2026-06-01T00:00'));
     const { message } = outcome.finding(RULE);
     expect(message.ja).toBe(
-      '第4条（業務従事者への周知）違反: 業務従事者 W-1 は秘密保持の周知（WorkerBriefed: confidentiality）を受ける前に記録 R-1 の収集（2026-04-10T09:00:00+09:00）を行いました',
+      '第4条（業務従事者への周知）違反：乙は、業務従事者W-1に秘密保持に関する周知を行わないまま、保有個人情報（R-1）の収集（令和8年4月10日9時00分）を行わせた。',
     );
+    expect(outcome.finding(RULE).party).toBe('contractor');
     expect(message.en).toBe(
       'Article 4 (Informing workers) violated: worker W-1 handled the record without having been briefed on confidentiality (WorkerBriefed: confidentiality): collection of record R-1 at 2026-04-10T09:00:00+09:00',
     );

@@ -13,6 +13,8 @@ import {
   used,
   violation,
   findings,
+  overall,
+  party,
 } from './test-builders.js';
 
 describe('Article 7: art7.collection-missing', () => {
@@ -104,17 +106,25 @@ describe('Article 7: art7.purpose-outside-contract', () => {
       .then(noFinding(RULE));
   });
 
-  it('judges the city\'s own collections too', () => {
+  it('judges the city\'s own collections too, as the city\'s finding (v2): the contractor\'s status stays clear of it', () => {
     const collection = collected({ purpose: 'marketing', by: CITY });
-    given(contract(), collection)
-      .when(judgedAt('2026-06-01T00:00'))
-      .then(violation(RULE, [collection]));
+    const outcome = given(contract(), collection).when(judgedAt('2026-06-01T00:00'));
+    outcome.then(violation(RULE, [collection]), party(RULE, 'city'), article('7', 'compliant'), overall('compliant'));
+    expect(outcome.finding(RULE).message.ja).toBe(
+      '第7条（収集の制限）違反：甲は、令和8年4月10日9時00分に、契約の目的（care-insurance-operation）にない目的「marketing」で保有個人情報（R-1）を収集した。',
+    );
   });
 
-  it('says which purpose and which purposes the contract allows', () => {
+  it('is the contractor\'s finding when the contractor collected', () => {
+    given(contract(), staffed('W-1'), collected({ purpose: 'marketing' }))
+      .when(judgedAt('2026-06-01T00:00'))
+      .then(party(RULE, 'contractor'), article('7', 'violation'), overall('violation'));
+  });
+
+  it('says which purpose and which purposes the contract allows, in audit style (v2)', () => {
     const outcome = given(contract(), staffed('W-1'), collected({ purpose: 'marketing', at: '2026-04-10T09:00' })).when(judgedAt('2026-06-01T00:00'));
     expect(outcome.finding(RULE).message).toEqual({
-      ja: '第7条（収集の制限）違反: 2026-04-10T09:00:00+09:00 の収集の目的「marketing」は契約の目的（care-insurance-operation）にありません',
+      ja: '第7条（収集の制限）違反：乙は、令和8年4月10日9時00分に、契約の目的（care-insurance-operation）にない目的「marketing」で保有個人情報（R-1）を収集した。',
       en: 'Article 7 (Restrictions on collection) violated: the collection at 2026-04-10T09:00:00+09:00 has purpose "marketing", not among the contract\'s purposes in force (care-insurance-operation)',
     });
   });
@@ -158,7 +168,7 @@ describe('Article 7: art7.categories-outside-contract', () => {
     const outcome = given(contract({ dataCategories: ['insured-number'] }), staffed('W-1'), collected({ dataCategories: ['insured-number', 'bank-account', 'income'], at: '2026-04-10T09:00' }))
       .when(judgedAt('2026-06-01T00:00'));
     expect(outcome.finding(RULE).message.ja).toBe(
-      '第7条（収集の制限）違反: 2026-04-10T09:00:00+09:00 の収集項目 bank-account、income は契約の項目（insured-number）にありません',
+      '第7条（収集の制限）違反：乙は、令和8年4月10日9時00分に、契約の項目（insured-number）にない項目bank-account、incomeを収集した。',
     );
     expect(outcome.finding(RULE).message.en).toContain('includes bank-account, income, not among the contract\'s data categories in force (insured-number)');
   });

@@ -169,7 +169,7 @@ describe('Article 9: art9.copy-without-authorization', () => {
       .then(violation(RULE, [copy]), findings(RULE, 1));
   });
 
-  it('names the copy, the record and why the authorization failed, in both languages', () => {
+  it('names the copy, the record and why the authorization failed, in both languages (v2 audit style)', () => {
     const outcome = given(
       contract(),
       staffed('W-1'),
@@ -179,7 +179,7 @@ describe('Article 9: art9.copy-without-authorization', () => {
     ).when(judgedAt('2026-06-01T00:00'));
     const { message } = outcome.finding(RULE);
     expect(message.ja).toBe(
-      '第9条（複写、複製の禁止）違反: 記録 R-1 の複写 C-1 を原本から甲の承諾（copy）なく作成しました（2026-04-10T10:00:00+09:00）（A-1 は 2026-04-05T00:00:00+09:00 に期限切れです）',
+      '第9条（複写、複製の禁止）違反：乙は、甲の承諾なく、保有個人情報（R-1）の原本から複製物C-1を作成した（令和8年4月10日10時00分）（承諾A-1は令和8年4月5日0時00分に期限が切れている）。',
     );
     expect(message.en).toBe(
       'Article 9 (Prohibition of copying and reproduction) violated: copy C-1 of record R-1 was made from the original at 2026-04-10T10:00:00+09:00 with no copy authorization covering the record (A-1 expired at 2026-04-05T00:00:00+09:00)',

@@ -59,10 +59,10 @@ describe('Article 17: art17.worker-not-briefed', () => {
       .then(article('17', 'not_applicable'));
   });
 
-  it('names the topic and the penal provisions', () => {
+  it('names the topic and the penal provisions, in audit style (v2)', () => {
     const outcome = given(contract(), workerAuthorized('W-1'), collected({ at: '2026-04-10T09:00' })).when(judgedAt('2026-06-01T00:00'));
     const { message } = outcome.finding(RULE);
-    expect(message.ja).toContain('第17条（罰則等の周知）違反: 業務従事者 W-1 は罰則（法第176条、第180条）の周知');
+    expect(message.ja).toBe('第17条（罰則等の周知）違反：乙は、業務従事者W-1に罰則（法第176条、第180条）に関する周知を行わないまま、保有個人情報（R-1）の収集（令和8年4月10日9時00分）を行わせた。');
     expect(message.en).toContain('Article 17 (Informing of penalties, etc.) violated: worker W-1 handled the record without having been briefed on penalties (Act Art. 176 and 180)');
   });
 });

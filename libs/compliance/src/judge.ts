@@ -1,131 +1,189 @@
-import { isoUtc, type RecordedEvent } from '@ledger/domain';
-import { judgeArt4 } from './art04.js';
-import { judgeArt6Contract, judgeArt6Record } from './art06.js';
-import { judgeArt7 } from './art07.js';
-import { judgeArt8 } from './art08.js';
-import { judgeArt9 } from './art09.js';
+import { isRecordEvent, isoInZone, DEFAULT_TIME_ZONE, type RecordEvent, type RecordedEvent } from '@ledger/domain';
+import { byOccurrence, inCut, toEntry, type ContractHistory, type Cut, type Entry, type Key } from '@ledger/handling';
+import { judgeAppi68 } from './appi68.js';
+import { judgeArt6Contract } from './art06.js';
 import { inspectionDue, judgeArt10 } from './art10.js';
-import { judgeArt11Contract, judgeArt11Record } from './art11.js';
+import { judgeArt11Contract } from './art11.js';
 import { judgeArt12 } from './art12.js';
-import { judgeArt13 } from './art13.js';
-import { judgeArt14 } from './art14.js';
-import { judgeArt15Contract, judgeArt15Record } from './art15.js';
-import { judgeArt17 } from './art17.js';
-import { judgeArt18 } from './art18.js';
-import type { ContractHistory } from './contract-history.js';
-import type { ArticleResult, ContractContext, RecordContext } from './context.js';
-import type { Ranked } from './obligation.js';
-import { RecordHistory } from './record-history.js';
-import { worst, type ArticleVerdict, type ContractLevelVerdict, type Cut, type RecordVerdict, type Status } from './verdict.js';
+import { judgeArt15Contract } from './art15.js';
+import { CONTRACT_ARTICLES, RECORD_ARTICLES, type ArticleId, type ContractArticle } from './articles.js';
+import { NO_RECORD_FACTS, type ArticleResult, type ContractContext, type RecordFacts } from './context.js';
+import { compareJudged, type Judged } from './obligation.js';
+import { RecordFold, type Counts, type FoldResult } from './record-fold.js';
+import {
+  emptyCounts,
+  worst,
+  type ArticleVerdict,
+  type ContractLevelVerdict,
+  type Finding,
+  type FindingCounts,
+  type RecordVerdict,
+  type Status,
+} from './verdict.js';
 
-const RECORD_JUDGES: readonly (readonly [string, (ctx: RecordContext) => ArticleResult])[] = [
-  ['4', judgeArt4],
-  ['6', judgeArt6Record],
-  ['7', judgeArt7],
-  ['8', judgeArt8],
-  ['9', judgeArt9],
-  ['11', judgeArt11Record],
-  ['13', judgeArt13],
-  ['14', judgeArt14],
-  ['15', judgeArt15Record],
-  ['17', judgeArt17],
-  ['18', judgeArt18],
-];
-
-const CONTRACT_JUDGES: readonly (readonly [string, (ctx: ContractContext) => ArticleResult])[] = [
-  ['6', judgeArt6Contract],
-  ['10', judgeArt10],
-  ['11', judgeArt11Contract],
-  ['12', judgeArt12],
-  ['15', judgeArt15Contract],
-];
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+export interface AnswerOptions {
+  /** Times in answers: RFC 3339 in this zone (LEDGER_TIME_ZONE, default Asia/Tokyo). */
+  zone?: string;
 }
 
-/** By the occurredAt and position of the first event, then rule, then the other events and the record. */
-function compareRanked(a: Ranked, b: Ranked): number {
-  return (
-    a.at - b.at ||
-    a.pos - b.pos ||
-    compareText(a.finding.rule, b.finding.rule) ||
-    compareText(a.finding.eventIds.join(','), b.finding.eventIds.join(',')) ||
-    compareText(a.finding.recordId ?? '', b.finding.recordId ?? '')
-  );
+/** The answer's form of a finding: due time in the ledger's zone. */
+export function toFinding(judged: Judged, zone: string = DEFAULT_TIME_ZONE): Finding {
+  const finding: Finding = {
+    rule: judged.rule,
+    article: judged.article,
+    status: judged.status,
+    party: judged.party,
+    eventIds: judged.events.map((e) => e.id),
+    message: judged.message,
+  };
+  if (judged.due !== undefined) finding.dueAt = isoInZone(judged.due, zone);
+  if (judged.recordId !== undefined) finding.recordId = judged.recordId;
+  return finding;
 }
 
-function articleVerdict(result: ArticleResult): ArticleVerdict {
-  const ranked = [...result.findings].sort(compareRanked);
-  let status: Status = result.applicable || ranked.length > 0 ? 'compliant' : 'not_applicable';
-  for (const r of ranked) status = worst(status, r.finding.status);
-  return { status, findings: ranked.map((r) => r.finding) };
+/** An article's contractor status from its counts: violation > pending > compliant; not_applicable when nothing judged. */
+export function articleStatus(counts: { contractor: FindingCounts; city: FindingCounts } | undefined, applicable: boolean): Status {
+  const c = counts?.contractor ?? emptyCounts();
+  if (c.violation > 0) return 'violation';
+  if (c.pending > 0) return 'pending';
+  const any = counts !== undefined && (c.compliant + counts.city.violation + counts.city.pending + counts.city.compliant > 0);
+  return applicable || any ? 'compliant' : 'not_applicable';
 }
 
-const NOT_APPLICABLE = (): ArticleVerdict => ({ status: 'not_applicable', findings: [] });
+function total(counts: { contractor: FindingCounts; city: FindingCounts } | undefined): FindingCounts {
+  const out = emptyCounts();
+  if (!counts) return out;
+  for (const party of [counts.contractor, counts.city]) {
+    out.violation += party.violation;
+    out.pending += party.pending;
+    out.compliant += party.compliant;
+  }
+  return out;
+}
 
 /**
- * One record's verdict: every record-level article (4, 6, 7, 8, 9, 11, 13, 14, 15, 17, 18).
- * `recordEvents` are the record stream's events (any order); those outside the cut are ignored.
- * A record with no event inside the cut is unknown: every article is `not_applicable`.
+ * A record verdict from counts and the findings to list (each article's list sorted; `more` says
+ * how many there are when not all are listed, and where the rest is).
  */
-export function judgeRecord(
-  history: ContractHistory,
+export function recordVerdict(
+  contractId: string,
   recordId: string,
-  recordEvents: readonly RecordedEvent[],
-  cut: Cut,
+  result: Pick<FoldResult, 'counts' | 'applicable'>,
+  listed: readonly Judged[],
+  options: AnswerOptions & { next?: (article: ArticleId) => string | null } = {},
 ): RecordVerdict {
-  const record = RecordHistory.of(history.contractId, recordId, recordEvents, cut);
+  const byArticle = new Map<string, Judged[]>();
+  for (const f of listed) {
+    const list = byArticle.get(f.article);
+    if (list) list.push(f);
+    else byArticle.set(f.article, [f]);
+  }
   const articles: { [article: string]: ArticleVerdict } = {};
   let status: Status = 'not_applicable';
-  if (record.entries.length === 0) {
-    for (const [article] of RECORD_JUDGES) articles[article] = NOT_APPLICABLE();
-    return { contractId: history.contractId, recordId, status, articles };
-  }
-  const ctx: RecordContext = { contract: history.view(cut), record, recordId, asOf: cut.asOf };
-  for (const [article, judge] of RECORD_JUDGES) {
-    const verdict = articleVerdict(judge(ctx));
+  for (const article of RECORD_ARTICLES) {
+    const counts = result.counts[article];
+    const findings = (byArticle.get(article) ?? []).sort(compareJudged).map((f) => toFinding(f, options.zone));
+    const verdict: ArticleVerdict = { status: articleStatus(counts, result.applicable.has(article)), findings, counts: total(counts) };
+    const all = verdict.counts.violation + verdict.counts.pending + verdict.counts.compliant;
+    if (findings.length < all) verdict.more = { listed: findings.length, total: all, next: options.next?.(article) ?? null };
     articles[article] = verdict;
     status = worst(status, verdict.status);
   }
-  return { contractId: history.contractId, recordId, status, articles };
+  return { contractId, recordId, status, articles };
 }
 
-/** The contract-level rules only (Art. 6, 10, 11, 12, 15). */
-export function judgeContract(history: ContractHistory, cut: Cut): ContractLevelVerdict {
-  const ctx: ContractContext = { contract: history.view(cut), asOf: cut.asOf };
-  const articles: { [article: string]: ArticleVerdict } = {};
-  let status: Status = 'not_applicable';
-  for (const [article, judge] of CONTRACT_JUDGES) {
-    const verdict = articleVerdict(judge(ctx));
-    articles[article] = verdict;
-    status = worst(status, verdict.status);
+/** A record's entries inside the cut, in judgement order. */
+export function recordEntries(contractId: string, recordId: string, recordEvents: readonly RecordedEvent[], cut: Cut): Entry<RecordEvent>[] {
+  const entries: Entry<RecordEvent>[] = [];
+  for (const recorded of recordEvents) {
+    const event = recorded.event;
+    if (!isRecordEvent(event)) throw new Error(`event ${event.eventId} (${event.type}) is a contract event, not a record event`);
+    if (event.contractId !== contractId || event.recordId !== recordId) {
+      throw new Error(`event ${event.eventId} belongs to ${event.contractId}/${event.recordId}, not ${contractId}/${recordId}`);
+    }
+    const entry = toEntry(recorded) as Entry<RecordEvent>;
+    if (inCut(entry, cut)) entries.push(entry);
   }
-  return { contractId: history.contractId, status, articles };
+  return entries.sort(byOccurrence);
 }
 
 /**
- * The earliest `dueAt` of the verdict's pending findings (ISO UTC), or null. Past that instant
+ * One record's verdict from its whole stream: every record-level article, every finding listed.
+ * `recordEvents` are the record stream's events (any order); those outside the cut are ignored.
+ * A record with no event inside the cut answers every article `not_applicable`. For a long stream
+ * the service answers from stored folds instead (the same fold, resumed: libs/projections).
+ */
+export function judgeRecord(history: ContractHistory, recordId: string, recordEvents: readonly RecordedEvent[], cut: Cut, options: AnswerOptions = {}): RecordVerdict {
+  const entries = recordEntries(history.contractId, recordId, recordEvents, cut);
+  if (entries.length === 0) return recordVerdict(history.contractId, recordId, { counts: {}, applicable: new Set() }, [], options);
+  const listed: Judged[] = [];
+  const fold = new RecordFold(history.view(cut), recordId, undefined, (f) => listed.push(f));
+  for (const entry of entries) fold.fold(entry);
+  const result = fold.finish(cut.asOf);
+  return recordVerdict(history.contractId, recordId, result, [...listed, ...result.atFinish], options);
+}
+
+/** Contract articles that judge a duty of the city (甲): Art. 6 approvals, Art. 10 inspections, APPI Art. 68. */
+const CITY_DUTY_ARTICLES: ReadonlySet<ContractArticle> = new Set(['6', '10', 'appi68']);
+
+const CONTRACT_JUDGES: { readonly [A in ContractArticle]: (ctx: ContractContext) => ArticleResult } = {
+  '6': judgeArt6Contract,
+  '10': judgeArt10,
+  '11': judgeArt11Contract,
+  '12': judgeArt12,
+  '15': judgeArt15Contract,
+  appi68: judgeAppi68,
+};
+
+/**
+ * The contract-level rules (Art. 6, 10, 11, 12, 15, APPI 68): the contractor's findings by
+ * article with the contract's status, and the city's own duties apart (`city`).
+ */
+export function judgeContract(history: ContractHistory, cut: Cut, records: RecordFacts = NO_RECORD_FACTS, options: AnswerOptions = {}): ContractLevelVerdict {
+  const ctx: ContractContext = { contract: history.view(cut), asOf: cut.asOf, records };
+  const articles: { [article: string]: ArticleVerdict } = {};
+  let status: Status = 'not_applicable';
+  let cityStatus: Status = 'not_applicable';
+  const cityFindings: Finding[] = [];
+  for (const article of CONTRACT_ARTICLES as ContractArticle[]) {
+    const result = CONTRACT_JUDGES[article](ctx);
+    const counts: Counts[string] = { contractor: emptyCounts(), city: emptyCounts() };
+    const judged = [...result.findings].sort(compareJudged);
+    for (const f of judged) counts[f.party][f.status] += 1;
+    const verdict: ArticleVerdict = {
+      status: articleStatus(counts, result.applicable),
+      findings: judged.filter((f) => f.party === 'contractor').map((f) => toFinding(f, options.zone)),
+      counts: total(counts),
+    };
+    articles[article] = verdict;
+    status = worst(status, verdict.status);
+    for (const f of judged) {
+      if (f.party !== 'city') continue;
+      cityFindings.push(toFinding(f, options.zone));
+      cityStatus = worst(cityStatus, f.status);
+    }
+    // The city's own duties were judged (an approval, a running term, a reportable incident): at least compliant.
+    if (result.applicable && CITY_DUTY_ARTICLES.has(article)) cityStatus = worst(cityStatus, 'compliant');
+  }
+  return { contractId: history.contractId, status, articles, city: { status: cityStatus, findings: cityFindings } };
+}
+
+/**
+ * The earliest `dueAt` (epoch ms) of the verdict's pending findings, or null. Past that instant
  * the finding turns into a violation without any new event, so a read model must re-judge then.
  */
-export function nextDeadline(verdict: RecordVerdict | ContractLevelVerdict): string | null {
-  let next: string | null = null;
-  for (const article of Object.values(verdict.articles)) {
-    for (const finding of article.findings) {
-      if (finding.status === 'pending' && finding.dueAt !== undefined && (next === null || finding.dueAt < next)) {
-        next = finding.dueAt;
-      }
-    }
-  }
+export function nextDeadline(findings: readonly Judged[]): number | null {
+  let next: number | null = null;
+  for (const f of findings) if (f.status === 'pending' && f.due !== undefined && (next === null || f.due < next)) next = f.due;
   return next;
 }
 
 /**
  * art10.inspection-overdue is a violation-only rule, so it has no pending finding: this is the
- * instant (ISO UTC) after which it holds without any new event, or null when the term ends first
- * or it already holds. A contract read model re-judges at the earlier of this and nextDeadline.
+ * instant after which it holds without any new event, or null.
  */
-export function inspectionDueAt(history: ContractHistory, cut: Cut): string | null {
-  const due = inspectionDue(history.view(cut), cut.asOf);
-  return due === null ? null : isoUtc(due);
+export function inspectionDueAt(history: ContractHistory, cut: Cut): number | null {
+  return inspectionDue(history.view(cut), cut.asOf);
 }
+
+export type { Key };

@@ -1,4 +1,5 @@
-import { ContractHistory } from './contract-history.js';
+import { ContractHistory } from '@ledger/handling';
+import { isoInZone } from '@ledger/domain';
 import { judgeContract, judgeRecord } from './judge.js';
 import { allFindings, CONTRACT_ID, ms, overdue, scaleScenario, violation, type Expectation } from './test-builders.js';
 
@@ -20,7 +21,7 @@ describe('a record judged against a 10,000-event contract history', () => {
     const expectations: Expectation[] = [
       violation('art11.unauthorized-handler', [useByDeparted, departure]),
       violation('art9.copy-without-authorization', [copyAfterExpiry]),
-      overdue('art15.report-overdue', [incident, lateReport], new Date(ms('2026-03-01T00:00') + (160_000 + 1_440) * 60_000).toISOString()),
+      overdue('art15.report-overdue', [incident, lateReport], isoInZone(ms('2026-03-01T00:00') + (160_000 + 1_440) * 60_000)),
     ];
     for (const expectation of expectations) expectation(verdict);
     expect(allFindings(verdict).filter((f) => f.rule === 'art8.provision-without-authorization')).toHaveLength(4);

@@ -1,16 +1,23 @@
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema, type MigrationInterface } from 'typeorm';
+
+export type MigrationClass = new () => MigrationInterface;
 import { MIGRATIONS } from './migrations/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Entities = MixedList<Function | string | EntitySchema>;
 
 /** The TypeORM DataSource for read models and migrations (never `synchronize`). */
-export function ledgerDataSource(url: string, entities: Entities = [], extra: Partial<DataSourceOptions> = {}): DataSource {
+export function ledgerDataSource(
+  url: string,
+  entities: Entities = [],
+  extra: Partial<DataSourceOptions> = {},
+  migrations: readonly MigrationClass[] = MIGRATIONS,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     entities,
-    migrations: MIGRATIONS,
+    migrations: [...migrations],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
@@ -21,10 +28,14 @@ export function ledgerDataSource(url: string, entities: Entities = [], extra: Pa
   } as DataSourceOptions);
 }
 
-/** Applies pending migrations; safe to call from several processes at once (advisory lock). */
-export async function migrate(url: string): Promise<string[]> {
+/**
+ * Applies pending migrations: the ledger's own, and those a caller adds (each projection keeps
+ * its migrations beside it; libs/runtime passes them all). Safe to call from several processes at
+ * once (advisory lock).
+ */
+export async function migrate(url: string, extra: readonly MigrationClass[] = []): Promise<string[]> {
   // One connection, so the session advisory lock and the migrations share it.
-  const ds = ledgerDataSource(url, [], { extra: { max: 1 } } as Partial<DataSourceOptions>);
+  const ds = ledgerDataSource(url, [], { extra: { max: 1 } } as Partial<DataSourceOptions>, [...MIGRATIONS, ...extra]);
   await ds.initialize();
   try {
     await ds.query('SELECT pg_advisory_lock(7311001)');

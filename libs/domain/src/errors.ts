@@ -2,8 +2,41 @@
  * Errors with a stable code and no transport knowledge: one HTTP filter maps codes to statuses,
  * the CLI maps them to exit codes.
  */
+/**
+ * Every error code the ledger answers with: one list, so that the HTTP filter's status table
+ * (`{ [C in LedgerErrorCode]: number }`) and the CLI's exit codes cannot miss a new one.
+ */
+export const LEDGER_ERROR_CODES = [
+  'LEDGER.INVALID_EVENTS',
+  'LEDGER.INVALID_REQUEST',
+  'LEDGER.MALFORMED_JSON',
+  'LEDGER.INVALID_UTF8',
+  'LEDGER.JSON_TOO_DEEP',
+  'LEDGER.UNSUPPORTED_MEDIA_TYPE',
+  'LEDGER.UNSUPPORTED_ENCODING',
+  'LEDGER.UNAUTHENTICATED',
+  'LEDGER.FORBIDDEN',
+  'LEDGER.NOT_FOUND',
+  'LEDGER.EVENT_ID_CONFLICT',
+  'LEDGER.STREAM_VERSION_CONFLICT',
+  'LEDGER.CONTRACT_ALREADY_REGISTERED',
+  'LEDGER.BOOTSTRAP_KEY',
+  'LEDGER.BATCH_TOO_LARGE',
+  'LEDGER.BODY_TOO_LARGE',
+  'LEDGER.RATE_LIMITED',
+  'LEDGER.UNKNOWN_CONTRACT',
+  'LEDGER.STORE_UNAVAILABLE',
+  'LEDGER.BUSY',
+  'LEDGER.TREE_SIZE_UNAVAILABLE',
+  'LEDGER.NO_CHECKPOINT',
+  'LEDGER.SIGNING_KEY',
+  'LEDGER.LOG_INTEGRITY',
+] as const;
+
+export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
+
 export abstract class LedgerError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: LedgerErrorCode;
   constructor(message: string, readonly details?: unknown) {
     super(message);
     this.name = new.target.name;

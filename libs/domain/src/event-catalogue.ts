@@ -1,5 +1,5 @@
 /**
- * The event catalogue of the wire contract (EVENTS.md v1): every contract and record event type,
+ * The event catalogue of the wire contract (EVENTS.md v1 and v2): every contract and record event type,
  * with its data fields, as plain serializable types. Producers build against these names; they
  * never change without a new version.
  */
@@ -18,7 +18,7 @@ export interface Term {
   end: string;
 }
 
-export type AuthorizationKind = 'copy' | 'provision' | 'use_outside_purpose';
+export type AuthorizationKind = 'copy' | 'provision' | 'use_outside_purpose' | 'after_term';
 export type Medium = 'electronic' | 'paper';
 export type BriefingTopic = 'confidentiality' | 'penalties';
 export type InspectionOutcome = 'satisfactory' | 'improvement_needed';
@@ -28,8 +28,11 @@ export type Safeguard = 'encrypted' | 'sealed' | 'locked_container' | 'tracked' 
 export type DisposalMethod =
   | 'physical_destruction' | 'degaussing' | 'overwrite' | 'crypto_erase' | 'shredding' | 'incineration' | 'dissolution';
 export type ContractEndReason = 'expired' | 'terminated';
+export type DisposalAction = 'return' | 'dispose' | 'either';
+export type PpcReportStage = 'preliminary' | 'final';
+export type NoticeMethod = 'individual' | 'public_notice';
 
-export const AUTHORIZATION_KINDS: readonly AuthorizationKind[] = ['copy', 'provision', 'use_outside_purpose'];
+export const AUTHORIZATION_KINDS: readonly AuthorizationKind[] = ['copy', 'provision', 'use_outside_purpose', 'after_term'];
 export const MEDIA: readonly Medium[] = ['electronic', 'paper'];
 export const BRIEFING_TOPICS: readonly BriefingTopic[] = ['confidentiality', 'penalties'];
 export const INSPECTION_OUTCOMES: readonly InspectionOutcome[] = ['satisfactory', 'improvement_needed'];
@@ -41,6 +44,9 @@ export const DISPOSAL_METHODS: readonly DisposalMethod[] = [
   'physical_destruction', 'degaussing', 'overwrite', 'crypto_erase', 'shredding', 'incineration', 'dissolution',
 ];
 export const CONTRACT_END_REASONS: readonly ContractEndReason[] = ['expired', 'terminated'];
+export const DISPOSAL_ACTIONS: readonly DisposalAction[] = ['return', 'dispose', 'either'];
+export const PPC_REPORT_STAGES: readonly PpcReportStage[] = ['preliminary', 'final'];
+export const NOTICE_METHODS: readonly NoticeMethod[] = ['individual', 'public_notice'];
 
 /** Data of each contract event type. */
 export interface ContractEventData {
@@ -91,15 +97,18 @@ export interface ContractEventData {
   InspectionConducted: { inspectionId: string; outcome: InspectionOutcome };
   ImprovementRequested: { requestId: string; reasons: string[]; dueAt?: string };
   ImprovementConsultationHeld: { requestId: string };
-  DisposalInstructed: { recordIds?: string[]; dueAt?: string };
+  DisposalInstructed: { recordIds?: string[]; dueAt?: string; action?: DisposalAction };
   IncidentDetected: {
     incidentId: string;
     kind: IncidentKind;
     affectedRecordIds: string[];
     affectedPersonCount?: number;
+    financialHarmRisk?: boolean;
   };
   IncidentReported: { incidentId: string };
   MyNumberMemorandumConcluded: { reference: string };
+  PpcReported: { incidentId: string; stage: PpcReportStage };
+  PersonsNotified: { incidentId: string; method?: NoticeMethod };
 }
 
 /** Data of each record event type. */
@@ -129,6 +138,7 @@ export interface RecordEventData {
   TransportCompleted: { transportId: string; receivedBy: string };
   RecordReturned: { copyId?: string; receivedBy: string };
   RecordDisposed: { copyId?: string; method: DisposalMethod; witnessedBy?: string; certificateRef?: string };
+  RecordNoLongerNeeded: { copyId?: string; reason: string };
 }
 
 export type ContractEventType = keyof ContractEventData;
@@ -172,12 +182,13 @@ export type Recorder = 'city' | 'contractor';
 
 export interface EventSpec {
   readonly kind: 'contract' | 'record';
-  readonly article: number | null;
+  /** The memorandum's article the event concerns (`appi68`: 個人情報保護法第68条), null for the contract's own events. */
+  readonly article: number | 'appi68' | null;
   readonly by: readonly Recorder[];
 }
 
-const contract = (article: number | null, ...by: Recorder[]): EventSpec => ({ kind: 'contract', article, by });
-const record = (article: number | null, ...by: Recorder[]): EventSpec => ({ kind: 'record', article, by });
+const contract = (article: EventSpec['article'], ...by: Recorder[]): EventSpec => ({ kind: 'contract', article, by });
+const record = (article: EventSpec['article'], ...by: Recorder[]): EventSpec => ({ kind: 'record', article, by });
 
 export const EVENT_SPECS: { readonly [K in EventType]: EventSpec } = {
   ContractRegistered: contract(null, 'city'),
@@ -200,9 +211,11 @@ export const EVENT_SPECS: { readonly [K in EventType]: EventSpec } = {
   ImprovementRequested: contract(12, 'city'),
   ImprovementConsultationHeld: contract(12, 'contractor'),
   DisposalInstructed: contract(14, 'city'),
-  IncidentDetected: contract(15, 'contractor'),
+  IncidentDetected: contract(15, 'contractor', 'city'),
   IncidentReported: contract(15, 'contractor'),
   MyNumberMemorandumConcluded: contract(18, 'city'),
+  PpcReported: contract('appi68', 'city'),
+  PersonsNotified: contract('appi68', 'city'),
   RecordCollected: record(7, 'contractor', 'city'),
   RecordUsed: record(8, 'contractor'),
   RecordProvided: record(8, 'contractor'),
@@ -212,6 +225,7 @@ export const EVENT_SPECS: { readonly [K in EventType]: EventSpec } = {
   TransportCompleted: record(13, 'contractor', 'city'),
   RecordReturned: record(14, 'contractor'),
   RecordDisposed: record(14, 'contractor'),
+  RecordNoLongerNeeded: record(14, 'contractor', 'city'),
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_SPECS) as EventType[];

@@ -110,7 +110,7 @@ export function addDuration(at: number, duration: Duration): number {
     const d = new Date(t + JST_OFFSET_MS);
     const totalMonths = d.getUTCMonth() + duration.months + duration.years * 12;
     const year = d.getUTCFullYear() + Math.floor(totalMonths / 12);
-    const month = totalMonths % 12;
+    const month = ((totalMonths % 12) + 12) % 12;
     const day = Math.min(d.getUTCDate(), daysInMonth(year, month + 1));
     t = Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()) - JST_OFFSET_MS;
   }
@@ -120,4 +120,94 @@ export function addDuration(at: number, duration: Duration): number {
 /** An instant in the answer shapes: ISO 8601 in UTC with milliseconds. */
 export function isoUtc(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** The Japanese eras (元号) of modern dates, newest first: the first day of each, JST. */
+export const JAPANESE_ERAS: readonly { readonly name: string; readonly start: { year: number; month: number; day: number } }[] = [
+  { name: '令和', start: { year: 2019, month: 5, day: 1 } },
+  { name: '平成', start: { year: 1989, month: 1, day: 8 } },
+  { name: '昭和', start: { year: 1926, month: 12, day: 25 } },
+  { name: '大正', start: { year: 1912, month: 7, day: 30 } },
+  { name: '明治', start: { year: 1868, month: 1, day: 25 } },
+];
+
+/** The JST calendar fields of an instant. */
+export function jstFields(ms: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number } {
+  const d = new Date(ms + JST_OFFSET_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    millisecond: d.getUTCMilliseconds(),
+  };
+}
+
+/** The era and its year of a JST date (`{ era: '令和', year: 7 }` for 2025), null before 明治. */
+export function japaneseEra(year: number, month: number, day: number): { era: string; year: number } | null {
+  const key = year * 10_000 + month * 100 + day;
+  for (const era of JAPANESE_ERAS) {
+    const start = era.start.year * 10_000 + era.start.month * 100 + era.start.day;
+    if (key >= start) return { era: era.name, year: year - era.start.year + 1 };
+  }
+  return null;
+}
+
+/**
+ * An instant as a Japanese document writes it, in JST and 和暦: `令和7年7月2日10時00分`
+ * (元年 for the first year of an era; seconds only when not zero).
+ */
+export function warekiJst(ms: number): string {
+  const f = jstFields(ms);
+  const era = japaneseEra(f.year, f.month, f.day);
+  const date = era ? `${era.era}${era.year === 1 ? '元' : era.year}年${f.month}月${f.day}日` : `${f.year}年${f.month}月${f.day}日`;
+  const time = `${f.hour}時${String(f.minute).padStart(2, '0')}分${f.second || f.millisecond ? `${f.second}秒` : ''}`;
+  return date + time;
+}
+
+/** The ledger's default time zone for answers (LEDGER_TIME_ZONE). */
+export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The offset of a time zone at an instant, in minutes east of UTC. */
+function zoneOffsetMinutes(ms: number, zone: string): number {
+  if (zone === 'Asia/Tokyo') return 540;
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  let format = zoneFormatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    zoneFormatters.set(zone, format);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of format.formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** Whether the name is a time zone this runtime knows (IANA, e.g. Asia/Tokyo). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An instant as RFC 3339 in a time zone, with milliseconds: `2026-04-01T09:00:00.000+09:00`. Every
+ * time in an answer is written this way, in the ledger's zone (EVENTS.md "Answers, v2").
+ */
+export function isoInZone(ms: number, zone: string = DEFAULT_TIME_ZONE): string {
+  const offset = zoneOffsetMinutes(ms, zone);
+  const local = new Date(ms + offset * 60_000).toISOString().slice(0, 23);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -46,6 +46,17 @@ export interface ReadStreamOptions {
   limit?: number;
 }
 
+export interface ReadInOrderOptions {
+  /** Events after this place in the judgement order (occurredAt in epoch ms, then position); omit: from the start. */
+  after?: { at: number; pos: number };
+  /** Only events with occurredAt ≤ untilAt (epoch ms): an asOf cut. */
+  untilAt?: number;
+  /** Only events with position ≤ maxPosition: a knownAt cut. */
+  maxPosition?: number;
+  /** At least this many events are returned when there are so many; a little more when the last millisecond holds several. */
+  limit: number;
+}
+
 export interface SubscribeOptions {
   /** Deliver events with position > after, first the stored ones, then each as it commits. */
   after: number;
@@ -78,6 +89,11 @@ export interface Subscription {
 export interface EventStore {
   append(events: readonly LedgerEvent[], options?: AppendOptions): Promise<AppendedEvent[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * A stream's events in the judgement order (occurredAt to the millisecond, ties by position),
+   * from a place in that order: how a stored fold resumes without reading the stream's history.
+   */
+  readStreamInOrder(streamId: string, options: ReadInOrderOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Events by eventId (any order; unknown IDs are left out). */
   readByEventIds(eventIds: readonly string[]): Promise<RecordedEvent[]>;

@@ -6,3 +6,4 @@ export { createEventStore, eventStoreKind, type EventStoreChoice, type EventStor
 export { EventStoreDbEventStore, type EventStoreDbClientLike, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store.js';
 export { clientConnectionString, redactConnectionString } from './eventstoredb/eventstoredb-mapping.js';
 export { copyLog, compareLogs, CopyLogError, type CopyLogOptions, type CopyLogReport, type LogComparison } from './copy-log.js';
+export { positionKnownAt } from './known-position.js';

@@ -1,5 +1,5 @@
 import { canonicalize, leafHash } from '@ledger/integrity';
-import { contractStreamId, isRecordEvent, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { contractStreamId, instant, isRecordEvent, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
 
 /** What the ledger adds to a producer's event; hashed together with it. */
 export interface LedgerMetadata {
@@ -68,4 +68,16 @@ export function leadingWithinBytes(events: RecordedEvent[], maxBytes: number | u
     total += storedBytes(events[i]!);
   }
   return events;
+}
+
+/**
+ * The events in the judgement order (occurredAt to the millisecond, then position) that come
+ * after `after`: how every adapter answers `readStreamInOrder` from what it read.
+ */
+export function inOrderAfter(events: readonly RecordedEvent[], after: { at: number; pos: number }): RecordedEvent[] {
+  return events
+    .map((recorded) => ({ recorded, at: instant(recorded.event.occurredAt) }))
+    .filter((e) => e.at > after.at || (e.at === after.at && e.recorded.position > after.pos))
+    .sort((a, b) => a.at - b.at || a.recorded.position - b.recorded.position)
+    .map((e) => e.recorded);
 }

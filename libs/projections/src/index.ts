@@ -1,19 +1,5 @@
-export * from './custody/custody-model.js';
-export { CustodyProjection } from './custody/custody.projection.js';
-export { CUSTODY_TABLES } from './custody/custody-rows.js';
-export {
-  readRecordCustody,
-  readRecordCustodyView,
-  listHoldings,
-  encodeHoldingsCursor,
-  decodeHoldingsCursor,
-  type HoldingsQuery,
-  type HoldingsPage,
-  type HoldingListItem,
-} from './custody/custody-read-model.js';
-export { CUSTODY_ENTITIES } from './custody/custody.entities.js';
-export * from './compliance/index.js';
-export type { Projection, ProjectionTransaction } from './runner/projection.js';
+export * from './handling/index.js';
+export { Lanes, type Projection, type ProjectionTransaction, type MigrationClass } from './runner/projection.js';
 export { applyBatch, CheckpointGapError, type ProjectionSet } from './runner/apply-batch.js';
 export {
   TEMPLATE_SCHEMA,

@@ -17,7 +17,7 @@ export { LEDGER_RUNTIME, openRuntime, type LedgerRuntime, type RuntimeOptions } 
 export { AccessLogEntryEntity } from './access-log.entity.js';
 export { MERKLE_LOG, createCosignatureRequesters, createMerkleLogWorkers, logKeyConfig, merkleLogOf, type MerkleLog } from './merkle-log.js';
 export { BACKGROUND_WORKERS, inlineFleet, type BackgroundWorker, type WorkerFleet, type WorkerStatus } from './workers/background-worker.js';
-export { createProjections } from './workers/projections.js';
+export { createProjections, migrateLedger, PROJECTIONS, PROJECTION_MIGRATIONS } from './workers/projections.js';
 export { createProjectorWorker, projectorBatchSize } from './workers/projector.worker.js';
 export { WORKER_NAMES, createWorkers, startWorkers, stopWorkers } from './workers/workers.js';
 export { WorkerProcessSupervisor, isWorkerStatusMessage, type WorkerProcessOptions, type WorkerStatusMessage, type WorkerStatusRequest } from './workers/worker-process.js';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '@ledger/domain';
 import { DEFAULT_LOG_ORIGIN, parseWitnesses, type WitnessEndpoint } from '@ledger/merkle-log';
 
 /** Everything the service reads from its environment, in one place (README "Configuration"). */
@@ -50,6 +51,8 @@ export interface LedgerConfig {
   health: HealthThresholds;
   /** The pace of the integrity scrubber. */
   scrubber: ScrubberPace;
+  /** LEDGER_TIME_ZONE: the zone every time in an answer is written in (default Asia/Tokyo). */
+  timeZone: string;
 }
 
 export interface HttpLimits {
@@ -164,7 +167,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     nextSigningKey: env.LEDGER_NEXT_SIGNING_KEY || undefined,
     logOrigin: logOrigin(env),
     witnesses: parseWitnesses(env.LEDGER_WITNESSES),
-    publicRateLimit: boundedInt(env.LEDGER_PUBLIC_RATE_LIMIT, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
+    publicRateLimit: integerSetting(env, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
     limits: {
       headersTimeoutMs: integerSetting(env, 'LEDGER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -182,6 +185,7 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
       eventsPerSecond: integerSetting(env, 'LEDGER_SCRUB_EVENTS_PER_SECOND', 2_000, 0, 10_000_000),
       pauseMs: integerSetting(env, 'LEDGER_SCRUB_PAUSE_MS', 60_000, 0, 86_400_000),
     },
+    timeZone: timeZone(env.LEDGER_TIME_ZONE),
   };
 }
 
@@ -190,6 +194,12 @@ function checkpointInterval(text: string | undefined): number | undefined {
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 50 || ms > 3_600_000) throw new Error(`LEDGER_CHECKPOINT_INTERVAL_MS must be an integer from 50 to 3600000, got ${text}`);
   return ms;
+}
+
+function timeZone(text: string | undefined): string {
+  if (text === undefined || text === '') return DEFAULT_TIME_ZONE;
+  if (!isTimeZone(text)) throw new Error(`LEDGER_TIME_ZONE must be an IANA time zone such as Asia/Tokyo, got ${text}`);
+  return text;
 }
 
 /**
@@ -214,11 +224,4 @@ function logOrigin(env: NodeJS.ProcessEnv): string | undefined {
     );
   }
   return undefined;
-}
-
-function boundedInt(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${text}`);
-  return n;
 }

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { guardPoolErrors, ledgerDataSource, migrate, openDatabase, openPool, type DatabaseHandle } from '@ledger/database';
+import { guardPoolErrors, ledgerDataSource, openDatabase, openPool, type DatabaseHandle } from '@ledger/database';
 import { createEventStore, type EventStore } from '@ledger/event-store';
 import { PROJECTION_ENTITIES } from '@ledger/projections';
 import { AccessLogEntryEntity } from './access-log.entity.js';
+import { migrateLedger } from './workers/projections.js';
 import type { LedgerConfig } from './ledger-config.js';
 
 export const LEDGER_RUNTIME = Symbol('LEDGER_RUNTIME');
@@ -32,7 +33,7 @@ export async function openRuntime(config: LedgerConfig, options: RuntimeOptions 
   const clock = options.clock ?? Date.now;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, defaultDataDir: config.defaultDataDir, log });
   try {
-    const applied = await migrate(database.url);
+    const applied = await migrateLedger(database.url);
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
     const pool = openPool(database.url, { max: 10, log });
     const dataSource = ledgerDataSource(database.url, [...PROJECTION_ENTITIES, AccessLogEntryEntity]);

@@ -10,8 +10,7 @@
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Class = new (...args: any[]) => object;
+type Class = new () => object;
 type Check = (object: Record<string, unknown>, value: unknown) => boolean;
 
 interface PropertyPlan {

@@ -7,10 +7,14 @@ import {
   AUTHORIZATION_KINDS,
   BRIEFING_TOPICS,
   CONTRACT_END_REASONS,
+  DISPOSAL_ACTIONS,
   DISPOSAL_METHODS,
   INCIDENT_KINDS,
+  INSPECTION_CYCLES,
   INSPECTION_OUTCOMES,
   MEDIA,
+  NOTICE_METHODS,
+  PPC_REPORT_STAGES,
   SAFEGUARDS,
   WORKER_ORG_PATTERN,
   type EventType,
@@ -33,14 +37,22 @@ function PolicyDuration(description: string): PropertyDecorator {
   };
 }
 
-/** Overrides of the rulebook's deadlines (docs/rulebook.md "Policy defaults"). */
+/** Overrides of the rulebook's deadlines and choices (docs/rulebook.md "Policy"). */
 export class PolicyDto {
   @PolicyDuration('Art. 15: incident → report (default PT24H)') incidentReportWithin?: string;
-  @PolicyDuration('Art. 14: disposal instruction or contract end → disposal (default P30D)') disposalWithin?: string;
-  @PolicyDuration('Art. 13: transport start → completion when no expectedArrivalAt (default PT72H)') transportWithin?: string;
-  @PolicyDuration('Art. 11-3: departure → pledge (default P1D)') pledgeWithin?: string;
-  @PolicyDuration('Art. 12-2: improvement request → consultation when no dueAt (default P14D)') consultationWithin?: string;
-  @PolicyDuration('Art. 10: longest interval between inspections (default P1Y)') inspectionEvery?: string;
+  @PolicyDuration('Art. 14: disposal instruction, contract end or no longer needed → disposal (default P30D)') disposalWithin?: string;
+  @PolicyDuration('Art. 13: transport start → completion when no expectedArrivalAt (default PT24H)') transportWithin?: string;
+  @PolicyDuration('Art. 11-3: departure → pledge, and departure → holdings surrendered (default P1D)') pledgeWithin?: string;
+  @PolicyDuration('Art. 11-3: how long before a departure a pledge still counts (default P30D)') pledgeLookback?: string;
+  @PolicyDuration('Art. 12-2: improvement request → consultation when no dueAt (default: none, the memorandum sets no deadline)') consultationWithin?: string;
+  @PolicyDuration('Art. 10, rolling cycle: longest interval between inspections (default P1Y)') inspectionEvery?: string;
+  @OneOf(INSPECTION_CYCLES, false, 'Art. 10: fiscal_year (one inspection in each 年度 the term overlaps; default) or rolling (inspectionEvery)') inspectionCycle?: string;
+  @IdList({ required: false, description: 'Art. 5: location codes where a copy must be anonymized (default none)' }) anonymizeLocations?: string[];
+  @PolicyDuration('Art. 5: copy to such a location → anonymized (default PT24H)') anonymizeWithin?: string;
+  @LabelList({ required: false, description: 'APPI Art. 68: data categories that are 要配慮個人情報 (default none)' }) sensitiveCategories?: string[];
+  @PolicyDuration('APPI Art. 68: the city learns of a reportable incident → preliminary report to the PPC (default P5D)') ppcPreliminaryWithin?: string;
+  @PolicyDuration('APPI Art. 68: → final report (default P30D; P60D for unauthorized_access and theft)') ppcFinalWithin?: string;
+  @PolicyDuration('APPI Art. 68(2): → notice to the persons concerned (default P30D)') personNoticeWithin?: string;
   @Flag(false, 'EVENTS.md v2: refuse unsigned events for the contract (400) and events not signed by the acting party (403); default false')
   requireSignedEvents?: boolean;
 }
@@ -142,6 +154,7 @@ export class ImprovementRequestedData {
 export class DisposalInstructedData {
   @IdList({ required: false, description: 'records to dispose of (absent: every record of the contract)' }) recordIds?: string[];
   @Timestamp(false, 'disposal due') dueAt?: string;
+  @OneOf(DISPOSAL_ACTIONS, false, 'what the city instructs: return, dispose, or either (default)') action?: string;
 }
 
 export class IncidentDetectedData {
@@ -149,6 +162,17 @@ export class IncidentDetectedData {
   @OneOf(INCIDENT_KINDS) kind!: string;
   @IdList({ description: 'records affected (may be empty)' }) affectedRecordIds!: string[];
   @Count(false, 'number of persons affected') affectedPersonCount?: number;
+  @Flag(false, 'a risk of financial harm (APPI Art. 68 reportable)') financialHarmRisk?: boolean;
+}
+
+export class PpcReportedData {
+  @LedgerId(true, 'incident') incidentId!: string;
+  @OneOf(PPC_REPORT_STAGES) stage!: string;
+}
+
+export class PersonsNotifiedData {
+  @LedgerId(true, 'incident') incidentId!: string;
+  @OneOf(NOTICE_METHODS, false, 'individual notice, or public notice where individual notice is not possible') method?: string;
 }
 
 export class IncidentRefData {
@@ -217,8 +241,13 @@ export class RecordDisposedData {
   @Reference(false, 'disposal certificate reference') certificateRef?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type DataDtoClass = new (...args: any[]) => object;
+export class RecordNoLongerNeededData {
+  @LedgerId(false, 'the copy no longer needed (absent: every open holding of the record)') copyId?: string;
+  @LedgerId(true, 'reason code, e.g. migration-complete') reason!: string;
+}
+
+/** A DTO class of the wire contract: class-validator instantiates it with no argument. */
+export type DataDtoClass = new () => object;
 
 /** The DTO that validates each type's `data`. Exhaustive: a new event type breaks the build here. */
 export const DATA_DTOS: { readonly [K in EventType]: DataDtoClass } = {
@@ -245,6 +274,8 @@ export const DATA_DTOS: { readonly [K in EventType]: DataDtoClass } = {
   IncidentDetected: IncidentDetectedData,
   IncidentReported: IncidentRefData,
   MyNumberMemorandumConcluded: MyNumberMemorandumConcludedData,
+  PpcReported: PpcReportedData,
+  PersonsNotified: PersonsNotifiedData,
   RecordCollected: RecordCollectedData,
   RecordUsed: RecordUsedData,
   RecordProvided: RecordProvidedData,
@@ -254,4 +285,5 @@ export const DATA_DTOS: { readonly [K in EventType]: DataDtoClass } = {
   TransportCompleted: TransportCompletedData,
   RecordReturned: RecordReturnedData,
   RecordDisposed: RecordDisposedData,
+  RecordNoLongerNeeded: RecordNoLongerNeededData,
 };

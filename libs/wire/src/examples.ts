@@ -121,6 +121,14 @@ export const EXAMPLE_EVENTS: Examples = {
     type: 'MyNumberMemorandumConcluded', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-04-01T09:30:00+09:00', actor: city,
     data: { reference: 'MYNUM-MEMO-2025-04-01' },
   },
+  PpcReported: {
+    type: 'PpcReported', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-11-07T10:00:00+09:00', actor: city,
+    data: { incidentId: 'INC-2025-1', stage: 'preliminary' },
+  },
+  PersonsNotified: {
+    type: 'PersonsNotified', contractId: EXAMPLE_CONTRACT_ID, occurredAt: '2025-11-10T10:00:00+09:00', actor: city,
+    data: { incidentId: 'INC-2025-1', method: 'individual' },
+  },
   RecordCollected: {
     type: 'RecordCollected', contractId: EXAMPLE_CONTRACT_ID, recordId: EXAMPLE_RECORD_ID, occurredAt: '2025-07-01T09:00:00+09:00', actor: contractor, source: 'kaigo-system',
     data: {
@@ -162,6 +170,10 @@ export const EXAMPLE_EVENTS: Examples = {
   RecordDisposed: {
     type: 'RecordDisposed', contractId: EXAMPLE_CONTRACT_ID, recordId: EXAMPLE_RECORD_ID, occurredAt: '2026-02-20T09:00:00+09:00', actor: contractor,
     data: { method: 'crypto_erase', witnessedBy: 'S-010', certificateRef: 'ERASE-CERT-2026-007' },
+  },
+  RecordNoLongerNeeded: {
+    type: 'RecordNoLongerNeeded', contractId: EXAMPLE_CONTRACT_ID, recordId: EXAMPLE_RECORD_ID, occurredAt: '2026-02-01T09:00:00+09:00', actor: contractor,
+    data: { reason: 'migration-complete' },
   },
 };
 

@@ -198,8 +198,7 @@ export function SubsetOf(values: readonly string[], options: { required?: boolea
   );
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function Nested(type: () => new (...args: any[]) => object, required = true, description?: string): Decorator {
+export function Nested(type: () => new () => object, required = true, description?: string): Decorator {
   return all(
     doc(required, { type, description }),
     ...optional(required),

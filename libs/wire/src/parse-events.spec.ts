@@ -30,6 +30,8 @@ const REQUIRED: { [K in EventType]: string[] } = {
   IncidentDetected: ['incidentId', 'kind', 'affectedRecordIds'],
   IncidentReported: ['incidentId'],
   MyNumberMemorandumConcluded: ['reference'],
+  PpcReported: ['incidentId', 'stage'],
+  PersonsNotified: ['incidentId'],
   RecordCollected: ['purpose', 'dataCategories', 'medium', 'containsMyNumber'],
   RecordUsed: ['purpose'],
   RecordProvided: ['recipientId', 'purpose'],
@@ -39,6 +41,7 @@ const REQUIRED: { [K in EventType]: string[] } = {
   TransportCompleted: ['transportId', 'receivedBy'],
   RecordReturned: ['receivedBy'],
   RecordDisposed: ['method'],
+  RecordNoLongerNeeded: ['reason'],
 };
 
 const ID_FIELDS = new Set([

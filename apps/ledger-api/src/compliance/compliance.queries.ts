@@ -1,11 +1,21 @@
 import { Query } from '@nestjs/cqrs';
-import type { Status } from '@ledger/compliance';
-import type { AnswerArticle, FindingsCursor, FindingsFilter, ListedFinding, RecordCounts, RuleSummary } from '@ledger/projections';
+import type { ArticleVerdict, ContractLevelVerdict, Finding, FindingCounts, Status } from '@ledger/compliance';
+import type { FindingsFilter, ListedFinding, RecordCounts, RuleSummary } from '@ledger/projections';
 
 export interface TimeParameter {
   readonly ms: number;
   /** As given, or the present as ISO 8601 UTC. */
   readonly text: string;
+}
+
+/** A finding as answered under its article: without the article and record the answer already says. */
+export type AnswerFinding = Omit<Finding, 'article' | 'recordId'>;
+
+export interface AnswerArticle {
+  status: Status;
+  counts: FindingCounts;
+  findings: AnswerFinding[];
+  more?: ArticleVerdict['more'];
 }
 
 /** docs/events.md "Reading compliance": the record's verdict at (asOf, knownAt). */
@@ -14,11 +24,12 @@ export interface RecordComplianceAnswer {
   recordId: string;
   asOf: string;
   knownAt: string;
+  /** The contractor's status (RULES.md v2): the worst of the contractor's findings. */
   status: Status;
   articles: { [article: string]: AnswerArticle };
 }
 
-/** One record's verdict, exact at any (asOf, knownAt): judged from its stream and the contract's. */
+/** One record's verdict at any (asOf, knownAt): from its nearest stored fold and the events after it. */
 export class ReadRecordComplianceQuery extends Query<RecordComplianceAnswer> {
   constructor(
     readonly contractId: string,
@@ -30,17 +41,40 @@ export class ReadRecordComplianceQuery extends Query<RecordComplianceAnswer> {
   }
 }
 
+export interface FindingsPageAnswer {
+  contractId: string;
+  recordId: string;
+  article: string;
+  findings: AnswerFinding[];
+  next: string | null;
+}
+
+/** One page of a record's final findings of an article (the present). */
+export class ReadRecordFindingsQuery extends Query<FindingsPageAnswer> {
+  constructor(
+    readonly contractId: string,
+    readonly recordId: string,
+    readonly article: string,
+    readonly after: { at: number; pos: number; seq: number } | null,
+    readonly limit: number,
+  ) {
+    super();
+  }
+}
+
 export interface ContractComplianceAnswer {
   contractId: string;
   asOf: string;
   knownAt: string;
-  /** Worst of the contract-level articles and of every record. */
+  /** The contractor's status: worst of the contract-level articles and of every record. */
   status: Status;
-  /** Where the answer comes from: the read model (at the log position it has applied) or the streams. */
-  source: { kind: 'read-model'; position: number } | { kind: 'streams' };
-  /** The contract-level articles (6, 10, 11, 12, 15). */
+  /** How far the read model had applied the log. */
+  source: { kind: 'read-model'; position: number };
+  /** The contract-level articles (6, 10, 11, 12, 15, appi68), the contractor's findings. */
   articles: { [article: string]: AnswerArticle };
-  /** Records known at the cut, by status. */
+  /** The city's own duties (RULES.md v2), apart from the contractor's status. */
+  city: ContractLevelVerdict['city'];
+  /** Records known at the cut, by the contractor's status. */
   records: RecordCounts;
   /** Violations and pending findings of the whole contract by rule (not filtered). */
   summary: RuleSummary[];
@@ -50,10 +84,7 @@ export interface ContractComplianceAnswer {
   next: string | null;
 }
 
-/**
- * The contract's verdict. With neither asOf nor knownAt it is the present, read from the read
- * model (falling back to the streams while that is not built); otherwise computed from the streams.
- */
+/** The contract's verdict at a cut. */
 export class ReadContractComplianceQuery extends Query<ContractComplianceAnswer> {
   constructor(
     readonly contractId: string,
@@ -61,7 +92,7 @@ export class ReadContractComplianceQuery extends Query<ContractComplianceAnswer>
     readonly knownAt: TimeParameter,
     readonly present: boolean,
     readonly filter: FindingsFilter,
-    readonly after: FindingsCursor | undefined,
+    readonly after: string | null,
     readonly limit: number,
   ) {
     super();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ContractHistory } from '@ledger/compliance';
+import { ContractHistory } from '@ledger/handling';
 import { contractStreamId, type RecordedEvent } from '@ledger/domain';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 

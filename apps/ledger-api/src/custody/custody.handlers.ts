@@ -1,64 +1,59 @@
-import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { contractStreamId, isoUtc, NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/domain';
-import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import {
-  checkpoints,
-  contractCustodyOf,
-  custodyView,
-  listHoldings,
-  readActiveGeneration,
-  ReadModelsNotReadyError,
-  recordCustodyOf,
-} from '@ledger/projections';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
+import { isoInZone } from '@ledger/domain';
+import { holdingKey, stepView } from '@ledger/handling';
+import { custodyOf, historyPage, listHoldings, recordAt } from '@ledger/projections';
+import { HandlingReader } from '../read-model/handling.reader.js';
 import {
   ListHoldingsQuery,
+  ReadHoldingHistoryQuery,
   ReadRecordCustodyQuery,
+  type HoldingHistoryAnswer,
   type HoldingsAnswer,
   type RecordCustodyAnswer,
 } from './custody.queries.js';
 
+/** Steps of each holding's history in a custody answer; the rest is paged (…/custody/history). */
+const HISTORY_PER_HOLDING = 20;
+
 @QueryHandler(ReadRecordCustodyQuery)
 export class ReadRecordCustodyHandler implements IQueryHandler<ReadRecordCustodyQuery> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly reader: HandlingReader) {}
 
-  /** The same cut as the rulebook: recordedAt ≤ knownAt and occurredAt ≤ asOf, folded in occurredAt order. */
+  /** The same cut and the same fold as the rulebook: recordedAt ≤ knownAt and occurredAt ≤ asOf, in judgement order. */
   async execute({ contractId, recordId, asOf, knownAt }: ReadRecordCustodyQuery): Promise<RecordCustodyAnswer> {
-    const [contractEvents, recordEvents] = await Promise.all([
-      this.store.readStream(contractStreamId(contractId)),
-      this.store.readStream(recordStreamId(contractId, recordId)),
-    ]);
-    if (contractEvents.length === 0) throw new NotFoundError(`contract ${contractId} is not registered`);
-    if (recordEvents.length === 0) throw new NotFoundError(`record ${recordId} of contract ${contractId} has no events`);
-    const cut = { asOf: asOf.ms, knownAt: knownAt.ms };
-    const record = recordCustodyOf(contractId, recordId, recordEvents, cut);
-    const contract = contractCustodyOf(contractId, contractEvents, cut);
-    return { contractId, recordId, asOf: asOf.text, knownAt: knownAt.text, ...custodyView(record, contract, asOf.ms) };
+    const zone = this.reader.zone;
+    const view = await this.reader.atCut(contractId, { asOf: asOf.ms, knownAt: knownAt.ms }, async (c) => {
+      await this.reader.requireRecord(contractId, recordId);
+      const at = await recordAt({ ...c, contractId, recordId, listLimit: 0, historyLimit: HISTORY_PER_HOLDING });
+      return custodyOf(at, asOf.ms, zone);
+    });
+    return { contractId, recordId, asOf: isoInZone(asOf.ms, zone), knownAt: isoInZone(knownAt.ms, zone), ...view };
+  }
+}
+
+@QueryHandler(ReadHoldingHistoryQuery)
+export class ReadHoldingHistoryHandler implements IQueryHandler<ReadHoldingHistoryQuery> {
+  constructor(private readonly reader: HandlingReader) {}
+
+  async execute({ contractId, recordId, copyId, before, limit }: ReadHoldingHistoryQuery): Promise<HoldingHistoryAnswer> {
+    const now = this.reader.now();
+    return this.reader.atCut(contractId, { asOf: now, knownAt: now }, async (c) => {
+      await this.reader.requireRecord(contractId, recordId);
+      const page = await historyPage(c.q, contractId, recordId, holdingKey(copyId), before, limit);
+      return { contractId, recordId, copyId, steps: page.steps.map((s) => stepView(s, c.zone)), next: page.next };
+    });
   }
 }
 
 @QueryHandler(ListHoldingsQuery)
 export class ListHoldingsHandler implements IQueryHandler<ListHoldingsQuery> {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
-  ) {}
+  constructor(private readonly reader: HandlingReader) {}
 
   async execute({ contractId, state, overdue, after, limit }: ListHoldingsQuery): Promise<HoldingsAnswer> {
-    if ((await this.store.streamVersion(contractStreamId(contractId))) === null) {
-      throw new NotFoundError(`contract ${contractId} is not registered`);
-    }
-    const now = this.runtime.clock();
-    try {
-      return await readActiveGeneration(this.runtime.dataSource, async (q) => {
-        const page = await listHoldings(q, { contractId, state, overdue, now, after, limit });
-        const position = (await checkpoints(q, q.generation)).get('custody') ?? 0;
-        return { contractId, at: isoUtc(now), position, ...page };
-      });
-    } catch (error) {
-      if (error instanceof ReadModelsNotReadyError) throw new StoreUnavailableError(error.message);
-      throw error;
-    }
+    const now = this.reader.now();
+    return this.reader.atCut(contractId, { asOf: now, knownAt: now }, async (c) => {
+      const page = await listHoldings(c.q, { contractId, state, overdue, now, after, limit, zone: c.zone });
+      return { contractId, at: isoInZone(now, c.zone), position: c.projected, ...page };
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
-import type { CustodyView, HoldingState, HoldingsPage } from '@ledger/projections';
+import type { CustodyStepView, CustodyView, HoldingStateName } from '@ledger/handling';
+import type { HoldingsPage } from '@ledger/projections';
 
 export interface RecordCustodyAnswer extends CustodyView {
   contractId: string;
@@ -8,13 +9,36 @@ export interface RecordCustodyAnswer extends CustodyView {
   knownAt: string;
 }
 
-/** A record's chain of custody, exact at (asOf, knownAt), from its streams. */
+/** A record's chain of custody at (asOf, knownAt): from its nearest stored fold and the events after it. */
 export class ReadRecordCustodyQuery extends Query<RecordCustodyAnswer> {
   constructor(
     readonly contractId: string,
     readonly recordId: string,
     readonly asOf: { ms: number; text: string },
     readonly knownAt: { ms: number; text: string },
+  ) {
+    super();
+  }
+}
+
+export interface HoldingHistoryAnswer {
+  contractId: string;
+  recordId: string;
+  /** null: the original. */
+  copyId: string | null;
+  /** Newest first. */
+  steps: CustodyStepView[];
+  next: string | null;
+}
+
+/** One page of a holding's custody history (the present), newest first. */
+export class ReadHoldingHistoryQuery extends Query<HoldingHistoryAnswer> {
+  constructor(
+    readonly contractId: string,
+    readonly recordId: string,
+    readonly copyId: string | null,
+    readonly before: { at: number; pos: number; seq: number } | null,
+    readonly limit: number,
   ) {
     super();
   }
@@ -32,7 +56,7 @@ export interface HoldingsAnswer extends HoldingsPage {
 export class ListHoldingsQuery extends Query<HoldingsAnswer> {
   constructor(
     readonly contractId: string,
-    readonly state: HoldingState | undefined,
+    readonly state: HoldingStateName | undefined,
     readonly overdue: boolean | undefined,
     readonly after: string | undefined,
     readonly limit: number,

@@ -1,7 +1,16 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '@ledger/database';
-import { ForbiddenError, InvalidEventsError, InvalidRequestError, LedgerError, MAX_LISTED_PROBLEMS, RateLimitedError, type FieldProblem } from '@ledger/domain';
+import {
+  ForbiddenError,
+  InvalidEventsError,
+  InvalidRequestError,
+  LedgerError,
+  MAX_LISTED_PROBLEMS,
+  RateLimitedError,
+  type FieldProblem,
+  type LedgerErrorCode,
+} from '@ledger/domain';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
@@ -39,7 +48,7 @@ export class BusyError extends LedgerError {
 export const RETRY_AFTER_SECONDS = 2;
 
 /** The one place where error codes become HTTP statuses. */
-const STATUS_BY_CODE: Record<string, number> = {
+const STATUS_BY_CODE: { readonly [C in LedgerErrorCode]: number } = {
   'LEDGER.INVALID_EVENTS': 400,
   'LEDGER.INVALID_REQUEST': 400,
   'LEDGER.MALFORMED_JSON': 400,
@@ -94,7 +103,7 @@ export interface ErrorAnswer {
 
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
-    const statusCode = STATUS_BY_CODE[error.code] ?? 500;
+    const statusCode = STATUS_BY_CODE[error.code];
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
     // One shape for every field-level problem, whichever error carries it: errors[] (the first 100) and errorCount.
     if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { migrate } from '@ledger/database';
+import { migrateLedger } from '@ledger/runtime';
 import {
   copyLog,
   EventStoreDbEventStore,
@@ -43,7 +43,7 @@ async function openTarget(kind: string, url: string): Promise<Target> {
     const store = await EventStoreDbEventStore.connect(url, { clock });
     return { store, setClock, close: () => store.close() };
   }
-  await migrate(url);
+  await migrateLedger(url);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const store = new PostgresEventStore(pool, { clock });
   return {

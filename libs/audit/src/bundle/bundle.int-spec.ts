@@ -34,10 +34,10 @@ describe('audit bundles: export from PostgreSQL, verify offline with only the pu
   it('holds every event of the contract, none of another, each proven against the latest signed checkpoint', () => {
     const result = verifyBundle(intact, ledger.keys.publicKey);
     expect(result.problems).toEqual([]);
-    expect(result).toMatchObject({ ok: true, contractId: CONTRACT, asOf: '2026-06-01T00:00:00+09:00', knownAt: null, events: 10, streams: 3 });
-    expect(result.checkpoint).toMatchObject({ origin: TEST_ORIGIN, treeSize: 346, keyId: ledger.keys.keyId });
+    expect(result).toMatchObject({ ok: true, contractId: CONTRACT, asOf: '2026-06-01T00:00:00+09:00', knownAt: null, events: 11, streams: 3 });
+    expect(result.checkpoint).toMatchObject({ origin: TEST_ORIGIN, treeSize: 348, keyId: ledger.keys.keyId });
     const bundle = parse(intact);
-    expect(bundle.events.map((e) => JSON.parse(e.canonical).contractId)).toEqual(Array(10).fill(CONTRACT));
+    expect(bundle.events.map((e) => JSON.parse(e.canonical).contractId)).toEqual(Array(11).fill(CONTRACT));
     expect(intact.toString('utf8')).not.toContain(OTHER_CONTRACT);
     expect(intact.toString('utf8')).not.toContain('filler-contract');
     expect(bundle.events.every((e) => e.proof.length >= 1 && e.proof.length <= 9)).toBe(true);
@@ -85,17 +85,17 @@ describe('audit bundles: export from PostgreSQL, verify offline with only the pu
 
   it('is rejected with an event removed: a hole in its stream, or, for a stream\'s last event, the export statement', () => {
     const holed = parse(intact);
-    const removed = holed.events.splice(4, 1)[0]!;
+    const removed = holed.events.splice(5, 1)[0]!;
     let result = verifyBundle(serializeBundle(holed), ledger.keys.publicKey);
     expect(result.ok).toBe(false);
-    expect(result.problems[0]).toMatch(/^event 7 \(position 313\): stream record-okayama-kaigo-2025-R-1 jumps from version 0 to 2; an event is missing from the bundle$/);
+    expect(result.problems[0]).toMatch(/^event 8 \(position 315\): stream record-okayama-kaigo-2025-R-1 jumps from version 0 to 2; an event is missing from the bundle$/);
     expect(JSON.parse(removed.canonical)).toMatchObject({ type: 'RecordUsed', recordId: 'R-1', streamVersion: 1 });
 
     const trimmed = parse(intact);
     trimmed.events.pop();
     result = verifyBundle(serializeBundle(trimmed), ledger.keys.publicKey);
     expect(result.problems).toEqual([
-      expect.stringMatching(/^the bundle's content differs from what the log signed when it exported it \(10 events, .* this file: 9 events, .*an event or a field was changed, added or removed$/),
+      expect.stringMatching(/^the bundle's content differs from what the log signed when it exported it \(11 events, .* this file: 10 events, .*an event or a field was changed, added or removed$/),
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('audit bundles: export from PostgreSQL, verify offline with only the pu
     expect(result.ok).toBe(false);
     expect(result.problems[0]).toMatch(/^the bundle was exported under key/);
     expect(result.problems).toContainEqual(expect.stringMatching(/^the export statement is not valid for your key: it is not signed by your key/));
-    expect(body.events.length).toBe(10);
+    expect(body.events.length).toBe(11);
   });
 
   it('refuses a key that is not a verifier key and a file that is not a bundle', () => {
@@ -131,7 +131,7 @@ describe('audit bundles: export from PostgreSQL, verify offline with only the pu
     const result = verifyBundle(bytes, ledger.keys.publicKey);
     expect(result.ok).toBe(true);
     expect(bundle.events.map((e) => JSON.parse(e.canonical).type)).toEqual([
-      'ContractRegistered', 'WorkerAuthorized', 'WorkerBriefed', 'RecordCollected', 'RecordUsed', 'RecordCollected', 'RecordUsed',
+      'ContractRegistered', 'ResponsiblePersonDesignated', 'WorkerAuthorized', 'WorkerBriefed', 'RecordCollected', 'RecordUsed', 'RecordCollected', 'RecordUsed',
     ]);
     // A bundle claiming a knownAt before an event it holds is caught.
     const lying = { ...parse(intact), knownAt: '2026-04-30T00:00:00Z' };
@@ -139,10 +139,10 @@ describe('audit bundles: export from PostgreSQL, verify offline with only the pu
   });
 
   it('proves against an earlier checkpoint when asked, and answers clear errors for bad requests', async () => {
-    const early = await exportOf({ contractId: CONTRACT, treeSize: 12 });
-    expect(verifyBundle(early.bytes, ledger.keys.publicKey)).toMatchObject({ ok: true, events: 7, checkpoint: { treeSize: 12 } });
+    const early = await exportOf({ contractId: CONTRACT, treeSize: 14 });
+    expect(verifyBundle(early.bytes, ledger.keys.publicKey)).toMatchObject({ ok: true, events: 8, checkpoint: { treeSize: 14 } });
     await expect(exportOf({ contractId: 'no-such-contract' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(exportOf({ contractId: CONTRACT, treeSize: 13 })).rejects.toThrow(/no checkpoint was signed at tree size 13/);
+    await expect(exportOf({ contractId: CONTRACT, treeSize: 15 })).rejects.toThrow(/no checkpoint was signed at tree size 15/);
     const invalid = await exportOf({ contractId: CONTRACT, asOf: 'yesterday', knownAt: '2026-13-01T00:00:00Z' }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(InvalidRequestError);
     expect((invalid as InvalidRequestError).problems.map((p) => p.field)).toEqual(['asOf', 'knownAt']);

@@ -45,11 +45,12 @@ function countsText(counts: { [S in Status]: number }, statuses: readonly Status
 const JST_OFFSET_MS = 9 * 3_600_000;
 
 /** An instant in Japan Standard Time (no daylight saving) and in UTC, as the messages give it. */
+/** A due time in Japan time, with the same instant in UTC for readers elsewhere. */
 function dueText(iso: string): string {
   const ms = Date.parse(iso);
   const local = new Date(ms + JST_OFFSET_MS).toISOString();
   const fraction = local.slice(19, 23) === '.000' ? '' : local.slice(19, 23);
-  return `${local.slice(0, 19)}${fraction}+09:00 (${iso})`;
+  return `${local.slice(0, 19)}${fraction}+09:00 (${new Date(ms).toISOString()})`;
 }
 
 interface Header {

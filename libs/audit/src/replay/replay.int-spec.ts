@@ -39,22 +39,25 @@ describe("replay: a contract's compliance as of any moment, judged only from ver
     expect(article(report, '9')).toMatchObject({ status: 'not_applicable', findings: [] });
     expect(article(report, '15')).toMatchObject({ status: 'not_applicable', findings: [] });
     expect(article(report, '4').status).toBe('compliant');
-    expect(report.evidence).toEqual({ events: 10, streams: 3, judged: 7, verified: true });
+    expect(report.evidence).toEqual({ events: 11, streams: 3, judged: 8, verified: true });
   });
 
-  it('after the copy and the incident: Article 9 violated with the copy as evidence, Article 15 pending until its due time', async () => {
+  it('after the copy and the incident: Article 9 violated with the copy as evidence; Article 15 violated for the unreported copy, pending for the incident until its due time', async () => {
     const report = await at(AFTER_COPY_BEFORE_DEADLINE);
     expect(report.status).toBe('violation');
     expect(article(report, '9').findings).toEqual([
       expect.objectContaining({ rule: 'art9.copy-without-authorization', status: 'violation', recordId: 'R-1', eventIds: [copied] }),
     ]);
-    expect(article(report, '15').status).toBe('pending');
-    expect(article(report, '15').findings.map((f) => [f.status, f.dueAt, f.recordId ?? null])).toEqual([
-      ['pending', '2026-05-02T00:00:00.000Z', null],
-      ['pending', '2026-05-02T00:00:00.000Z', 'R-1'],
+    // v2: the copy is itself a breach of the memorandum, to be reported within a day (overdue by
+    // now); the incident's report is pending until its own due time.
+    expect(article(report, '15').status).toBe('violation');
+    expect(article(report, '15').findings.map((f) => [f.rule, f.status, f.dueAt, f.recordId ?? null])).toEqual([
+      ['art15.report-overdue', 'pending', '2026-05-02T09:00:00.000+09:00', null],
+      ['art15.breach-not-reported', 'violation', '2026-04-11T09:00:00.000+09:00', 'R-1'],
+      ['art15.report-overdue', 'pending', '2026-05-02T09:00:00.000+09:00', 'R-1'],
     ]);
-    expect(report.events[copied]).toMatchObject({ type: 'RecordCopied', recordId: 'R-1', occurredAt: '2026-04-10T09:00:00+09:00', position: 33 });
-    expect(report.events[incident]).toMatchObject({ type: 'IncidentDetected', position: 35 });
+    expect(report.events[copied]).toMatchObject({ type: 'RecordCopied', recordId: 'R-1', occurredAt: '2026-04-10T09:00:00+09:00', position: 35 });
+    expect(report.events[incident]).toMatchObject({ type: 'IncidentDetected', position: 37 });
   });
 
   it('a month later: the unreported incident is a violation too', async () => {
@@ -68,7 +71,7 @@ describe("replay: a contract's compliance as of any moment, judged only from ver
     const report = await at(AFTER_DEADLINE, { knownAt: '2026-04-30T00:00:00Z' });
     expect(report).toMatchObject({ status: 'compliant', knownAt: '2026-04-30T00:00:00Z' });
     expect(article(report, '9').status).toBe('not_applicable');
-    expect(report.evidence.events).toBe(7);
+    expect(report.evidence.events).toBe(8);
   });
 
   it('gives identical bytes on every run, in every format, naming the checkpoint it was computed from', async () => {

@@ -1,7 +1,7 @@
 import {
+  ARTICLE_IDS,
   ARTICLES,
   CONTRACT_ARTICLES,
-  ContractHistory,
   RECORD_ARTICLES,
   RULES,
   judgeContract,
@@ -9,9 +9,11 @@ import {
   type ContractLevelVerdict,
   type Finding,
   type Message,
+  type RecordFacts,
   type RecordVerdict,
   type Status,
 } from '@ledger/compliance';
+import { ContractHistory } from '@ledger/handling';
 import { contractStreamId, InvalidRequestError, isRecordEvent, parseTimestamp, TIMESTAMP_RULE, type Actor, type RecordedEvent } from '@ledger/domain';
 import type { BundleVerification } from '../bundle/verify-bundle.js';
 
@@ -67,7 +69,7 @@ export interface ReplayReport {
   events: { [eventId: string]: EvidenceEvent };
 }
 
-const ALL_ARTICLES = [...new Set([...RECORD_ARTICLES, ...CONTRACT_ARTICLES])].sort((a, b) => Number(a) - Number(b));
+const ALL_ARTICLES = ARTICLE_IDS.filter((a) => RECORD_ARTICLES.includes(a) || CONTRACT_ARTICLES.includes(a));
 const RANK: { readonly [S in Status]: number } = { not_applicable: 0, compliant: 1, pending: 2, violation: 3 };
 const worse = (a: Status, b: Status): Status => (RANK[b] > RANK[a] ? b : a);
 const emptyCounts = (): { [S in Status]: number } => ({ violation: 0, pending: 0, compliant: 0, not_applicable: 0 });
@@ -109,7 +111,7 @@ export function replay(verified: BundleVerification, request: ReplayRequest = {}
     }
   }
   const history = ContractHistory.of(contractId, contractEvents);
-  const contract = judgeContract(history, cut);
+  const contract = judgeContract(history, cut, recordFacts(recordEvents, cut.knownAt));
   const recordIds = [...recordEvents.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const recordVerdicts = recordIds
     .map((recordId) => judgeRecord(history, recordId, recordEvents.get(recordId)!, cut))
@@ -150,7 +152,7 @@ export function replay(verified: BundleVerification, request: ReplayRequest = {}
       collect(verdict);
       if (counts) counts[verdict.articles[article]?.status ?? 'not_applicable']++;
     }
-    return { article, title: ARTICLES[article]!, status: articleStatus, records: counts, findings, compliantFindings };
+    return { article, title: ARTICLES[article].title, status: articleStatus, records: counts, findings, compliantFindings };
   });
 
   return {
@@ -167,6 +169,21 @@ export function replay(verified: BundleVerification, request: ReplayRequest = {}
     contract,
     recordVerdicts,
     events: Object.fromEntries(Object.entries(events).sort(([, a], [, b]) => a.position - b.position)),
+  };
+}
+
+/** The records' collections, as the contract's incident rules read them (APPI Art. 68). */
+function recordFacts(recordEvents: ReadonlyMap<string, readonly RecordedEvent[]>, knownAt: number): RecordFacts {
+  return {
+    collectionsAt: (recordId, t) => {
+      const found = (recordEvents.get(recordId) ?? [])
+        .filter((r) => r.event.type === 'RecordCollected' && Date.parse(r.event.occurredAt) <= t && Date.parse(r.recordedAt) <= knownAt)
+        .map((r) => {
+          const data = (r.event as Extract<RecordedEvent['event'], { type: 'RecordCollected' }>).data;
+          return { categories: data.dataCategories, personCount: data.personCount ?? null };
+        });
+      return found.length > 0 ? found : null;
+    },
   };
 }
 

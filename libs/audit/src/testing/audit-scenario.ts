@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { LedgerEvent } from '@ledger/domain';
 
 /**
- * A small, meaningful ledger for the audit tests: two contracts, workers, records, a copy made
+ * A small, meaningful ledger for the audit tests: two contracts, each with its responsible person
+ * (Art. 3) and a briefed worker, records, a copy made
  * without authorization (Art. 9) and an incident never reported (Art. 15, due within PT24H).
  * Event IDs are derived from names, so every run builds the same ledger.
  */
@@ -36,6 +37,10 @@ function contractEvents(contractId: string): LedgerEvent[] {
         title: '介護保険システム運用保守業務委託', contractorId: contractorOf(contractId), purposes: ['介護保険システム運用保守'], dataCategories: ['被保険者台帳', '要介護認定'],
         permitsSubcontracting: false, term: { start: '2026-04-01T00:00:00+09:00', end: '2027-03-31T23:59:59+09:00' },
       },
+    },
+    {
+      eventId: id('responsible'), type: 'ResponsiblePersonDesignated', contractId, occurredAt: '2026-04-01T09:30:00+09:00', actor: worker,
+      data: { personId: 'P-001', title: '個人情報受託管理責任者' },
     },
     { eventId: id('authorized'), type: 'WorkerAuthorized', contractId, occurredAt: '2026-04-01T10:00:00+09:00', actor: worker, data: { workerId: 'W-001', org: 'contractor' } },
     { eventId: id('briefed'), type: 'WorkerBriefed', contractId, occurredAt: '2026-04-01T11:00:00+09:00', actor: worker, data: { workerId: 'W-001', topics: ['confidentiality', 'penalties'] } },

@@ -19,8 +19,8 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
   async function build(): Promise<void> {
     db = await createTestDatabase('verify_log');
     ledger = await openAuditLedger(db.url);
-    await ledger.appendAndSeal(firstBatch());
-    await ledger.appendAndSeal(fillerBatch(40));
+    await ledger.appendAndSeal(firstBatch()); // 14 events: checkpoint #1 at 14
+    await ledger.appendAndSeal(fillerBatch(38)); // checkpoint #2 at 52
     await ledger.appendAndSeal(secondBatch());
     await ledger.appendAndSeal(fillerBatch(20, 40));
     admin = new pg.Client({ connectionString: db.url });
@@ -160,7 +160,7 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
   it('fails a log whose every checkpoint was signed by another key', async () => {
     const report = await verify({ verifier: parseVerifierKey(testLogKeys().publicKey) });
     expect(report.ok).toBe(false);
-    expect(report.problems[0]).toMatchObject({ position: 12, kind: 'checkpoint-signature' });
+    expect(report.problems[0]).toMatchObject({ position: 14, kind: 'checkpoint-signature' });
     expect(report.problems[0]!.message).toMatch(/not signed by key/);
   });
 

@@ -8,6 +8,7 @@ import { CustodyOverdueAt1764900000000 } from './1764900000000-custody-overdue-a
 import { CustodyInTransitIndex1764900000001 } from './1764900000001-custody-in-transit-index.js';
 import { CheckpointCosignatures1765000000000 } from './1765000000000-checkpoint-cosignatures.js';
 import { PartyCredentials1765100000000 } from './1765100000000-party-credentials.js';
+import { EventOrderIndex1765200000000 } from './1765200000000-event-order-index.js';
 
 /** Every schema change, in order. Listed explicitly: ESM builds cannot glob-load classes. */
-export const MIGRATIONS = [EventLog1764000000000, MerkleLog1764500000000, ReadModels1764600000000, AccessLog1764600000001, ComplianceReadModel1764700000000, ApiKeys1764800000000, CustodyOverdueAt1764900000000, CustodyInTransitIndex1764900000001, CheckpointCosignatures1765000000000, PartyCredentials1765100000000];
+export const MIGRATIONS = [EventLog1764000000000, MerkleLog1764500000000, ReadModels1764600000000, AccessLog1764600000001, ComplianceReadModel1764700000000, ApiKeys1764800000000, CustodyOverdueAt1764900000000, CustodyInTransitIndex1764900000001, CheckpointCosignatures1765000000000, PartyCredentials1765100000000, EventOrderIndex1765200000000];

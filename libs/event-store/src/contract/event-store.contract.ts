@@ -120,6 +120,29 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
         expect(await store.readStream(`record-${contract}-R-9`)).toEqual([]);
       });
 
+      it('reads a stream in the judgement order (occurredAt to the millisecond, then position), from a place in it, within a cut', async () => {
+        const at = (text: string) => ({ ...recordUsed(contract, 'R-1'), occurredAt: text });
+        const events = [
+          at('2026-04-01T09:00:00.500+09:00'),
+          at('2026-04-01T08:00:00+09:00'),
+          at('2026-04-01T09:00:00.5009+09:00'), // same millisecond as the first, later position
+          at('2026-04-01T09:00:00.5001+09:00'), // same millisecond again: position decides, not the microseconds
+          at('2026-04-01T10:00:00+09:00'),
+        ];
+        await store.append(events);
+        const ids = (list: RecordedEvent[]) => list.map((e) => events.findIndex((x) => x.eventId === e.event.eventId));
+        const stream = `record-${contract}-R-1`;
+        const all = await store.readStreamInOrder(stream, { limit: 100 });
+        expect(ids(all)).toEqual([1, 0, 2, 3, 4]);
+        const first = all[1]!;
+        const after = { at: Date.parse('2026-04-01T00:00:00.500Z'), pos: first.position };
+        expect(ids(await store.readStreamInOrder(stream, { after, limit: 100 }))).toEqual([2, 3, 4]);
+        expect(ids(await store.readStreamInOrder(stream, { untilAt: Date.parse('2026-04-01T00:00:00.500Z'), limit: 100 }))).toEqual([1, 0, 2, 3]);
+        expect(ids(await store.readStreamInOrder(stream, { maxPosition: all[2]!.position, limit: 100 }))).toEqual([1, 0, 2]);
+        // A limit inside a millisecond still returns the whole millisecond, in order.
+        expect(ids(await store.readStreamInOrder(stream, { limit: 2 }))).toEqual([1, 0, 2, 3]);
+      });
+
       it('finds events by eventId', async () => {
         const events = [recordUsed(contract, 'R-1'), recordUsed(contract, 'R-2')];
         await store.append(events);

@@ -12,6 +12,7 @@ import {
   type StreamSubscription,
 } from '@eventstore/db-client';
 import {
+  instant,
   isoUtc,
   LedgerError,
   StoreUnavailableError,
@@ -24,13 +25,14 @@ import type {
   AppendOptions,
   EventStore,
   ReadAllOptions,
+  ReadInOrderOptions,
   ReadStreamOptions,
   Subscription,
   SubscribeOptions,
   SubscriptionHandler,
 } from '../event-store.port.js';
 import { GroupCommitQueue, type PendingAppend } from '../group-commit.js';
-import { leadingWithinBytes, storedBytes, streamIdOf } from '../stored-event.js';
+import { inOrderAfter, leadingWithinBytes, storedBytes, streamIdOf } from '../stored-event.js';
 import {
   chunkBySize,
   clientConnectionString,
@@ -444,6 +446,24 @@ export class EventStoreDbEventStore implements EventStore {
       }),
     );
     return resolved.map((r) => fromResolvedLink(r, this.names.log, true).recorded);
+  }
+
+  /**
+   * EventStoreDB cannot read a stream by occurredAt: this reads the stream and sorts it, so it
+   * costs the stream's length (docs/eventstoredb.md "Reads in judgement order"). The read models
+   * that answer for long streams live in PostgreSQL either way.
+   */
+  async readStreamInOrder(streamId: string, options: ReadInOrderOptions): Promise<RecordedEvent[]> {
+    const all = await this.readStream(streamId);
+    const until = options.untilAt ?? Number.POSITIVE_INFINITY;
+    const maxPosition = options.maxPosition ?? Number.MAX_SAFE_INTEGER;
+    const within = all.filter((e) => e.position <= maxPosition && instant(e.event.occurredAt) <= until);
+    const ordered = inOrderAfter(within, options.after ?? { at: Number.NEGATIVE_INFINITY, pos: 0 });
+    if (ordered.length <= options.limit) return ordered;
+    const lastMs = instant(ordered[options.limit - 1]!.event.occurredAt);
+    let end = options.limit;
+    while (end < ordered.length && instant(ordered[end]!.event.occurredAt) === lastMs) end++;
+    return ordered.slice(0, end);
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -4,6 +4,7 @@ import { isDatabaseUnavailable, isRefusedValue } from '@ledger/database';
 import {
   InvalidEventsError,
   StoreUnavailableError,
+  instant,
   isoUtc,
   isRecordEvent,
   LedgerError,
@@ -15,13 +16,14 @@ import type {
   AppendOptions,
   EventStore,
   ReadAllOptions,
+  ReadInOrderOptions,
   ReadStreamOptions,
   Subscription,
   SubscribeOptions,
   SubscriptionHandler,
 } from '../event-store.port.js';
 import { GroupCommitQueue, type PendingAppend } from '../group-commit.js';
-import { decodeStoredEvent, streamIdOf } from '../stored-event.js';
+import { decodeStoredEvent, inOrderAfter, streamIdOf } from '../stored-event.js';
 import { appendedFromRecorded, planAppend, type KnownEvent, type PlannedStreamHead, type PlanState } from '../append-plan.js';
 
 /** Serializes every writer of the log, in this process and in any other (CLI, second API). */
@@ -183,6 +185,34 @@ export class PostgresEventStore implements EventStore {
       [streamId, options.fromVersion ?? 0, options.limit ?? 2_147_483_647],
     );
     return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+  }
+
+  async readStreamInOrder(streamId: string, options: ReadInOrderOptions): Promise<RecordedEvent[]> {
+    const after = options.after ?? { at: Number.MIN_SAFE_INTEGER, pos: 0 };
+    const from = isDate(after.at) ? new Date(after.at).toISOString() : null;
+    const until = options.untilAt === undefined || !isDate(options.untilAt + 1) ? null : new Date(options.untilAt + 1).toISOString();
+    const maxPosition = options.maxPosition ?? Number.MAX_SAFE_INTEGER;
+    // The index orders by the stored occurred_at (microseconds); the judgement order truncates to
+    // milliseconds: read whole milliseconds and sort within them here.
+    const query = (lower: string | null, upper: string | null, limit: number) =>
+      this.pool.query<{ canonical: string; hash: string }>(
+        `${SELECT_EVENT} WHERE stream_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2::timestamptz)
+           AND ($3::timestamptz IS NULL OR occurred_at < $3::timestamptz) AND position <= $4
+         ORDER BY occurred_at, position LIMIT $5`,
+        [streamId, lower, upper, maxPosition, limit],
+      );
+    const rows = (await query(from, until, options.limit)).rows;
+    let events = rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+    if (rows.length === options.limit && events.length > 0) {
+      // Complete the last millisecond (it may continue past the limit).
+      const lastMs = instant(events[events.length - 1]!.event.occurredAt);
+      const upper = new Date(lastMs + 1).toISOString();
+      const rest = (await query(new Date(lastMs).toISOString(), until !== null && until < upper ? until : upper, 2_147_483_647)).rows
+        .map((row) => decodeStoredEvent(row.canonical, row.hash));
+      const seen = new Set(events.map((e) => e.position));
+      events = [...events, ...rest.filter((e) => !seen.has(e.position))];
+    }
+    return inOrderAfter(events, after);
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -369,4 +399,9 @@ async function insertChunk(client: pg.PoolClient, rows: PlanState['rows'], recor
       notify === null ? null : String(notify),
     ],
   );
+}
+
+/** Whether an instant in epoch ms is a date PostgreSQL and JavaScript can both hold. */
+function isDate(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8_640_000_000_000_000 && !Number.isNaN(new Date(ms).getTime());
 }

@@ -2,12 +2,14 @@ import type { RecordedEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { CHECKPOINT_TABLE, GenerationChangedError, quoteSchema, type Generation, type GenerationStatus } from './generations.js';
-import type { Projection, ProjectionTransaction } from './projection.js';
+import { Lanes, type Projection, type ProjectionTransaction } from './projection.js';
 
 export interface ProjectionSet {
   readonly dataSource: DataSource;
   readonly eventStore: EventStore;
   readonly projections: readonly Projection[];
+  /** The projections' caches for this runner's lane of batches (each runner has its own). */
+  readonly lanes?: Lanes;
 }
 
 export class CheckpointGapError extends Error {}
@@ -73,12 +75,17 @@ export async function applyBatch(
         );
       }
       const mine = events.slice(checkpoint + 1 - first);
-      await projection.apply(mine, tx);
+      const cache = (set.lanes ?? new Lanes()).cacheFor(projection, checkpoint);
+      await projection.apply(mine, tx, cache);
     }
     await qr.query(`UPDATE ${CHECKPOINT_TABLE} SET position = $2 WHERE projection = ANY($1::text[]) AND position < $2`, [names, last]);
-    if (own) await qr.commitTransaction();
+    if (own) {
+      await qr.commitTransaction();
+      set.lanes?.committed(names, last);
+    }
     return last;
   } catch (error) {
+    set.lanes?.drop(set.projections.map((p) => p.name));
     if (own) await qr.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, MigrationInterface } from 'typeorm';
 
 /**
  * The transaction a batch is applied in. `search_path` is set to the generation being written
@@ -20,17 +20,54 @@ export interface ProjectionTransaction {
   readonly upTo: number;
 }
 
+export type MigrationClass = new () => MigrationInterface;
+
 /**
- * A read model kept by the projector (docs/custody.md "Adding a projection").
- *
- * - `name` is its checkpoint's key; `tables` are the tables it owns, each defined by a migration
- *   in `read_model_template` (a new generation copies them from there);
- * - `apply` gets consecutive events in global order, each exactly once per generation, and must
- *   do all its writes through `tx`: if it throws, the batch and the checkpoint roll back together.
- *   It must be deterministic (same events, same rows) so that a rebuild gives identical tables.
+ * A read model kept by the projector (docs/architecture.md "Adding a projection"): a definition,
+ * not a process. It declares
+ * - `name`: its checkpoint's key;
+ * - `tables` and `migrations`: the tables it owns in `read_model_template`, created by its own
+ *   migrations, kept beside it (a new generation copies the tables from the template);
+ * - `createCache`: what it may keep in memory between batches;
+ * - `apply`: what it does with a batch.
+ * The runner owns the rest: batching, the transaction and the checkpoint (read models and
+ * checkpoint commit together), continuity (a cache lives only while batches follow each other:
+ * a restart, a retry after a failure, or a rebuild beside the live projector gets a fresh one),
+ * retries and status. `apply` gets consecutive events in global order, each exactly once per
+ * generation, does all its writes through `tx`, and is deterministic: the same events give the
+ * same rows, so a rebuild gives identical tables.
  */
-export interface Projection {
+export interface Projection<Cache = unknown> {
   readonly name: string;
   readonly tables: readonly string[];
-  apply(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void>;
+  readonly migrations: readonly MigrationClass[];
+  createCache(): Cache;
+  apply(events: readonly RecordedEvent[], tx: ProjectionTransaction, cache: Cache): Promise<void>;
+}
+
+/** Caches of the projections for the lane of batches a runner is applying (see `Projection`). */
+export class Lanes {
+  private readonly lanes = new Map<string, { horizon: number; cache: unknown }>();
+
+  /** The cache for a batch starting right after `horizon`, fresh when the batch does not continue the lane. */
+  cacheFor(projection: Projection, horizon: number): unknown {
+    const lane = this.lanes.get(projection.name);
+    if (lane && lane.horizon === horizon) return lane.cache;
+    const cache = projection.createCache();
+    this.lanes.set(projection.name, { horizon: Number.NaN, cache });
+    return cache;
+  }
+
+  /** The batch committed: the lane now continues after `position`. */
+  committed(names: readonly string[], position: number): void {
+    for (const name of names) {
+      const lane = this.lanes.get(name);
+      if (lane) lane.horizon = position;
+    }
+  }
+
+  /** A batch failed or rolled back: its caches may hold what was never committed. */
+  drop(names: readonly string[]): void {
+    for (const name of names) this.lanes.delete(name);
+  }
 }

@@ -1,8 +1,7 @@
 import type { LedgerEvent, RecordedEvent } from '@ledger/domain';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
-import { CustodyProjection } from '../custody/custody.projection.js';
-import { CUSTODY_TABLES } from '../custody/custody-rows.js';
-import { listHoldings } from '../custody/custody-read-model.js';
+import { handlingProjection, HANDLING_TABLES } from '../handling/handling.projection.js';
+import { listHoldings } from '../handling/holdings-list.js';
 import { openHarness, type Harness } from '../testing/harness.js';
 import { checkpoints, findGeneration, listGenerations } from './generations.js';
 import type { Projection, ProjectionTransaction } from './projection.js';
@@ -10,7 +9,8 @@ import { Projector } from './projector.js';
 import { readActiveGeneration } from './read-active.js';
 import { rebuildReadModels } from './rebuild.js';
 
-const custody = new CustodyProjection();
+const custody = handlingProjection as Projection;
+const CUSTODY_TABLES = HANDLING_TABLES;
 
 /** A realistic history: two contracts, 60 records each, some out of the rules. */
 function history(seed: number, recordsPerContract = 60): LedgerEvent[] {
@@ -21,15 +21,18 @@ function history(seed: number, recordsPerContract = 60): LedgerEvent[] {
 class FailingProjection implements Projection {
   readonly name: string;
   readonly tables: readonly string[];
+  readonly migrations = [];
   constructor(private readonly inner: Projection, private readonly failAt: number) {
     this.name = inner.name;
     this.tables = inner.tables;
   }
-  async apply(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
-    for (const event of events) {
-      if (event.position === this.failAt) throw new Error(`injected failure at position ${this.failAt}`);
-      await this.inner.apply([event], tx);
-    }
+  createCache(): unknown {
+    return this.inner.createCache();
+  }
+  async apply(events: readonly RecordedEvent[], tx: ProjectionTransaction, cache: unknown): Promise<void> {
+    const before = events.filter((e) => e.position < this.failAt);
+    if (before.length > 0) await this.inner.apply(before, tx, cache);
+    if (before.length < events.length) throw new Error(`injected failure at position ${this.failAt}`);
   }
 }
 
@@ -37,7 +40,11 @@ class FailingProjection implements Projection {
 class CountingProjection implements Projection {
   readonly name = 'test_counts';
   readonly tables = ['test_event_counts'];
+  readonly migrations = [];
   applied = 0;
+  createCache(): null {
+    return null;
+  }
   async apply(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
     this.applied += events.length;
     const counts = new Map<string, number>();
@@ -97,7 +104,7 @@ describe('projector: follows, resumes, exactly once', () => {
     await h.catchUp([custody], { batchSize: 64 });
     const { liveRows, rebuiltRows } = await liveAndRebuilt(h);
     expect(rebuiltRows).toEqual(liveRows);
-    expect(liveRows.custody_holdings!.length).toBeGreaterThan(100);
+    expect(liveRows.handling_holdings!.length).toBeGreaterThan(100);
   });
 
   it('rolls a failed batch back with its checkpoint (a projection throwing mid-batch), and after a restart yields the uninterrupted tables', async () => {
@@ -112,11 +119,11 @@ describe('projector: follows, resumes, exactly once', () => {
     expect(failed.error).toContain(`injected failure at position ${failAt}`);
     // The checkpoint stopped before the failed batch, and no row holds anything of that batch.
     const generation = await h.active();
-    const checkpoint = (await checkpoints(h.dataSource, generation)).get('custody')!;
+    const checkpoint = (await checkpoints(h.dataSource, generation)).get('handling')!;
     expect(checkpoint).toBeLessThan(failAt);
     expect(checkpoint).toBeGreaterThan(0);
     const [{ max }] = (await h.dataSource.query(
-      `SELECT max((s->>4)::bigint) AS max FROM ${generation.schema}.custody_holdings, jsonb_array_elements(history) s`,
+      `SELECT max(max_position) AS max FROM ${generation.schema}.handling_records`,
     )) as [{ max: string }];
     expect(Number(max)).toBeLessThanOrEqual(checkpoint);
 
@@ -148,7 +155,7 @@ describe('projector: follows, resumes, exactly once', () => {
     const generation = await h.active();
     const [{ total }] = (await h.dataSource.query(`SELECT sum(n)::int AS total FROM ${generation.schema}.test_event_counts`)) as [{ total: number }];
     expect(total).toBe(head);
-    expect(Object.fromEntries(await checkpoints(h.dataSource, generation))).toEqual({ custody: head, test_counts: head });
+    expect(Object.fromEntries(await checkpoints(h.dataSource, generation))).toEqual({ handling: head, test_counts: head });
     const { liveRows, rebuiltRows } = await liveAndRebuilt(h, [custody, counting]);
     expect(liveRows).toEqual(rebuiltRows);
   });
@@ -172,7 +179,7 @@ describe('rebuild: fresh tables while the old ones serve, then a switch', () => 
     const head = await h.append(events.slice(0, 1500));
     await projector.waitFor(head);
     const old = await h.active();
-    const before = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: 'okayama-kaigo-21-1', now: Date.now(), limit: 1000 }));
+    const before = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: 'okayama-kaigo-21-1', now: Date.now(), limit: 1000, zone: 'Asia/Tokyo' }));
 
     // Interrupted after three batches: the new generation stays `building`, the old one serves.
     const stop = new AbortController();
@@ -187,7 +194,7 @@ describe('rebuild: fresh tables while the old ones serve, then a switch', () => 
     expect(interrupted).toMatchObject({ switched: false, resumed: false, position: 300 });
     expect((await findGeneration(h.dataSource, 'active'))!.generation).toBe(old.generation);
     expect((await findGeneration(h.dataSource, 'building'))!.generation).toBe(interrupted.generation.generation);
-    const during = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: 'okayama-kaigo-21-1', now: Date.now(), limit: 1000 }));
+    const during = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: 'okayama-kaigo-21-1', now: Date.now(), limit: 1000, zone: 'Asia/Tokyo' }));
     expect(during).toEqual(before);
 
     // Events keep coming while it runs again; it resumes from its own checkpoint and switches.
@@ -198,7 +205,7 @@ describe('rebuild: fresh tables while the old ones serve, then a switch', () => 
     expect(resumed.generation.generation).toBe(interrupted.generation.generation);
     expect(resumed.replaced!.generation).toBe(old.generation);
     expect(await h.dump(CUSTODY_TABLES, resumed.generation)).toEqual(await h.dump(CUSTODY_TABLES, old));
-    const after = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: 'okayama-kaigo-21-1', now: Date.now(), limit: 1000 }));
+    const after = await readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId: 'okayama-kaigo-21-1', now: Date.now(), limit: 1000, zone: 'Asia/Tokyo' }));
     expect(after).toEqual(before);
 
     const next = await h.append(events.slice(1500));

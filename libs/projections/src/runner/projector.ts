@@ -1,5 +1,6 @@
 import { Follower, followLog, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
+import { Lanes } from './projection.js';
 import {
   ensureActiveGeneration,
   findGeneration,
@@ -31,7 +32,10 @@ export class Projector implements LogFollower {
   readonly name = 'projector';
   private readonly follower: Follower;
 
-  constructor(private readonly set: ProjectionSet, options: ProjectorOptions = {}) {
+  private readonly set: ProjectionSet;
+
+  constructor(set: ProjectionSet, options: ProjectorOptions = {}) {
+    this.set = { ...set, lanes: set.lanes ?? new Lanes() };
     const batchSize = options.batchSize ?? 2_000;
     let generation: Generation | null = null;
     this.follower = new Follower(
@@ -58,7 +62,7 @@ export class Projector implements LogFollower {
           return serving ? { generation: serving.generation } : {};
         },
       },
-      { store: set.eventStore, clock: options.clock, log: options.log, retryDelayMs: options.retryDelayMs },
+      { store: this.set.eventStore, clock: options.clock, log: options.log, retryDelayMs: options.retryDelayMs },
     );
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { findGeneration, inTransaction, quoteSchema, type Generation } from './generations.js';
+import { findGeneration, inTransaction, quoteSchema, TEMPLATE_SCHEMA, type Generation } from './generations.js';
 
 export class ReadModelsNotReadyError extends Error {}
 
@@ -14,14 +14,21 @@ export interface ReadModelQuery {
  * every query of the answer), with `search_path` set to it: raw SQL and entities both resolve
  * to its tables. Throws ReadModelsNotReadyError before the projector has created the first one.
  */
-export async function readActiveGeneration<T>(dataSource: DataSource, work: (q: ReadModelQuery) => Promise<T>): Promise<T> {
+export async function readActiveGeneration<T>(
+  dataSource: DataSource,
+  work: (q: ReadModelQuery) => Promise<T>,
+  options: { emptyWhenNotBuilt?: boolean } = {},
+): Promise<T> {
   return inTransaction(
     dataSource,
     async (qr) => {
       await qr.query('SET TRANSACTION READ ONLY');
-      const generation = await findGeneration(qr, 'active');
-      if (!generation) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
-      await qr.query(`SET LOCAL search_path TO ${quoteSchema(generation.schema)}, public`);
+      let generation = await findGeneration(qr, 'active');
+      if (!generation && !options.emptyWhenNotBuilt) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
+      // Before the first generation exists, the template's empty tables: a reader that can answer
+      // from the log (positions after 0 folded live) still answers.
+      generation ??= { generation: 0, schema: TEMPLATE_SCHEMA, status: 'active' };
+      await qr.query(`SET LOCAL search_path TO ${generation.generation === 0 ? TEMPLATE_SCHEMA : quoteSchema(generation.schema)}, public`);
       return work({
         manager: qr.manager,
         generation,

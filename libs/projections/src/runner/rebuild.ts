@@ -1,4 +1,5 @@
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
+import { Lanes } from './projection.js';
 import {
   dropRetiredGenerations,
   ensureBuildingGeneration,
@@ -50,7 +51,9 @@ export class RebuildBusyError extends Error {}
  * the log is applied under the lock of the generations table and the pointer moves. Resumable:
  * each batch commits with the new generation's own checkpoints.
  */
-export async function rebuildReadModels(set: ProjectionSet, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildReadModels(given: ProjectionSet, options: RebuildOptions = {}): Promise<RebuildResult> {
+  // Its own lane of caches: a rebuild beside the live projector never shares the projector's.
+  const set: ProjectionSet = { ...given, lanes: new Lanes() };
   const batchSize = options.batchSize ?? 5_000;
   const lock = set.dataSource.createQueryRunner();
   await lock.connect();

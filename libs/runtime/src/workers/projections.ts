@@ -1,10 +1,21 @@
-import { ComplianceProjection, CustodyProjection, type Projection } from '@ledger/projections';
+import { migrate } from '@ledger/database';
+import { handlingProjection, type MigrationClass, type Projection } from '@ledger/projections';
 
 /**
- * Every read model the projector keeps, in the order they are applied within a batch. To add one
- * (docs/custody.md "Adding a projection"): its tables in `read_model_template` by a migration,
- * its entities in the runtime's DataSource, and one line here.
+ * Every read model the projector keeps, in the order they are applied within a batch. Adding one
+ * (docs/architecture.md "Adding a projection") is a folder in libs/projections with its definition
+ * and its migration, and one line here.
  */
+export const PROJECTIONS: readonly Projection[] = [handlingProjection as Projection];
+
 export function createProjections(): Projection[] {
-  return [new CustodyProjection(), new ComplianceProjection()];
+  return [...PROJECTIONS];
+}
+
+/** The projections' own migrations (beside each projection), applied after the ledger's. */
+export const PROJECTION_MIGRATIONS: readonly MigrationClass[] = PROJECTIONS.flatMap((p) => p.migrations);
+
+/** Every migration of a ledger database: the ledger's own, then the projections'. */
+export async function migrateLedger(url: string): Promise<string[]> {
+  return migrate(url, PROJECTION_MIGRATIONS);
 }

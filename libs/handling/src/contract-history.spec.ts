@@ -5,17 +5,17 @@ import {
   briefed,
   contract,
   departed,
-  given,
+  contractHistoryOf,
   granted,
   ms,
   subcontractApproved,
   workerAuthorized,
   workerRevoked,
   type Givens,
-} from './test-builders.js';
+} from './testing/builders.js';
 
 function viewOf(asOf: string, knownAt: string, ...events: Givens[]) {
-  return given(...events).history().view({ asOf: ms(asOf), knownAt: ms(knownAt) });
+  return contractHistoryOf(...events).view({ asOf: ms(asOf), knownAt: ms(knownAt) });
 }
 
 describe('ContractHistory: terms in force at t', () => {
@@ -25,17 +25,34 @@ describe('ContractHistory: terms in force at t', () => {
     amended({ at: '2026-06-01T00:00', dataCategories: ['c1', 'c2'], policy: { disposalWithin: 'P5D' }, recordedAt: '2026-06-10T00:00' }),
   ];
 
-  it('is the registration before any amendment, with policy defaults for keys it does not give', () => {
+  it('is the registration before any amendment, with the v2 policy defaults for keys it does not give', () => {
     const terms = viewOf('2026-12-01T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-04-30T23:59:59.999'));
     expect(terms.purposes).toEqual(['p1']);
     expect(terms.policy).toEqual({
       incidentReportWithin: 'PT24H',
       disposalWithin: 'P10D',
-      transportWithin: 'PT72H',
+      transportWithin: 'PT24H',
       pledgeWithin: 'P1D',
-      consultationWithin: 'P14D',
+      pledgeLookback: 'P30D',
+      consultationWithin: null,
       inspectionEvery: 'P1Y',
+      inspectionCycle: 'fiscal_year',
+      anonymizeLocations: [],
+      anonymizeWithin: 'PT24H',
+      sensitiveCategories: [],
+      ppcPreliminaryWithin: 'P5D',
+      ppcFinalWithin: null,
+      personNoticeWithin: 'P30D',
     });
+    expect(terms.durations.consultationWithin).toBeNull();
+    expect([...terms.explicit]).toEqual(['disposalWithin']);
+  });
+
+  it('marks as explicit only the policy keys the contract itself set, amendments included', () => {
+    const view = viewOf('2026-12-01T00:00', '2026-12-01T00:00', events);
+    expect(view.policyIsExplicit('transportWithin', ms('2026-04-30T23:59:59.999'))).toBe(false);
+    expect(view.policyIsExplicit('transportWithin', ms('2026-05-01T00:00'))).toBe(true);
+    expect(view.policyIsExplicit('incidentReportWithin', ms('2026-07-01T00:00'))).toBe(false);
   });
 
   it('overlays each amendment from its occurredAt: fields replace, policy keys merge one by one', () => {
@@ -57,11 +74,17 @@ describe('ContractHistory: terms in force at t', () => {
     expect(viewOf('2026-05-15T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-05-15T00:00')).purposes).toEqual(['p1', 'p2']);
   });
 
-  it('permits nothing when no registration is in the cut', () => {
-    const terms = viewOf('2026-02-01T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-02-01T00:00'));
+  it('permits nothing when the ledger does not know a registration at knownAt', () => {
+    const terms = viewOf('2026-12-01T00:00', '2026-02-01T00:00', events).termsAt(ms('2026-12-01T00:00'));
     expect(terms.registered).toBe(false);
     expect(terms.purposes).toEqual([]);
     expect(terms.permitsSubcontracting).toBe(false);
+  });
+
+  it('applies a known registration whatever asOf (v2: terms are causal, a verdict never depends on where asOf cuts after an event)', () => {
+    const terms = viewOf('2026-02-01T00:00', '2026-12-01T00:00', events).termsAt(ms('2026-02-01T00:00'));
+    expect(terms.registered).toBe(true);
+    expect(terms.purposes).toEqual(['p1']);
   });
 });
 

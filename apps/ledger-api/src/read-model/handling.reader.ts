@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/domain';
+import { EVENT_STORE, positionKnownAt, type EventStore } from '@ledger/event-store';
+import type { ContractHistory, Cut } from '@ledger/handling';
+import {
+  checkpoints,
+  HANDLING_PROJECTION,
+  JudgementTooLongError,
+  readActiveGeneration,
+  ReadModelsNotReadyError,
+  type ReadModelQuery,
+} from '@ledger/projections';
+import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
+import { ContractHistoryCache } from '../compliance/contract-history.cache.js';
+
+/** What an answer at a cut reads: the serving read model, how far it has applied the log, the contract, the cut's log position. */
+export interface CutContext {
+  readonly q: ReadModelQuery;
+  readonly projected: number;
+  readonly history: ContractHistory;
+  readonly cut: Cut;
+  /** Position of the knownAt cut; null when knownAt is the present. */
+  readonly knownPosition: number | null;
+  readonly store: EventStore;
+  readonly zone: string;
+}
+
+/**
+ * The one way an answer reads the handling read model (compliance, custody, holdings): inside
+ * one read-only snapshot of the serving generation, with the contract's history and the knownAt
+ * cut as a log position. A read model not built yet, or a record too far behind it, is a 503
+ * (retry), never a 500.
+ */
+@Injectable()
+export class HandlingReader {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
+    private readonly contracts: ContractHistoryCache,
+  ) {}
+
+  get zone(): string {
+    return this.runtime.config.timeZone;
+  }
+
+  now(): number {
+    return this.runtime.clock();
+  }
+
+  /** The contract's history, or 404. */
+  async contract(contractId: string): Promise<ContractHistory> {
+    const contract = await this.contracts.current(contractId);
+    if (!contract) throw new NotFoundError(`contract ${contractId} is not registered`);
+    return contract.history;
+  }
+
+  /** 404 unless the record has at least one event. */
+  async requireRecord(contractId: string, recordId: string): Promise<void> {
+    if ((await this.store.streamVersion(recordStreamId(contractId, recordId))) === null) {
+      throw new NotFoundError(`record ${recordId} of contract ${contractId} has no events`);
+    }
+  }
+
+  async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>): Promise<T> {
+    const history = await this.contract(contractId);
+    const now = this.now();
+    let knownPosition = cut.knownAt >= now ? null : await positionKnownAt(this.store, cut.knownAt);
+    // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
+    if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
+    try {
+      return await readActiveGeneration(
+        this.runtime.dataSource,
+        async (q) => {
+          // No generation yet (a fresh service, the projector not started): nothing is projected,
+          // every answer folds the log itself (bounded, else a 503).
+          const projected = q.generation.generation === 0 ? 0 : ((await checkpoints(q, q.generation)).get(HANDLING_PROJECTION) ?? 0);
+          return work({ q, projected, history, cut, knownPosition, store: this.store, zone: this.zone });
+        },
+        { emptyWhenNotBuilt: true },
+      );
+    } catch (error) {
+      if (error instanceof ReadModelsNotReadyError || error instanceof JudgementTooLongError) throw new StoreUnavailableError(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * A contract's compliance (docs/compliance.md "A contract"): the contract-level articles with the
+ * city's duties apart, the records counted by status, a summary by rule, and the violations and
+ * pending findings of its records, filtered and paged. At the present it is read from the
+ * records' rows (each row says how its status moves with time, so "now" is a SQL comparison);
+ * for a past cut each record is judged from its nearest stored fold (per record, never per event).
+ */
+import {
+  judgeContract,
+  type ContractLevelVerdict,
+  type Judged,
+  type Message,
+  type RecordFacts,
+  type Status,
+} from '@ledger/compliance';
+import { isoInZone } from '@ledger/domain';
+import type { EventStore } from '@ledger/event-store';
+import type { ContractHistory, Cut } from '@ledger/handling';
+import { JudgementTooLongError, MAX_LIVE_EVENTS, recordAt, type RecordAt } from './handling-read.js';
+import type { Sql } from './handling-store.js';
+
+export interface FindingsFilter {
+  status?: 'violation' | 'pending';
+  article?: string;
+  rule?: string;
+  party?: 'contractor' | 'city';
+}
+
+/** A finding of the contract's list: its record (null: a contract-level finding). */
+export interface ListedFinding {
+  recordId: string | null;
+  article: string;
+  rule: string;
+  status: 'violation' | 'pending';
+  party: 'contractor' | 'city';
+  eventIds: string[];
+  message: Message;
+  dueAt?: string;
+}
+
+export interface RecordCounts {
+  total: number;
+  violation: number;
+  pending: number;
+  compliant: number;
+  not_applicable: number;
+}
+
+export interface RuleSummary {
+  article: string;
+  rule: string;
+  violation: number;
+  pending: number;
+}
+
+export interface ContractComplianceView {
+  status: Status;
+  articles: ContractLevelVerdict['articles'];
+  city: ContractLevelVerdict['city'];
+  records: RecordCounts;
+  summary: RuleSummary[];
+  findings: ListedFinding[];
+  next: string | null;
+}
+
+export interface ContractViewInput {
+  readonly q: Sql;
+  readonly store: EventStore;
+  readonly history: ContractHistory;
+  readonly contractId: string;
+  readonly cut: Cut;
+  readonly knownPosition: number | null;
+  readonly projected: number;
+  readonly filter: FindingsFilter;
+  readonly after: string | null;
+  readonly limit: number;
+  readonly zone: string;
+}
+
+/** The cursor of the findings list: the record (''), the place of the finding in its record's list. */
+interface Cursor {
+  recordId: string;
+  at: number;
+  pos: number;
+  tie: number;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.recordId, c.at, c.pos, c.tie]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const [recordId, at, pos, tie] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (typeof recordId !== 'string' || ![at, pos, tie].every((n) => typeof n === 'number' && Number.isFinite(n))) return null;
+    return { recordId, at: at as number, pos: pos as number, tie: tie as number };
+  } catch {
+    return null;
+  }
+}
+
+function statusOf(contractLevel: Status, counts: RecordCounts): Status {
+  let status = contractLevel;
+  for (const s of ['compliant', 'pending', 'violation'] as const) if (counts[s] > 0 && RANK[s] > RANK[status]) status = s;
+  return status;
+}
+
+function compareSummary(a: RuleSummary, b: RuleSummary): number {
+  const na = Number(a.article);
+  const nb = Number(b.article);
+  const byArticle = Number.isNaN(na) || Number.isNaN(nb) ? (a.article < b.article ? -1 : a.article > b.article ? 1 : 0) : na - nb;
+  return byArticle || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/** What the contract's incident rules read of its records: their collections, from the records' rows. */
+export async function recordFactsOf(q: Sql, contractId: string, history: ContractHistory): Promise<RecordFacts> {
+  const ids = new Set<string>();
+  for (const e of history.entries) if (e.event.type === 'IncidentDetected') for (const r of e.event.data.affectedRecordIds) ids.add(r);
+  const rows = ids.size === 0
+    ? []
+    : await q.query<{ record_id: string; collections: { at: number; categories: string[]; personCount: number | null }[] }>(
+        `SELECT record_id, state->'handling'->'collections' AS collections FROM handling_records WHERE contract_id = $1 AND record_id = ANY($2::text[])`,
+        [contractId, [...ids]],
+      );
+  const byRecord = new Map(rows.map((r) => [r.record_id, r.collections]));
+  return {
+    collectionsAt: (recordId, t) => {
+      const found = (byRecord.get(recordId) ?? []).filter((c) => c.at <= t);
+      return found.length > 0 ? found : null;
+    },
+  };
+}
+
+function contractLevelItems(contract: ContractLevelVerdict): ListedFinding[] {
+  const out: ListedFinding[] = [];
+  const findings = [...Object.values(contract.articles).flatMap((a) => a.findings), ...contract.city.findings];
+  for (const f of findings) {
+    if (f.status === 'compliant') continue;
+    out.push({
+      recordId: null, article: f.article, rule: f.rule, status: f.status, party: f.party, eventIds: f.eventIds, message: f.message,
+      ...(f.dueAt !== undefined ? { dueAt: f.dueAt } : {}),
+    });
+  }
+  return out;
+}
+
+function matches(item: { article: string; rule: string; status: string; party: string }, filter: FindingsFilter): boolean {
+  return (
+    (filter.status === undefined || item.status === filter.status) &&
+    (filter.article === undefined || item.article === filter.article) &&
+    (filter.rule === undefined || item.rule === filter.rule) &&
+    (filter.party === undefined || item.party === filter.party)
+  );
+}
+
+interface ListRow {
+  record_id: string;
+  at: string;
+  pos: string;
+  tie: string;
+  article: string;
+  rule: string;
+  status: 'violation' | 'pending';
+  party: 'contractor' | 'city';
+  event_ids: string[];
+  message_ja: string;
+  message_en: string;
+  due_at: string | null;
+}
+
+/** The contract view at the present, from the records' rows. */
+async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict): Promise<ContractComplianceView> {
+  const { q, contractId, cut, filter, limit, zone } = input;
+  const now = cut.asOf;
+  const [counts] = await q.query<{ total: number; violation: number; pending: number; compliant: number; not_applicable: number }>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE s = 'violation')::int AS violation,
+            count(*) FILTER (WHERE s = 'pending')::int AS pending,
+            count(*) FILTER (WHERE s = 'compliant')::int AS compliant,
+            count(*) FILTER (WHERE s = 'not_applicable')::int AS not_applicable
+       FROM (SELECT CASE WHEN final_status = 'violation' OR violation_from < $2 THEN 'violation'
+                         WHEN pending_from <= $2 THEN 'pending' ELSE final_status END AS s
+               FROM handling_records WHERE contract_id = $1) x`,
+    [contractId, now],
+  );
+  const records: RecordCounts = counts ?? { total: 0, violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
+  const summary = new Map<string, RuleSummary>();
+  const add = (article: string, rule: string, violation: number, pending: number): void => {
+    const key = `${article}|${rule}`;
+    const row = summary.get(key) ?? { article, rule, violation: 0, pending: 0 };
+    row.violation += violation;
+    row.pending += pending;
+    summary.set(key, row);
+  };
+  const contractItems = contractLevelItems(contract);
+  for (const item of contractItems) add(item.article, item.rule, item.status === 'violation' ? 1 : 0, item.status === 'pending' ? 1 : 0);
+  for (const row of await q.query<{ article: string; rule: string; violation: number; pending: number }>(
+    `SELECT article, rule, count(*) FILTER (WHERE st = 'violation')::int AS violation, count(*) FILTER (WHERE st = 'pending')::int AS pending
+       FROM (SELECT article, rule, 'violation' AS st FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
+             UNION ALL
+             SELECT o->>'article', o->>'rule', CASE WHEN o->>'final' = 'violation' OR (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
+               FROM handling_records r, jsonb_array_elements(r.open) o
+              WHERE r.contract_id = $1 AND (o->>'from')::bigint <= $2) x
+      GROUP BY article, rule`,
+    [contractId, now],
+  )) add(row.article, row.rule, row.violation, row.pending);
+
+  // The list: contract-level items first (record ''), then the records' items in record order.
+  const cursor = input.after === null ? null : decodeCursor(input.after);
+  const items: { cursor: Cursor; item: ListedFinding }[] = [];
+  contractItems.forEach((item, i) => {
+    if (matches(item, filter)) items.push({ cursor: { recordId: '', at: 0, pos: 0, tie: i }, item });
+  });
+  const params: unknown[] = [contractId, now];
+  const param = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (filter.article !== undefined) where.push(`article = ${param(filter.article)}`);
+  if (filter.rule !== undefined) where.push(`rule = ${param(filter.rule)}`);
+  if (filter.party !== undefined) where.push(`party = ${param(filter.party)}`);
+  if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
+  if (cursor && cursor.recordId !== '') {
+    where.push(`(record_id, at, pos, tie) > (${param(cursor.recordId)}, ${param(cursor.at)}::bigint, ${param(cursor.pos)}::bigint, ${param(cursor.tie)}::bigint)`);
+  }
+  const rows = await q.query<ListRow>(
+    `SELECT * FROM (
+       SELECT record_id, first_at AS at, first_pos AS pos, seq AS tie, article, rule, 'violation' AS status, party, event_ids,
+              message_ja, message_en, due_at
+         FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
+       UNION ALL
+       SELECT r.record_id, (o.v->>'firstAt')::bigint, (o.v->>'firstPos')::bigint, -(o.n)::bigint, o.v->>'article', o.v->>'rule',
+              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END, o.v->>'party',
+              ARRAY(SELECT jsonb_array_elements_text(o.v->'eventIds')),
+              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'ja' ELSE o.v->'pending'->>'ja' END,
+              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'en' ELSE o.v->'pending'->>'en' END,
+              (o.v->>'due')::bigint
+         FROM handling_records r CROSS JOIN LATERAL jsonb_array_elements(r.open) WITH ORDINALITY AS o(v, n)
+        WHERE r.contract_id = $1 AND (o.v->>'from')::bigint <= $2
+     ) x ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY record_id, at, pos, tie LIMIT ${param(limit + 1)}`,
+    params,
+  );
+  for (const row of rows) {
+    items.push({
+      cursor: { recordId: row.record_id, at: Number(row.at), pos: Number(row.pos), tie: Number(row.tie) },
+      item: {
+        recordId: row.record_id, article: row.article, rule: row.rule, status: row.status, party: row.party, eventIds: row.event_ids,
+        message: { ja: row.message_ja, en: row.message_en },
+        ...(row.due_at !== null ? { dueAt: isoInZone(Number(row.due_at), zone) } : {}),
+      },
+    });
+  }
+  const visible = cursor === null ? items : items.filter((x) => x.cursor.recordId !== '' || (cursor.recordId === '' && x.cursor.tie > cursor.tie));
+  const page = visible.slice(0, limit);
+  return {
+    status: statusOf(contract.status, records),
+    articles: contract.articles,
+    city: contract.city,
+    records,
+    summary: [...summary.values()].sort(compareSummary),
+    findings: page.map((x) => x.item),
+    next: visible.length > limit ? encodeCursor(page[page.length - 1]!.cursor) : null,
+  };
+}
+
+/** The contract view at a past cut: every record judged from its nearest stored fold, in record order, a chunk at a time. */
+async function fromFolds(input: ContractViewInput, contract: ContractLevelVerdict, extra: readonly string[]): Promise<ContractComplianceView> {
+  const { q, contractId, filter, limit } = input;
+  const cursor = input.after === null ? null : decodeCursor(input.after);
+  const records: RecordCounts = { total: 0, violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
+  const summary = new Map<string, RuleSummary>();
+  const add = (f: { article: string; rule: string; status: string }): void => {
+    if (f.status === 'compliant') return;
+    const key = `${f.article}|${f.rule}`;
+    const row = summary.get(key) ?? { article: f.article, rule: f.rule, violation: 0, pending: 0 };
+    if (f.status === 'violation') row.violation += 1;
+    else row.pending += 1;
+    summary.set(key, row);
+  };
+  const items: { cursor: Cursor; item: ListedFinding }[] = [];
+  contractLevelItems(contract).forEach((item, i) => {
+    add(item);
+    if (matches(item, filter) && (cursor === null || (cursor.recordId === '' && i > cursor.tie))) items.push({ cursor: { recordId: '', at: 0, pos: 0, tie: i }, item });
+  });
+  for await (const ids of recordIdsOf(q, contractId, extra)) {
+    for (const recordId of ids) {
+      const at: RecordAt = await recordAt({
+        q, store: input.store, history: input.history, contractId, recordId, cut: input.cut, knownPosition: input.knownPosition,
+        projected: input.projected, listLimit: PAST_LIST_LIMIT, historyLimit: 0,
+      });
+      if (!at.known) continue;
+      records.total += 1;
+      records[recordStatus(at)] += 1;
+      at.listed.forEach((f, tie) => {
+        add(f);
+        if (f.status === 'compliant') return;
+        const item = listed(recordId, f, input.zone);
+        // Findings of one event share (at, pos): the place in the record's list tells them apart.
+        const place = { recordId, at: f.events[0]!.at, pos: f.events[0]!.pos, tie };
+        if (!matches(item, filter)) return;
+        if (cursor && !comesAfter(place, cursor)) return;
+        if (items.length <= limit) items.push({ cursor: place, item });
+      });
+    }
+  }
+  const page = items.slice(0, limit);
+  return {
+    status: statusOf(contract.status, records),
+    articles: contract.articles,
+    city: contract.city,
+    records,
+    summary: [...summary.values()].sort(compareSummary),
+    findings: page.map((x) => x.item),
+    next: items.length > limit ? encodeCursor(page[page.length - 1]!.cursor) : null,
+  };
+}
+
+/** Whether a record finding's place comes after the cursor (record, then the place in its list). */
+function comesAfter(place: Cursor, cursor: Cursor): boolean {
+  if (cursor.recordId === '') return true;
+  if (place.recordId !== cursor.recordId) return place.recordId > cursor.recordId;
+  return place.at > cursor.at || (place.at === cursor.at && (place.pos > cursor.pos || (place.pos === cursor.pos && place.tie > cursor.tie)));
+}
+
+/** Findings of each article of each record a past-cut view reads (its summary counts what it read). */
+const PAST_LIST_LIMIT = 1_000;
+
+const RANK: Record<Status, number> = { not_applicable: 0, compliant: 1, pending: 2, violation: 3 };
+
+/** A record's contractor status from its judgement. */
+function recordStatus(at: RecordAt): Status {
+  let worst: Status = at.result.applicable.size > 0 ? 'compliant' : 'not_applicable';
+  for (const c of Object.values(at.result.counts)) {
+    const s: Status = c.contractor.violation > 0 ? 'violation' : c.contractor.pending > 0 ? 'pending' : 'compliant';
+    if (RANK[s] > RANK[worst]) worst = s;
+  }
+  return worst;
+}
+
+function listed(recordId: string, f: Judged, zone: string): ListedFinding {
+  return {
+    recordId, article: f.article, rule: f.rule, status: f.status as 'violation' | 'pending', party: f.party,
+    eventIds: f.events.map((e) => e.id), message: f.message, ...(f.due !== undefined ? { dueAt: isoInZone(f.due, zone) } : {}),
+  };
+}
+
+/** The contract's records, in record order, a chunk at a time: those in the read model and `extra` (known only from the log so far). */
+async function* recordIdsOf(q: Sql, contractId: string, extra: readonly string[]): AsyncGenerator<string[]> {
+  const more = [...new Set(extra)].sort();
+  let after = '';
+  let m = 0;
+  for (;;) {
+    const ids = (await q.query<{ record_id: string }>(
+      `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT 200`,
+      [contractId, after],
+    )).map((r) => r.record_id);
+    const upTo = ids.length === 200 ? ids[ids.length - 1]! : null;
+    const merged = new Set(ids);
+    while (m < more.length && (upTo === null || more[m]! <= upTo)) merged.add(more[m++]!);
+    if (merged.size === 0) return;
+    yield [...merged].sort();
+    if (upTo === null) return;
+    after = upTo;
+  }
+}
+
+/**
+ * The contract view at a cut. The present (knownAt now, asOf now, nothing dated after now, every
+ * event of the contract applied by the projector) reads the rows; any other cut judges each
+ * record from its stored folds and the events after them.
+ */
+export async function contractView(input: ContractViewInput, present: boolean): Promise<ContractComplianceView> {
+  const facts = await recordFactsOf(input.q, input.contractId, input.history);
+  const contract = judgeContract(input.history, input.cut, facts, { zone: input.zone });
+  // What the projector has not applied yet of this contract (its lag): those records are judged live.
+  const unprojected = await input.store.readAll({ after: input.projected, limit: MAX_LIVE_EVENTS + 1, contractId: input.contractId });
+  if (unprojected.length > MAX_LIVE_EVENTS) throw new JudgementTooLongError(`the read model is more than ${MAX_LIVE_EVENTS} events behind for contract ${input.contractId}`);
+  const known = input.knownPosition ?? Number.MAX_SAFE_INTEGER;
+  const extra = unprojected.filter((e) => e.position <= known && e.event.recordId !== undefined).map((e) => e.event.recordId!);
+  if (present && unprojected.length === 0) {
+    const [{ future }] = await input.q.query<{ future: number }>(
+      `SELECT count(*)::int AS future FROM handling_records WHERE contract_id = $1 AND last_at > $2`,
+      [input.contractId, input.cut.asOf],
+    ) as [{ future: number }];
+    const contractFuture = input.history.entries.some((e) => e.at > input.cut.asOf);
+    if (future === 0 && !contractFuture) return fromRows(input, contract);
+  }
+  return fromFolds(input, contract, extra);
+}
+

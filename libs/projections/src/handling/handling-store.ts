@@ -1,0 +1,321 @@
+/**
+ * The handling read model's rows (handling.migration.ts): reading and writing them, for the
+ * projection and for the answers. Every statement takes a whole batch of rows.
+ */
+import { emptyFoldState, isCurrentFoldState, type FoldState, type Judged, type OpenItem } from '@ledger/compliance';
+import type { CustodyStep, Key } from '@ledger/handling';
+import type { ProjectionTransaction } from '../runner/projection.js';
+
+export type Sql = Pick<ProjectionTransaction, 'query'>;
+
+/** A key-snapshot is written every so many events of a record (and the head always holds the last state). */
+export const SNAPSHOT_EVERY = 1_000;
+
+export interface HeadRow {
+  /** Stored by another version of the fold: refold the record before anything else. */
+  stale?: boolean;
+  contractId: string;
+  recordId: string;
+  state: FoldState;
+  lastAt: number;
+  lastPos: number;
+  events: number;
+  maxPosition: number;
+  finalStatus: 'violation' | 'compliant' | 'not_applicable';
+  pendingFrom: number | null;
+  violationFrom: number | null;
+  /** Obligations open after the last event (at most MAX_OPEN_STORED; the contract view lists them). */
+  open: OpenItem[];
+  tags: string[];
+  snapshotEvents: number;
+  nextSeq: number;
+}
+
+/** Open obligations kept on a record's row for the contract view (the record's own answer lists them all). */
+export const MAX_OPEN_STORED = 100;
+
+interface HeadDb {
+  contract_id: string;
+  record_id: string;
+  state: FoldState;
+  last_at: string;
+  last_pos: string;
+  events: string;
+  max_position: string;
+  final_status: HeadRow['finalStatus'];
+  pending_from: string | null;
+  violation_from: string | null;
+  open: OpenItem[];
+  tags: string[];
+  snapshot_events: string;
+  next_seq: string;
+}
+
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+
+function headOf(row: HeadDb): HeadRow {
+  // A head of another fold version is not read: the record is refolded from its stream.
+  const stale = !isCurrentFoldState(row.state);
+  return {
+    stale,
+    contractId: row.contract_id,
+    recordId: row.record_id,
+    state: stale ? emptyFoldState() : row.state,
+    lastAt: Number(row.last_at),
+    lastPos: Number(row.last_pos),
+    events: Number(row.events),
+    maxPosition: Number(row.max_position),
+    finalStatus: row.final_status,
+    pendingFrom: num(row.pending_from),
+    violationFrom: num(row.violation_from),
+    open: row.open,
+    tags: row.tags,
+    snapshotEvents: Number(row.snapshot_events),
+    nextSeq: Number(row.next_seq),
+  };
+}
+
+export async function loadHeads(q: Sql, contractId: string, recordIds: readonly string[]): Promise<Map<string, HeadRow>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await q.query<HeadDb>(
+    `SELECT * FROM handling_records WHERE contract_id = $1 AND record_id = ANY($2::text[])`,
+    [contractId, recordIds],
+  );
+  return new Map(rows.map((r) => [r.record_id, headOf(r)]));
+}
+
+export async function loadHead(q: Sql, contractId: string, recordId: string): Promise<HeadRow | null> {
+  return (await loadHeads(q, contractId, [recordId])).get(recordId) ?? null;
+}
+
+/** The records of a contract that are in the read model, by ID or by tag (or all of them), in chunks. */
+export async function* recordsOf(
+  q: Sql,
+  contractId: string,
+  select: { all: true } | { all: false; recordIds: readonly string[]; tags: readonly string[] },
+  chunk = 1_000,
+): AsyncGenerator<string[]> {
+  let after = '';
+  for (;;) {
+    const rows = select.all
+      ? await q.query<{ record_id: string }>(
+          `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT $3`,
+          [contractId, after, chunk],
+        )
+      : await q.query<{ record_id: string }>(
+          `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2
+              AND (record_id = ANY($3::text[]) OR tags && $4::text[]) ORDER BY record_id LIMIT $5`,
+          [contractId, after, select.recordIds, select.tags, chunk],
+        );
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.record_id);
+    if (rows.length < chunk) return;
+    after = rows[rows.length - 1]!.record_id;
+  }
+}
+
+export async function upsertHeads(q: Sql, heads: readonly HeadRow[]): Promise<void> {
+  if (heads.length === 0) return;
+  await q.query(
+    `INSERT INTO handling_records (contract_id, record_id, state, last_at, last_pos, events, max_position, final_status,
+                                   pending_from, violation_from, open, tags, snapshot_events, next_seq)
+     SELECT h.c, h.r, h.s, h.la, h.lp, h.e, h.mp, h.fs, h.pf, h.vf, h.o, ARRAY(SELECT jsonb_array_elements_text(h.t)), h.se, h.ns
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[],
+                   $9::bigint[], $10::bigint[], $11::jsonb[], $12::bigint[], $13::bigint[], $14::jsonb[])
+            AS h(c, r, s, la, lp, e, mp, fs, pf, vf, t, se, ns, o)
+     ON CONFLICT (contract_id, record_id) DO UPDATE SET
+       state = EXCLUDED.state, last_at = EXCLUDED.last_at, last_pos = EXCLUDED.last_pos, events = EXCLUDED.events,
+       max_position = EXCLUDED.max_position, final_status = EXCLUDED.final_status, pending_from = EXCLUDED.pending_from,
+       violation_from = EXCLUDED.violation_from, open = EXCLUDED.open, tags = EXCLUDED.tags, snapshot_events = EXCLUDED.snapshot_events,
+       next_seq = EXCLUDED.next_seq`,
+    [
+      heads.map((h) => h.contractId),
+      heads.map((h) => h.recordId),
+      heads.map((h) => JSON.stringify(h.state)),
+      heads.map((h) => h.lastAt),
+      heads.map((h) => h.lastPos),
+      heads.map((h) => h.events),
+      heads.map((h) => h.maxPosition),
+      heads.map((h) => h.finalStatus),
+      heads.map((h) => h.pendingFrom),
+      heads.map((h) => h.violationFrom),
+      heads.map((h) => JSON.stringify(h.tags)),
+      heads.map((h) => h.snapshotEvents),
+      heads.map((h) => h.nextSeq),
+      heads.map((h) => JSON.stringify(h.open)),
+    ],
+  );
+}
+
+/** A finding row as the fold made it. */
+export interface FindingRow {
+  contractId: string;
+  recordId: string;
+  seq: number;
+  finding: Judged;
+  fin: Key;
+  validFrom: number;
+}
+
+export async function insertFindings(q: Sql, rows: readonly FindingRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const chunk = rows.slice(i, i + 5_000);
+    await q.query(
+      `INSERT INTO handling_findings (contract_id, record_id, seq, article, rule, status, party, fin_at, fin_pos, first_at, first_pos,
+                                      due_at, event_ids, message_ja, message_en, valid_from)
+       SELECT f.c, f.r, f.seq, f.a, f.rule, f.st, f.p, f.fa, f.fp, f.ffa, f.ffp, f.d, ARRAY(SELECT jsonb_array_elements_text(f.ids)), f.ja, f.en, f.vf
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
+                     $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::text[], $15::text[], $16::bigint[])
+              AS f(c, r, seq, a, rule, st, p, fa, fp, ffa, ffp, d, ids, ja, en, vf)`,
+      [
+        chunk.map((r) => r.contractId),
+        chunk.map((r) => r.recordId),
+        chunk.map((r) => r.seq),
+        chunk.map((r) => r.finding.article),
+        chunk.map((r) => r.finding.rule),
+        chunk.map((r) => r.finding.status),
+        chunk.map((r) => r.finding.party),
+        chunk.map((r) => r.fin.at),
+        chunk.map((r) => r.fin.pos),
+        chunk.map((r) => r.finding.events[0]!.at),
+        chunk.map((r) => r.finding.events[0]!.pos),
+        chunk.map((r) => r.finding.due ?? null),
+        chunk.map((r) => JSON.stringify(r.finding.events.map((e) => e.id))),
+        chunk.map((r) => r.finding.message.ja),
+        chunk.map((r) => r.finding.message.en),
+        chunk.map((r) => r.validFrom),
+      ],
+    );
+  }
+}
+
+export interface StepRow {
+  contractId: string;
+  recordId: string;
+  seq: number;
+  step: CustodyStep;
+  validFrom: number;
+}
+
+export async function insertSteps(q: Sql, rows: readonly StepRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const chunk = rows.slice(i, i + 5_000);
+    await q.query(
+      `INSERT INTO handling_steps (contract_id, record_id, seq, holding, key_at, key_pos, step, valid_from)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::jsonb[], $8::bigint[])`,
+      [
+        chunk.map((r) => r.contractId),
+        chunk.map((r) => r.recordId),
+        chunk.map((r) => r.seq),
+        chunk.map((r) => r.step.holding),
+        chunk.map((r) => r.step.at),
+        chunk.map((r) => r.step.pos),
+        chunk.map((r) => JSON.stringify(r.step)),
+        chunk.map((r) => r.validFrom),
+      ],
+    );
+  }
+}
+
+export interface SnapshotRow {
+  contractId: string;
+  recordId: string;
+  seq: number;
+  key: Key;
+  events: number;
+  validFrom: number;
+  state: string;
+}
+
+export async function insertSnapshots(q: Sql, rows: readonly SnapshotRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO handling_snapshots (contract_id, record_id, seq, key_at, key_pos, events, valid_from, state)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::jsonb[])`,
+    [
+      rows.map((r) => r.contractId),
+      rows.map((r) => r.recordId),
+      rows.map((r) => r.seq),
+      rows.map((r) => r.key.at),
+      rows.map((r) => r.key.pos),
+      rows.map((r) => r.events),
+      rows.map((r) => r.validFrom),
+      rows.map((r) => r.state),
+    ],
+  );
+}
+
+/** A key-snapshot and where it stands. */
+export interface Snapshot {
+  state: FoldState;
+  key: Key;
+  events: number;
+}
+
+/** Whether a row valid from/to these positions holds for a knownAt cut at position `known` (null: the present). */
+function validAt(known: number | null, params: unknown[]): string {
+  if (known === null) return 'valid_to IS NULL';
+  params.push(known);
+  return `valid_from <= $${params.length} AND (valid_to IS NULL OR valid_to > $${params.length})`;
+}
+
+/** The last key-snapshot strictly before `before` (and valid at `known`), or null. */
+export async function snapshotBefore(q: Sql, contractId: string, recordId: string, before: Key, known: number | null): Promise<Snapshot | null> {
+  const params: unknown[] = [contractId, recordId, before.at, before.pos];
+  const [row] = await q.query<{ state: FoldState; key_at: string; key_pos: string; events: string }>(
+    `SELECT state, key_at, key_pos, events FROM handling_snapshots
+      WHERE contract_id = $1 AND record_id = $2 AND (key_at, key_pos) < ($3, $4) AND ${validAt(known, params)}
+      ORDER BY key_at DESC, key_pos DESC LIMIT 1`,
+    params,
+  );
+  if (!row || !isCurrentFoldState(row.state)) return null;
+  return { state: row.state, key: { at: Number(row.key_at), pos: Number(row.key_pos) }, events: Number(row.events) };
+}
+
+/**
+ * A late event (known from position `position`) changes everything of the record after `after`
+ * in the judgement order: those rows stop holding from that position on (they stay for earlier
+ * knownAt cuts).
+ */
+export async function closeAfter(q: Sql, contractId: string, recordId: string, after: Key, position: number): Promise<void> {
+  for (const [table, at, pos] of [
+    ['handling_findings', 'fin_at', 'fin_pos'],
+    ['handling_steps', 'key_at', 'key_pos'],
+    ['handling_snapshots', 'key_at', 'key_pos'],
+  ] as const) {
+    await q.query(
+      `UPDATE ${table} SET valid_to = $5 WHERE contract_id = $1 AND record_id = $2 AND valid_to IS NULL AND (${at}, ${pos}) > ($3, $4)`,
+      [contractId, recordId, after.at, after.pos, position],
+    );
+  }
+}
+
+export interface HoldingRowInput {
+  contractId: string;
+  recordId: string;
+  holding: string;
+  state: string;
+  overdueAt: number | null;
+  view: unknown;
+}
+
+export async function replaceHoldings(q: Sql, records: readonly { contractId: string; recordId: string }[], rows: readonly HoldingRowInput[]): Promise<void> {
+  if (records.length === 0) return;
+  await q.query(
+    `DELETE FROM handling_holdings h USING unnest($1::text[], $2::text[]) AS r(c, id) WHERE h.contract_id = r.c AND h.record_id = r.id`,
+    [records.map((r) => r.contractId), records.map((r) => r.recordId)],
+  );
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO handling_holdings (contract_id, record_id, holding, state, overdue_at, view)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[])`,
+    [
+      rows.map((r) => r.contractId),
+      rows.map((r) => r.recordId),
+      rows.map((r) => r.holding),
+      rows.map((r) => r.state),
+      rows.map((r) => r.overdueAt),
+      rows.map((r) => JSON.stringify(r.view)),
+    ],
+  );
+}

@@ -1,0 +1,199 @@
+import { judgeRecord, RecordFold, recordEntries, type Judged, type RecordVerdict } from '@ledger/compliance';
+import { instant, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
+import { positionKnownAt } from '@ledger/event-store';
+import { ContractHistory, custodyView, type Cut } from '@ledger/handling';
+import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
+import { openHarness, type Harness } from '../testing/harness.js';
+import { readActiveGeneration } from '../runner/read-active.js';
+import { checkpoints } from '../runner/generations.js';
+import type { Projection } from '../runner/projection.js';
+import { custodyOf, recordAt, verdictOf, type RecordAt } from './handling-read.js';
+import { handlingProjection, HANDLING_TABLES } from './handling.projection.js';
+import { SNAPSHOT_EVERY } from './handling-store.js';
+
+const handling = handlingProjection as Projection;
+const ZONE = 'Asia/Tokyo';
+const FAR = 8_640_000_000_000_000;
+
+/** A generated history with some of its events delivered late: each moved a fixed distance later in the log. */
+function withLateArrivals(events: LedgerEvent[], every: number, by: number): LedgerEvent[] {
+  const out = events.slice();
+  for (let i = events.length - by - 1; i > 0; i -= every) {
+    const e = out[i]!;
+    if (e.type === 'ContractRegistered') continue;
+    out.splice(i, 1);
+    out.splice(i + by, 0, e);
+  }
+  return out;
+}
+
+function comparable(verdict: RecordVerdict) {
+  return {
+    status: verdict.status,
+    articles: Object.fromEntries(
+      Object.entries(verdict.articles).map(([a, v]) => [a, { status: v.status, counts: v.counts, findings: v.findings.map((f) => [f.rule, f.status, f.party, f.eventIds, f.dueAt ?? null, f.message.en]) }]),
+    ),
+  };
+}
+
+describe('the handling read model: stored folds answer every cut as a fold of the whole stream would', () => {
+  let h: Harness;
+  let events: RecordedEvent[] = [];
+
+  const stream = (contractId: string, recordId: string) => events.filter((e) => e.event.contractId === contractId && e.event.recordId === recordId);
+  const contractStream = (contractId: string) => events.filter((e) => e.event.contractId === contractId && e.event.recordId === undefined);
+
+  async function answer(contractId: string, recordId: string, cut: Cut, listLimit = 10_000): Promise<RecordAt> {
+    const history = ContractHistory.of(contractId, contractStream(contractId));
+    const knownPosition = cut.knownAt >= FAR ? null : await positionKnownAt(h.store, cut.knownAt);
+    return readActiveGeneration(h.dataSource, async (q) => {
+      const projected = (await checkpoints(q, q.generation)).get('handling') ?? 0;
+      return recordAt({ q, store: h.store, history, contractId, recordId, cut, knownPosition, projected, listLimit, historyLimit: 10_000 });
+    });
+  }
+
+  function expected(contractId: string, recordId: string, cut: Cut): RecordVerdict {
+    return judgeRecord(ContractHistory.of(contractId, contractStream(contractId)), recordId, stream(contractId, recordId), cut, { zone: ZONE });
+  }
+
+  beforeAll(async () => {
+    h = await openHarness('handling');
+    const generated = [...generateHistory({ seed: 31, contracts: 2, recordsPerContract: 40, violationRate: 0.3, batchSize: 400 })].flat();
+    const late = withLateArrivals(generated, 37, 90);
+    for (let i = 0; i < late.length; i += 250) await h.append(late.slice(i, i + 250));
+    events = await h.store.readAll({ after: 0, limit: 100_000 });
+    await h.catchUp([handling], { batchSize: 113 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('gives every record, at the present, the verdict and custody of its whole stream folded at once', async () => {
+    const records = [...new Set(events.filter((e) => e.event.recordId !== undefined).map((e) => `${e.event.contractId}|${e.event.recordId}`))];
+    expect(records.length).toBe(80);
+    const now = instant('2027-06-01T00:00:00+09:00');
+    for (const key of records) {
+      const [contractId, recordId] = key.split('|') as [string, string];
+      const cut = { asOf: now, knownAt: FAR };
+      const at = await answer(contractId, recordId, cut);
+      expect(at.folded).toBe(0);
+      expect(comparable(verdictOf(contractId, recordId, at, ZONE, () => null))).toEqual(comparable(expected(contractId, recordId, cut)));
+      // Custody: the same fold, so the same holdings and due times.
+      const history = ContractHistory.of(contractId, contractStream(contractId));
+      const fold = new RecordFold(history.view(cut), recordId);
+      for (const entry of recordEntries(contractId, recordId, stream(contractId, recordId), cut)) fold.fold(entry);
+      const full = custodyView(fold.finish(now).handling, now, new Map(), ZONE);
+      const stored = custodyOf(at, now, ZONE);
+      expect(stored.holdings.map(({ history: _h, ...rest }) => rest)).toEqual(full.holdings.map(({ history: _h, ...rest }) => rest));
+      expect(stored.transports).toEqual(full.transports);
+    }
+  });
+
+  it('answers past asOf and knownAt cuts exactly, late arrivals included (as the ledger knew it then)', async () => {
+    const records = [...new Set(events.filter((e) => e.event.recordId !== undefined).map((e) => `${e.event.contractId}|${e.event.recordId}`))];
+    const lastRecorded = instant(events[events.length - 1]!.recordedAt);
+    const firstRecorded = instant(events[0]!.recordedAt);
+    const cuts: Cut[] = [
+      { asOf: instant('2025-09-01T00:00:00+09:00'), knownAt: FAR },
+      { asOf: instant('2026-01-15T12:00:00+09:00'), knownAt: FAR },
+      { asOf: instant('2027-06-01T00:00:00+09:00'), knownAt: Math.floor((firstRecorded + lastRecorded) / 2) },
+      { asOf: instant('2026-03-01T00:00:00+09:00'), knownAt: Math.floor(firstRecorded + (lastRecorded - firstRecorded) * 0.8) },
+    ];
+    for (const cut of cuts) {
+      for (const key of records.filter((_, i) => i % 3 === 0)) {
+        const [contractId, recordId] = key.split('|') as [string, string];
+        const at = await answer(contractId, recordId, cut);
+        expect({ cut, key, verdict: comparable(verdictOf(contractId, recordId, at, ZONE, () => null)) }).toEqual({
+          cut,
+          key,
+          verdict: comparable(expected(contractId, recordId, cut)),
+        });
+      }
+    }
+  });
+
+  it('keeps rows of every knowledge: a late event closes what it changes and writes the new rows beside them', async () => {
+    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
+    const [{ closed }] = (await h.dataSource.query(
+      `SELECT count(*)::int AS closed FROM ${generation.schema}.handling_findings WHERE valid_to IS NOT NULL`,
+    )) as [{ closed: number }];
+    expect(closed).toBeGreaterThan(0);
+    const dump = await h.dump(HANDLING_TABLES);
+    expect(dump.handling_records!.length).toBe(80);
+  });
+});
+
+describe('a long record: answers resume from the nearest key-snapshot', () => {
+  let h: Harness;
+  const contractId = 'okayama-long';
+  const recordId = 'R-LONG';
+  const base = instant('2026-04-01T09:00:00+09:00');
+  const N = SNAPSHOT_EVERY * 3 + 250;
+  let unbriefedUse: LedgerEvent;
+
+  function event(type: string, i: number, data: Record<string, unknown>, extra: Partial<LedgerEvent> = {}): LedgerEvent {
+    return {
+      eventId: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      type, contractId, occurredAt: new Date(base + i * 60_000).toISOString(),
+      actor: { org: 'contractor', workerId: 'W-1' }, data, ...extra,
+    } as unknown as LedgerEvent;
+  }
+
+  beforeAll(async () => {
+    h = await openHarness('handling_long');
+    const setup: LedgerEvent[] = [
+      event('ContractRegistered', 1, {
+        title: 't', purposes: ['p'], dataCategories: ['c'], permitsSubcontracting: false,
+        term: { start: '2026-03-01T00:00:00+09:00', end: '2030-03-31T00:00:00+09:00' },
+      }, { actor: { org: 'city' }, occurredAt: '2026-03-01T00:00:00+09:00' }),
+      event('ResponsiblePersonDesignated', 2, { personId: 'P-1', title: 'r' }, { occurredAt: '2026-03-01T00:00:00+09:00' }),
+      event('WorkerAuthorized', 3, { workerId: 'W-1', org: 'contractor' }, { occurredAt: '2026-03-01T00:00:00+09:00' }),
+      event('WorkerBriefed', 4, { workerId: 'W-1', topics: ['confidentiality', 'penalties'] }, { occurredAt: '2026-03-01T00:00:00+09:00' }),
+      event('WorkerAuthorized', 5, { workerId: 'W-2', org: 'contractor' }, { occurredAt: '2026-03-01T00:00:00+09:00' }),
+    ];
+    const record: LedgerEvent[] = [event('RecordCollected', 10, { purpose: 'p', dataCategories: ['c'], medium: 'electronic', containsMyNumber: false }, { recordId } as never)];
+    for (let i = 11; i < N; i++) record.push(event('RecordUsed', i, { purpose: 'p' }, { recordId } as never));
+    unbriefedUse = event('RecordUsed', N + 5, { purpose: 'p' }, { recordId, actor: { org: 'contractor', workerId: 'W-2' } } as never);
+    await h.append(setup);
+    for (let i = 0; i < record.length; i += 1000) await h.append(record.slice(i, i + 1000));
+    await h.append([unbriefedUse]);
+    await h.catchUp([handling], { batchSize: 500 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('writes a key-snapshot every SNAPSHOT_EVERY events, and answers the present and a past asOf folding fewer than SNAPSHOT_EVERY events', async () => {
+    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
+    const [{ n }] = (await h.dataSource.query(`SELECT count(*)::int AS n FROM ${generation.schema}.handling_snapshots WHERE record_id = $1`, [recordId])) as [{ n: number }];
+    expect(n).toBe(3);
+    const all = await h.store.readAll({ after: 0, limit: 100_000 });
+    const history = ContractHistory.of(contractId, all.filter((e) => e.event.recordId === undefined));
+    const mine = all.filter((e) => e.event.recordId === recordId);
+    for (const asOf of [instant('2030-01-01T00:00:00+09:00'), base + Math.floor(N * 0.55) * 60_000, base + 20 * 60_000]) {
+      const cut = { asOf, knownAt: FAR };
+      const at = await readActiveGeneration(h.dataSource, async (q) => {
+        const projected = (await checkpoints(q, q.generation)).get('handling') ?? 0;
+        return recordAt({ q, store: h.store, history, contractId, recordId, cut, knownPosition: null, projected, listLimit: 50, historyLimit: 5 });
+      });
+      expect(at.folded).toBeLessThan(SNAPSHOT_EVERY);
+      const whole = judgeRecord(history, recordId, mine, cut, { zone: ZONE });
+      const stored = verdictOf(contractId, recordId, at, ZONE, () => null);
+      expect(stored.status).toBe(whole.status);
+      for (const [article, verdict] of Object.entries(whole.articles)) {
+        expect({ article, counts: stored.articles[article]!.counts, status: stored.articles[article]!.status }).toEqual({ article, counts: verdict.counts, status: verdict.status });
+      }
+    }
+    // Article 4 and 17: the one use by the unbriefed worker, listed by its event.
+    const at = await readActiveGeneration(h.dataSource, async (q) =>
+      recordAt({ q, store: h.store, history, contractId, recordId, cut: { asOf: FAR, knownAt: FAR }, knownPosition: null, projected: N * 2, listLimit: 50, historyLimit: 5 }),
+    );
+    const art4 = at.listed.filter((f: Judged) => f.article === '4');
+    expect(art4.map((f) => f.events[0]!.id)).toEqual([unbriefedUse.eventId]);
+    const custody = custodyOf(at, FAR, ZONE);
+    expect(custody.holdings).toHaveLength(1);
+    expect(custody.holdings[0]!.historyCount).toBe(1);
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * The handling read model (docs/handling-model.md "Stored folds"): for every record, the fold of
+ * the handling model and the rulebook at its last event (the head), a key-snapshot every
+ * SNAPSHOT_EVERY events, every final finding and every custody step, and the holdings as they
+ * stand. Per batch, a record's new events are folded onto its head; an event that comes before
+ * what the head has folded (late, by occurredAt) — or a contract event late for the record —
+ * closes the record's rows after the last snapshot before it and refolds from that snapshot,
+ * reading the stream in judgement order. Work and memory per batch are bounded by the batch and
+ * the snapshot interval, never by a record's history (except a refold, which streams).
+ */
+import {
+  RecordFold,
+  emptyFoldState,
+  timelineOf,
+  type FoldState,
+  type Judged,
+} from '@ledger/compliance';
+import { contractStreamId, type ContractEvent, type RecordEvent, type RecordedEvent } from '@ledger/domain';
+import {
+  ContractHistory,
+  holdingKey,
+  holdingOverdueAt,
+  holdingSlice,
+  precedes,
+  START,
+  toEntry,
+  type Entry,
+  type Key,
+} from '@ledger/handling';
+import type { Projection, ProjectionTransaction } from '../runner/projection.js';
+import {
+  closeAfter,
+  insertFindings,
+  insertSnapshots,
+  insertSteps,
+  loadHeads,
+  MAX_OPEN_STORED,
+  recordsOf,
+  replaceHoldings,
+  snapshotBefore,
+  SNAPSHOT_EVERY,
+  upsertHeads,
+  type FindingRow,
+  type HeadRow,
+  type HoldingRowInput,
+  type Sql,
+  type SnapshotRow,
+  type StepRow,
+} from './handling-store.js';
+import { HandlingReadModel1765200000001 } from './handling.migration.js';
+import { tagsOf, targetsOf } from './targets.js';
+
+export const HANDLING_PROJECTION = 'handling';
+export const HANDLING_TABLES = ['handling_records', 'handling_snapshots', 'handling_findings', 'handling_steps', 'handling_holdings'];
+
+/** The end of time: a fold finished there reports every open obligation overdue, with its due time. */
+export const FAR = 8_640_000_000_000_000;
+const FAR_CUT = { asOf: FAR, knownAt: FAR } as const;
+
+/** Rows kept in memory before they are written (a refold of a long record flushes as it goes). */
+const FLUSH_ROWS = 10_000;
+const HEADS_CACHED = 2_000;
+const CONTRACTS_CACHED = 64;
+const RECORDS_PER_CHUNK = 500;
+
+/** What the projection keeps between consecutive batches (the runner drops it on any discontinuity). */
+export class HandlingCache {
+  readonly contracts = new Map<string, { events: RecordedEvent[]; history: ContractHistory | null }>();
+  readonly heads = new Map<string, HeadRow>();
+
+  async history(contractId: string, batchEvents: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<ContractHistory> {
+    let entry = this.contracts.get(contractId);
+    if (entry) {
+      this.contracts.delete(contractId);
+      if (batchEvents.length > 0) {
+        entry.events.push(...batchEvents);
+        entry.history = null;
+      }
+    } else {
+      const events = (await tx.eventStore.readStream(contractStreamId(contractId))).filter((e) => e.position <= tx.upTo);
+      entry = { events, history: null };
+    }
+    this.contracts.set(contractId, entry);
+    while (this.contracts.size > CONTRACTS_CACHED) this.contracts.delete(this.contracts.keys().next().value!);
+    entry.history ??= ContractHistory.of(contractId, entry.events);
+    return entry.history;
+  }
+
+  keepHead(head: HeadRow): void {
+    const key = `${head.contractId}\u0000${head.recordId}`;
+    this.heads.delete(key);
+    this.heads.set(key, head);
+    while (this.heads.size > HEADS_CACHED) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  head(contractId: string, recordId: string): HeadRow | undefined {
+    return this.heads.get(`${contractId}\u0000${recordId}`);
+  }
+}
+
+function emptyHead(contractId: string, recordId: string): HeadRow {
+  return {
+    contractId, recordId, state: emptyFoldState(), lastAt: START.at, lastPos: 0, events: 0, maxPosition: 0,
+    finalStatus: 'not_applicable', pendingFrom: null, violationFrom: null, open: [], tags: [], snapshotEvents: 0, nextSeq: 1,
+  };
+}
+
+/** Rows a batch writes, flushed when large. */
+class Writes {
+  findings: FindingRow[] = [];
+  steps: StepRow[] = [];
+  snapshots: SnapshotRow[] = [];
+
+  constructor(private readonly tx: Sql) {}
+
+  get size(): number {
+    return this.findings.length + this.steps.length + this.snapshots.length;
+  }
+
+  async flush(): Promise<void> {
+    const { findings, steps, snapshots } = this;
+    this.findings = [];
+    this.steps = [];
+    this.snapshots = [];
+    await insertFindings(this.tx, findings);
+    await insertSteps(this.tx, steps);
+    await insertSnapshots(this.tx, snapshots);
+  }
+}
+
+/** One record's fold in this batch: folds events onto a state and collects the rows it makes. */
+class FoldRun {
+  readonly fold: RecordFold;
+  private maxPos: number;
+
+  constructor(
+    private readonly history: ContractHistory,
+    private readonly head: HeadRow,
+    state: FoldState,
+    private readonly writes: Writes,
+    validFrom: number,
+    /** The least knowledge to judge with (a refold judges with what the ledger knows at the late event). */
+    private readonly knownFloor: number,
+  ) {
+    this.maxPos = Math.max(head.maxPosition, validFrom);
+    this.fold = new RecordFold(history.view({ asOf: FAR, knownAt: knownFloor }), head.recordId, state, (finding: Judged, at: Key) => {
+      this.maxPos = Math.max(this.maxPos, at.pos);
+      writes.findings.push({ contractId: head.contractId, recordId: head.recordId, seq: head.nextSeq++, finding, fin: at, validFrom: this.maxPos });
+    });
+  }
+
+  add(recorded: RecordedEvent): void {
+    const entry = toEntry(recorded) as Entry<RecordEvent>;
+    this.maxPos = Math.max(this.maxPos, recorded.position);
+    // Each event is judged with the contract as the ledger knew it when the event was recorded.
+    this.fold.setView(this.history.view({ asOf: FAR, knownAt: Math.max(this.knownFloor, entry.known) }));
+    const step = this.fold.fold(entry);
+    for (const s of step.custody) {
+      this.writes.steps.push({ contractId: this.head.contractId, recordId: this.head.recordId, seq: this.head.nextSeq++, step: s, validFrom: this.maxPos });
+    }
+    for (const tag of tagsOf(entry.event)) if (!this.head.tags.includes(tag)) this.head.tags.push(tag);
+    const state = this.fold.state;
+    if (state.handling.events % SNAPSHOT_EVERY === 0) {
+      this.writes.snapshots.push({
+        contractId: this.head.contractId, recordId: this.head.recordId, seq: this.head.nextSeq++, key: entry, events: state.handling.events,
+        validFrom: this.maxPos, state: JSON.stringify(state),
+      });
+      this.head.snapshotEvents = state.handling.events;
+    }
+  }
+
+  /** The head after the run (judged with everything known up to the batch): the fold's state, its last event, and its status over time. */
+  finish(holdings: HoldingRowInput[]): void {
+    this.fold.setView(this.history.view(FAR_CUT));
+    const head = this.head;
+    const state = this.fold.state;
+    head.state = state;
+    head.events = state.handling.events;
+    head.lastAt = state.handling.last?.at ?? START.at;
+    head.lastPos = state.handling.last?.pos ?? 0;
+    head.maxPosition = this.maxPos;
+    const result = this.fold.finish(FAR);
+    const { timeline, open } = timelineOf(result);
+    head.open = open.slice(0, MAX_OPEN_STORED);
+    head.finalStatus = timeline.final;
+    head.pendingFrom = timeline.pendingFrom;
+    head.violationFrom = timeline.violationFrom;
+    for (const h of Object.values(result.handling.holdings)) {
+      const key = holdingKey(h.copyId);
+      holdings.push({
+        contractId: head.contractId,
+        recordId: head.recordId,
+        holding: key,
+        state: h.state,
+        overdueAt: holdingOverdueAt(result.handling, key),
+        view: holdingSlice(result.handling, key),
+      });
+    }
+  }
+}
+
+interface ContractBatch {
+  contractEvents: RecordedEvent[];
+  records: Map<string, RecordedEvent[]>;
+}
+
+/** An input that comes before what the head has folded: its place, its position and when it was recorded. */
+interface Late {
+  key: Key;
+  position: number;
+  known: number;
+}
+
+/** Whether an input is late for the head: it comes before the last event the head has folded. */
+function isLate(head: HeadRow, item: Entry): boolean {
+  return head.events > 0 && precedes(item, { at: head.lastAt, pos: head.lastPos });
+}
+
+/**
+ * Refolds a record from its last key-snapshot before a late event (its rows after that place stop
+ * holding from the late event's position), through the whole stream up to the batch's end.
+ */
+async function refold(tx: ProjectionTransaction, history: ContractHistory, head: HeadRow, late: Late, writes: Writes): Promise<FoldRun> {
+  // Rows this batch made before the late input must be in the table for the late input to close them.
+  await writes.flush();
+  const start = await snapshotBefore(tx, head.contractId, head.recordId, late.key, null);
+  await closeAfter(tx, head.contractId, head.recordId, start?.key ?? START, late.position);
+  const run = new FoldRun(history, head, start?.state ?? emptyFoldState(), writes, late.position, late.known);
+  head.snapshotEvents = start?.events ?? 0;
+  const stream = `record-${head.contractId}-${head.recordId}`;
+  let after: Key | undefined = start?.key;
+  for (;;) {
+    const chunk = await tx.eventStore.readStreamInOrder(stream, { ...(after ? { after } : {}), maxPosition: tx.upTo, limit: 2_000 });
+    if (chunk.length === 0) break;
+    for (const recorded of chunk) run.add(recorded);
+    const last = chunk[chunk.length - 1]!;
+    after = toEntry(last);
+    if (writes.size > FLUSH_ROWS) await writes.flush();
+  }
+  return run;
+}
+
+async function applyContract(contractId: string, batch: ContractBatch, tx: ProjectionTransaction, cache: HandlingCache): Promise<void> {
+  const history = await cache.history(contractId, batch.contractEvents, tx);
+  const contractEntries = batch.contractEvents.map((e) => toEntry(e) as Entry<ContractEvent>);
+  const eventsByPosition = new Map<number, RecordedEvent>();
+  for (const list of batch.records.values()) for (const e of list) eventsByPosition.set(e.position, e);
+  // Which records the batch touches: its record events' records, and those its contract events target.
+  const wide: Entry<ContractEvent>[] = [];
+  const specific = new Map<string, Entry<ContractEvent>[]>();
+  const ids = new Set(batch.records.keys());
+  for (const ce of contractEntries) {
+    const targets = targetsOf(ce.event, history);
+    if (targets.all) wide.push(ce);
+    for await (const found of recordsOf(tx, contractId, targets)) {
+      for (const id of found) {
+        ids.add(id);
+        if (!targets.all) {
+          const list = specific.get(id);
+          if (list) list.push(ce);
+          else specific.set(id, [ce]);
+        }
+      }
+    }
+  }
+  const all = [...ids].sort();
+  const writes = new Writes(tx);
+  for (let i = 0; i < all.length; i += RECORDS_PER_CHUNK) {
+    const chunk = all.slice(i, i + RECORDS_PER_CHUNK);
+    const missing = chunk.filter((r) => !cache.head(contractId, r));
+    const loaded = await loadHeads(tx, contractId, missing);
+    const heads: HeadRow[] = [];
+    const holdings: HoldingRowInput[] = [];
+    for (const recordId of chunk) {
+      const head = cache.head(contractId, recordId) ?? loaded.get(recordId) ?? emptyHead(contractId, recordId);
+      // The record's inputs of this batch in log order: its events and the contract events aimed at it.
+      const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
+        .sort((a, b) => a.pos - b.pos);
+      let run = new FoldRun(history, head, head.state, writes, 0, START.at);
+      if (head.stale && inputs.length > 0) {
+        // A head of another fold version: refold the whole record (once; it is current afterwards).
+        const first = inputs[0]!;
+        head.stale = false;
+        head.events = 0;
+        run = await refold(tx, history, head, { key: START, position: first.pos, known: first.known }, writes);
+        inputs.length = 0;
+      }
+      for (const input of inputs) {
+        if (isLate(head, input)) {
+          // A late input: refold through the whole batch (every later input of this record included).
+          run = await refold(tx, history, head, { key: { at: input.at, pos: input.pos }, position: input.pos, known: input.known }, writes);
+          break;
+        }
+        if (input.event.recordId !== undefined) {
+          run.add(eventsByPosition.get(input.pos)!);
+          head.events = run.fold.state.handling.events;
+          head.lastAt = run.fold.state.handling.last!.at;
+          head.lastPos = run.fold.state.handling.last!.pos;
+        }
+      }
+      if (head.events === 0 && run.fold.state.handling.events === 0) continue;
+      run.finish(holdings);
+      heads.push(head);
+      cache.keepHead(head);
+      if (writes.size > FLUSH_ROWS) await writes.flush();
+    }
+    await writes.flush();
+    await upsertHeads(tx, heads);
+    await replaceHoldings(tx, heads, holdings);
+  }
+}
+
+async function applyHandling(events: readonly RecordedEvent[], tx: ProjectionTransaction, cache: HandlingCache): Promise<void> {
+  const batches = new Map<string, ContractBatch>();
+  for (const recorded of events) {
+    const event = recorded.event;
+    let batch = batches.get(event.contractId);
+    if (!batch) {
+      batch = { contractEvents: [], records: new Map() };
+      batches.set(event.contractId, batch);
+    }
+    if (event.recordId === undefined) batch.contractEvents.push(recorded);
+    else {
+      const list = batch.records.get(event.recordId);
+      if (list) list.push(recorded);
+      else batch.records.set(event.recordId, [recorded]);
+    }
+  }
+  for (const [contractId, batch] of batches) await applyContract(contractId, batch, tx, cache);
+}
+
+/** The projection definition (docs/architecture.md "Adding a projection"). */
+export const handlingProjection: Projection<HandlingCache> = {
+  name: HANDLING_PROJECTION,
+  tables: HANDLING_TABLES,
+  migrations: [HandlingReadModel1765200000001],
+  createCache: () => new HandlingCache(),
+  apply: applyHandling,
+};
