@@ -48,7 +48,7 @@ function checkAgreement(events: readonly LedgerEvent[], moments: readonly number
   const contracts = new Map<string, { contract: RecordedEvent[]; records: Map<string, RecordedEvent[]> }>();
   for (const r of recorded) {
     const e = r.event;
-    const entry = contracts.get(e.contractId) ?? { contract: [], records: new Map() };
+    const entry = contracts.get(e.contractId) ?? { contract: [] as RecordedEvent[], records: new Map<string, RecordedEvent[]>() };
     contracts.set(e.contractId, entry);
     if (!isRecordEvent(e)) {
       entry.contract.push(r);
