@@ -42,6 +42,20 @@ module.exports = {
       to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|wire)/'] },
     },
     {
+      name: 'client-stands-alone',
+      comment: 'libs/client is its own npm package: it carries the generated contract types and bundles only the signing code of libs/integrity.',
+      severity: 'error',
+      from: { path: '^libs/client/src/', pathNot: '\\.(spec|int-spec)\\.ts$' },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(?!client/|integrity/)'] },
+    },
+    {
+      name: 'feed-import-is-a-client',
+      comment: 'The importer talks to the ledger only through the client: no database, no framework, no app.',
+      severity: 'error',
+      from: { path: '^libs/feed-import/' },
+      to: { path: ['^apps/', FRAMEWORKS, '^libs/(event-store|database|projections|merkle-log|audit|runtime)/'] },
+    },
+    {
       name: 'witness-needs-no-ledger',
       comment: 'The witness is another party\'s process: it uses the pure formats only, no database, no framework.',
       severity: 'error',
@@ -70,7 +84,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^dist/|\\.scratch)' },
+    exclude: { path: '(^dist/|\\.scratch|^libs/client/dist/)' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', 'coverage/**', '**/*.mjs', '**/*.cjs', 'libs/integrity/test-fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', 'coverage/**', '**/*.mjs', '**/*.cjs', 'libs/integrity/test-fixtures/**', 'libs/client/dist/**', 'libs/client/src/generated/**', 'libs/client/test-fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

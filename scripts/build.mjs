@@ -9,7 +9,7 @@ const swc = path.join(path.dirname(require.resolve('@swc/cli/package.json')), 'b
 rmSync('dist', { recursive: true, force: true });
 const result = spawnSync(
   process.execPath,
-  [swc, 'apps', 'libs', 'test/support', 'test/generators', 'bench', '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts'],
+  [swc, 'apps', 'libs', 'test/support', 'test/generators', 'bench', '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,libs/client/dist/**,libs/client/test-fixtures/**'],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -13,9 +13,8 @@
 // <LEDGER_DATA_DIR>/api-keys.env (default ./.ledger-data); the officer key (for the check) likewise.
 // Only a feed key appends (an admin key does not), and the demo states the city's facts too, so it
 // needs a city key.
-import fs from 'node:fs';
-import path from 'node:path';
 import { demoContract, DEMO_CONTRACT_ID } from '../dist/test/generators/demo-contract.js';
+import { serviceKey, serviceUrl } from '../dist/libs/feed-import/src/service-credentials.js';
 
 function usage(message) {
   if (message) console.error(`demo: ${message}`);
@@ -23,7 +22,7 @@ function usage(message) {
   process.exit(2);
 }
 
-const options = { contract: DEMO_CONTRACT_ID, records: 48, url: process.env.LEDGER_URL ?? `http://localhost:${process.env.PORT || 3000}` };
+const options = { contract: DEMO_CONTRACT_ID, records: 48, url: serviceUrl() };
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const [name, inline] = args[i].split(/=(.*)/s, 2);
@@ -36,36 +35,6 @@ for (let i = 0; i < args.length; i++) {
 }
 if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.contract)) usage('--contract must be an ID: 1-64 of A-Z a-z 0-9 . _ -');
 if (!Number.isInteger(options.records) || options.records < 0 || options.records > 100_000) usage('--records must be an integer from 0 to 100000');
-
-/** A key for one of the roles, from the environment or the service's generated api-keys.env. */
-function keyFor(roles) {
-  for (const role of roles) {
-    const direct = process.env[`LEDGER_${role.toUpperCase()}_KEY`];
-    if (direct) return direct;
-  }
-  if (process.env.LEDGER_API_KEYS) {
-    // Entries are secret:role[;party=…][;contracts=…][;label=…] (docs/security.md): a city key for all contracts.
-    for (const role of roles) {
-      for (const entry of process.env.LEDGER_API_KEYS.split(',')) {
-        const [head, ...attributes] = entry.trim().split(';');
-        const at = head.lastIndexOf(':');
-        const cityWide = attributes.every((a) => a.startsWith('label=') || a === 'party=city' || a === 'contracts=*');
-        if (head.slice(at + 1) === role && cityWide) return head.slice(0, at);
-      }
-    }
-  }
-  const file = path.resolve(process.env.LEDGER_DATA_DIR || './.ledger-data', 'api-keys.env');
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    for (const role of roles) {
-      const m = new RegExp(`^LEDGER_${role.toUpperCase()}_KEY=(.+)$`, 'm').exec(text);
-      if (m) return m[1].trim();
-    }
-  } catch {
-    // no generated keys here
-  }
-  return null;
-}
 
 async function call(method, pathname, key, body) {
   let response;
@@ -89,7 +58,7 @@ async function call(method, pathname, key, body) {
   return { status: response.status, body: parsed };
 }
 
-const feedKey = keyFor(['feed']);
+const feedKey = serviceKey(['feed'], process.env, { cityWide: true });
 if (!feedKey) {
   console.error('demo: no city feed key: set LEDGER_FEED_KEY or LEDGER_API_KEYS, or run from the folder where `npm start` wrote .ledger-data/api-keys.env (or set LEDGER_DATA_DIR)');
   process.exit(3);
@@ -127,7 +96,7 @@ console.log(`\nHandled correctly on purpose (judged compliant): ${demo.compliant
 for (const c of demo.compliant) console.log(line(c, width));
 console.log(`\nA pending obligation in the past: ${demo.pendingExample.recordId} ${demo.pendingExample.rule} at asOf=${demo.pendingExample.pendingAsOf}`);
 
-const officerKey = keyFor(['officer', 'auditor', 'admin']);
+const officerKey = serviceKey(['officer', 'auditor', 'admin']);
 if (!officerKey) {
   console.log('\n(no officer key found: skipping the check; see docs/compliance.md)');
   process.exit(0);

@@ -6,6 +6,7 @@ import { ApiKeysController } from './api-keys/api-keys.http.controller.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { AppendEventsController } from './append-events/append-events.http.controller.js';
 import { AppendEventsHandler } from './append-events/append-events.handler.js';
+import { NdjsonIngest } from './append-events/append-ndjson.js';
 import { AccessLogController } from './access-log/access-log.http.controller.js';
 import { AccessLogInterceptor } from './access-log/access-log.interceptor.js';
 import { AccessLogWriter } from './access-log/access-log.writer.js';
@@ -103,6 +104,7 @@ export class AppModule {
         ContractDirectory,
         SigningKeyring,
         AppendAuthority,
+        NdjsonIngest,
         PublicRateLimitGuard,
         ...LOG_PROOF_HANDLERS,
         ExportAuditBundleHandler,

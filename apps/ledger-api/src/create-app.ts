@@ -40,6 +40,21 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
       done(error as Error, undefined);
     }
   });
+  // NDJSON streams are handed to the route unread: the guard authenticates before a byte of the
+  // body is consumed, and the route reads the stream chunk by chunk (append-ndjson.ts), so no body
+  // limit applies to the stream as a whole; each line has its own (libs/wire ndjson.ts).
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
+  // An NDJSON stream answered before it was read (401, 403, 415 …; a stream being answered is
+  // hijacked and never passes here): the unread rest is discarded and the connection closed, so
+  // that it cannot be taken for the next request on a kept-alive connection.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (/^application\/x-ndjson/i.test(request.headers['content-type'] ?? '')) {
+      void reply.header('connection', 'close');
+      request.raw.resume();
+    }
+    done(null, payload);
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -8,8 +8,9 @@ type Message = { readonly ja: string; readonly en: string };
  * 11 has no heading there, its title is derived from its text. `appi68` is 個人情報保護法第68条,
  * the city's own duty after a reportable incident.
  */
-export const ARTICLE_IDS = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '17', '18', 'appi68'] as const;
-export type ArticleId = (typeof ARTICLE_IDS)[number];
+/** Spelled out (not derived from ARTICLE_IDS) so the typed client can carry it; ARTICLES must cover each. */
+export type ArticleId = '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | '11' | '12' | '13' | '14' | '15' | '17' | '18' | 'appi68';
+export const ARTICLE_IDS: readonly ArticleId[] = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '17', '18', 'appi68'];
 
 export interface ArticleInfo {
   readonly title: Message;

@@ -97,14 +97,14 @@ export class BatchTooLargeError extends LedgerError {
 export class UnknownContractError extends LedgerError {
   readonly code = 'LEDGER.UNKNOWN_CONTRACT';
   constructor(readonly contractIds: string[], readonly indexes: number[]) {
-    super(`contract not registered: ${contractIds.join(', ')} (register it with ContractRegistered first)`);
+    super(`contract not registered: ${contractIds.join(', ')} (register it with ContractRegistered first)`, { contractIds, indexes });
   }
 }
 
 export class EventIdConflictError extends LedgerError {
   readonly code = 'LEDGER.EVENT_ID_CONFLICT';
   constructor(readonly eventId: string, readonly index: number) {
-    super(`eventId ${eventId} (event ${index}) was already recorded with different content`);
+    super(`eventId ${eventId} (event ${index}) was already recorded with different content`, { eventId, index });
   }
 }
 
@@ -118,7 +118,7 @@ export class StreamVersionConflictError extends LedgerError {
 export class ContractAlreadyRegisteredError extends LedgerError {
   readonly code = 'LEDGER.CONTRACT_ALREADY_REGISTERED';
   constructor(readonly contractId: string, readonly index: number) {
-    super(`contract ${contractId} is already registered (event ${index}); use ContractAmended to change its terms`);
+    super(`contract ${contractId} is already registered (event ${index}); use ContractAmended to change its terms`, { contractId, index });
   }
 }
 

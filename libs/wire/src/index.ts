@@ -4,3 +4,4 @@ export * from './event-envelope.dto.js';
 export * from './parse-events.js';
 export * from './examples.js';
 export * from './pii-guard.js';
+export * from './ndjson.js';

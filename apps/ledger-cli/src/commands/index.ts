@@ -1,6 +1,7 @@
 import type { CliCommand } from '../cli-command.js';
 import { copyLogCommand } from './copy-log.command.js';
 import { exportCommand } from './export.command.js';
+import { importCommand } from './import.command.js';
 import { publicKeyCommand } from './public-key.command.js';
 import { replayCommand } from './replay.command.js';
 import { verifyBundleCommand } from './verify-bundle.command.js';
@@ -13,6 +14,7 @@ import { workersCommand } from './workers.command.js';
 
 /** Every command of `npm run cli -- <command>`. */
 export const COMMANDS: CliCommand[] = [
+  importCommand,
   copyLogCommand,
   rebuildCommand,
   workersCommand,

@@ -1,0 +1,12 @@
+export { importFeed, ImportSetupError, DEFAULT_MAX_PROBLEMS, MAX_RECORD_BYTES, type ImportOptions, type ImportOutcome, type ImportProgress, type ImportResult } from './import-feed.js';
+export { loadMapping, parseMapping, MappingError, type FieldRule, type Mapping } from './mapping.js';
+export { RowMapper, type MappedRow } from './row-mapper.js';
+export { detectEncoding, detectFileEncoding, encodeText, encodingFromName, type DetectedEncoding, type FeedEncoding } from './encoding.js';
+export { parseDate, dateReader, isDateFormat } from './dates.js';
+export { parseWareki, ERAS } from './wareki.js';
+export { importedEventId, uuidV5, IMPORT_NAMESPACE } from './uuid-v5.js';
+export { REPORT_HEADER, type RowProblem } from './problems.js';
+export { progressView, type ProgressView } from './import-progress.js';
+export * from './example/operation-log.js';
+export * from './example/write-operation-log.js';
+export { serviceKey, serviceUrl } from './service-credentials.js';
