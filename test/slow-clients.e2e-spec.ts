@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { ledgerConfigFromEnv } from '@ledger/runtime';
+import { EXAMPLE_EVENTS } from '@ledger/wire';
 import { rawExchange, type RawAnswer } from './support/raw-http.js';
 import { startTestApp, TEST_KEYS, type TestApp } from './support/test-app.js';
 
@@ -39,6 +42,27 @@ describe('slow and greedy clients are cut at the documented limits', () => {
       timeoutMs: GUARD_MS,
     });
     expect(answer).toMatchObject({ status: 408, closedByServer: true });
+  });
+
+  it('lets a streamed (NDJSON) body last longer than the body timeout while it keeps sending', async () => {
+    expect((await app.request('POST', '/v1/events', { role: 'feed', body: { ...EXAMPLE_EVENTS.ContractRegistered, eventId: randomUUID() } })).status).toBe(201);
+    const { port } = new URL(app.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    socket.write(head(['POST /v1/events HTTP/1.1', 'Host: t', 'Content-Type: application/x-ndjson', 'Transfer-Encoding: chunked', feed]));
+    // Eight events, one every 300 ms: 2.4 s, longer than the 1.5 s body timeout.
+    for (let i = 0; i < 8; i++) {
+      const line = `${JSON.stringify({ ...EXAMPLE_EVENTS.RecordUsed, eventId: randomUUID(), recordId: `R-S${i}` })}\n`;
+      socket.write(`${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    socket.end('0\r\n\r\n');
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 200/);
+    expect(text).toContain('"done":{"events":8,"appended":8');
   });
 
   it('closes a connection that sends nothing at all, and one whose headers trickle in', async () => {

@@ -58,7 +58,7 @@ export interface LedgerConfig {
 export interface HttpLimits {
   /** LEDGER_HEADERS_TIMEOUT_MS: the request line and headers must have arrived within this (default 10 s). */
   headersTimeoutMs: number;
-  /** LEDGER_BODY_TIMEOUT_MS: the whole request, body included, must have arrived within this (default 30 s). */
+  /** LEDGER_BODY_TIMEOUT_MS: the body must have arrived within this after its headers (default 30 s; not for a streamed NDJSON body). */
   bodyTimeoutMs: number;
   /** LEDGER_IDLE_TIMEOUT_MS: a kept-alive connection without a request is closed after this (default 5 s). */
   idleTimeoutMs: number;

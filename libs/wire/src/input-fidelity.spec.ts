@@ -3,7 +3,8 @@ import { validateSync } from 'class-validator';
 import { EVENT_TYPES, InvalidEventsError, MAX_LISTED_PROBLEMS, type FieldProblem } from '@ledger/domain';
 import { RecordUsedData } from './event-data.dto.js';
 import { EXAMPLE_EVENTS } from './examples.js';
-import { checkEvent, countEventProblems, MAX_JSON_DEPTH, parseEventSubmission } from './parse-events.js';
+import { MAX_JSON_DEPTH } from './json-nesting.js';
+import { checkEvent, countEventProblems, parseEventSubmission } from './parse-events.js';
 
 const NOW = Date.parse('2026-11-25T00:00:00Z');
 const ID = '5b0c7c1e-8a39-4d2e-9a51-0f3c1f1f6a10';

@@ -14,6 +14,7 @@ import {
 import { DATA_DTOS } from './event-data.dto.js';
 import { EventEnvelopeDto } from './event-envelope.dto.js';
 import { countRuleProblems, passesRules, unknownFields } from './compiled-validation.js';
+import { MAX_JSON_DEPTH } from './json-nesting.js';
 
 export const MAX_BATCH_EVENTS = 10_000;
 /** How far ahead of the ledger clock a business time may be (clock skew between systems). */
@@ -25,13 +26,6 @@ const VALIDATOR: ValidatorOptions = {
   forbidUnknownValues: true,
   validationError: { target: false, value: true },
 };
-
-/**
- * Deepest nesting of a submission: {"events": [{"data": {"term": {…}}}]} is 5 levels. Bodies are
- * refused deeper than this before they are even parsed (apps/ledger-api json-body.ts); the
- * checks here hold it too, so that no recursion depends on the input.
- */
-export const MAX_JSON_DEPTH = 16;
 
 /**
  * Names every object inherits (`valueOf`, `toString`, `__proto__`, `constructor`, …). None is a

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { MAX_JSON_DEPTH } from '@ledger/wire';
-import { parseJsonBody, nestingExceeds } from './json-body.js';
+import { MAX_JSON_DEPTH, nestingExceeds } from '@ledger/wire';
+import { parseJsonBody } from './json-body.js';
 import { InvalidUtf8Error, JsonTooDeepError, MalformedJsonError } from './ledger-exception.filter.js';
 
 /** The nesting of a parsed value, by recursion (the reference the byte scan must agree with). */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { MAX_JSON_DEPTH } from '@ledger/wire';
+import { MAX_JSON_DEPTH, nestingExceeds } from '@ledger/wire';
 import { InvalidUtf8Error, JsonTooDeepError, MalformedJsonError } from './ledger-exception.filter.js';
 
 /**
@@ -18,35 +18,4 @@ export function parseJsonBody(bytes: Buffer): unknown {
   } catch (error) {
     throw new MalformedJsonError(`the body is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/**
- * Whether the JSON text nests `{`/`[` deeper than `max`, counting only outside strings. Linear,
- * no recursion; strings are skipped by searching for their closing quote. Malformed text may give
- * either answer: JSON.parse refuses it next anyway.
- */
-export function nestingExceeds(bytes: Buffer, max: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === QUOTE) {
-      let end = i;
-      for (;;) {
-        end = bytes.indexOf(QUOTE, end + 1);
-        if (end < 0) return false;
-        let backslashes = 0;
-        while (bytes[end - 1 - backslashes] === BACKSLASH) backslashes++;
-        if (backslashes % 2 === 0) break;
-      }
-      i = end;
-    } else if (b === 0x7b || b === 0x5b) {
-      if (++depth > max) return true;
-    } else if (b === 0x7d || b === 0x5d) {
-      depth--;
-    }
-  }
-  return false;
 }

@@ -1,4 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
+import { NDJSON_CHUNK_BYTES } from '@ledger/wire';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpLimits } from '@ledger/runtime';
@@ -8,30 +9,41 @@ import { BodyTooLargeError, BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingE
 
 /**
  * What one client may take of the HTTP server, in one place for every route and content type
- * (README "Limits and timeouts"):
- * - timeouts: headers (`headersTimeoutMs`), the whole request with its body (`bodyTimeoutMs`, so a
- *   trickled body is cut: 408), a kept-alive connection without a request (`idleTimeoutMs`), a
- *   connection with no traffic either way (SOCKET_INACTIVITY_MS);
+ * (docs/operations.md "Limits and timeouts"):
+ * - timeouts: headers (`headersTimeoutMs`, Node's), the body (`bodyTimeoutMs` from the end of the
+ *   headers: a trickled body is cut with 408), a kept-alive connection without a request
+ *   (`idleTimeoutMs`), a connection with no traffic either way (SOCKET_INACTIVITY_MS). A streamed
+ *   body (NDJSON: an import may last hours) has no overall deadline; it is cut when it stalls;
  * - connections per source address (`maxConnectionsPerSource`): more are answered 503 and closed;
  * - before a body is read: Content-Encoding (none is decoded: 415), the charset (UTF-8 only: 415),
  *   the API key, its rate limits and its role (401/429/403, as the guard would), the declared
  *   length (413; Fastify's body limit also cuts a body that grows past it while streaming);
  * - bodies received or processed at once (`inflightBodyBytes`): a request waits for room before its
  *   body is read, as long as it may take to send its headers (`headersTimeoutMs`), then 503 with
- *   Retry-After; so N clients posting the largest body at once cannot take the heap.
+ *   Retry-After; so N clients posting the largest body at once cannot take the heap. A streamed
+ *   body counts as the chunk it holds at a time (NDJSON_CHUNK_BYTES).
  */
 export const SOCKET_INACTIVITY_MS = 120_000;
+
+/** Bodies read as a stream, chunk by chunk, by their route (append-events' NDJSON). */
+const STREAMED_BODY = /^application\/x-ndjson\b/i;
 
 /** Options of the Node HTTP server (given to Fastify when it creates it). */
 export function serverTimeouts(limits: HttpLimits): { requestTimeout: number; keepAliveTimeout: number; connectionTimeout: number; http: ServerOptions } {
   return {
-    requestTimeout: limits.bodyTimeoutMs,
+    // The body deadline is this edge's own (it must not apply to a streamed body); Node keeps the headers'.
+    requestTimeout: 0,
     keepAliveTimeout: limits.idleTimeoutMs,
     connectionTimeout: SOCKET_INACTIVITY_MS,
-    // Node checks the header and request timeouts every connectionsCheckingInterval (default 30 s).
-    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.bodyTimeoutMs), connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
+    // Node checks the headers timeout every connectionsCheckingInterval (default 30 s).
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
   };
 }
+
+const REQUEST_TIMEOUT_BODY = JSON.stringify({ statusCode: 408, code: 'LEDGER.REQUEST_TIMEOUT', message: 'the body did not arrive in time (LEDGER_BODY_TIMEOUT_MS)' });
+const REQUEST_TIMEOUT = Buffer.from(
+  `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(REQUEST_TIMEOUT_BODY)}\r\n\r\n${REQUEST_TIMEOUT_BODY}`,
+);
 
 export interface RequestLimitsOptions {
   limits: HttpLimits;
@@ -50,6 +62,7 @@ export function applyRequestLimits(fastify: FastifyInstance, options: RequestLim
       throw new UnsupportedEncodingError(`Content-Encoding ${encoding.slice(0, 40)} is not accepted: send the body uncompressed`);
     }
     if (!hasBody(request)) return;
+    if (!STREAMED_BODY.test(request.headers['content-type'] ?? '')) cutIfLate(request, options.limits.bodyTimeoutMs);
     const charset = charsetOf(request.headers['content-type']);
     if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
       refuseBeforeBody(reply);
@@ -73,7 +86,9 @@ export function applyRequestLimits(fastify: FastifyInstance, options: RequestLim
     if (!hasBody(request)) return payload;
     const declared = Number(request.headers['content-length']);
     // Without a declared length (chunked), the most a body may be; Fastify's parser cuts it there.
-    const cost = Math.min(Number.isFinite(declared) && declared > 0 ? declared : options.bodyLimitBytes, options.bodyLimitBytes, budget.capacity);
+    // A streamed body holds one chunk at a time, however long the stream.
+    const most = STREAMED_BODY.test(request.headers['content-type'] ?? '') ? NDJSON_CHUNK_BYTES : options.bodyLimitBytes;
+    const cost = Math.min(Number.isFinite(declared) && declared > 0 ? declared : most, most, budget.capacity);
     if (!(await budget.acquire(cost, options.limits.headersTimeoutMs))) {
       refuseBeforeBody(reply);
       throw new BusyError('too many request bodies are being received at once; retry shortly');
@@ -81,6 +96,19 @@ export function applyRequestLimits(fastify: FastifyInstance, options: RequestLim
     reply.raw.once('close', () => budget.release(cost));
     return payload;
   });
+}
+
+/** A body not complete `ms` after its headers: 408 and the connection closed, as Node does for its own timeouts. */
+function cutIfLate(request: FastifyRequest, ms: number): void {
+  const timer = setTimeout(() => {
+    if (request.raw.complete) return;
+    const socket = request.raw.socket;
+    socket.end(REQUEST_TIMEOUT, () => socket.destroy());
+  }, ms);
+  timer.unref();
+  const done = (): void => clearTimeout(timer);
+  request.raw.once('end', done);
+  request.raw.once('close', done);
 }
 
 function hasBody(request: FastifyRequest): boolean {
