@@ -22,7 +22,8 @@
  * database sessions were doing (sampled), and the machine's load average.
  *
  * Environment: BENCH_RUNS (5), BENCH_BATCH_EVENTS (60000 per mix and run), BENCH_SINGLE_EVENTS
- * (12800), DATABASE_URL, BENCH_WORKERS (off | merkle), BENCH_SERVERS (embedded,url).
+ * (12800), DATABASE_URL, BENCH_WORKERS (off | merkle), BENCH_SERVERS (embedded,url), BENCH_MIXES
+ * (history,dense,singles).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -41,6 +42,7 @@ const BATCH_EVENTS = Number(process.env.BENCH_BATCH_EVENTS ?? 60_000);
 const SINGLE_EVENTS = Number(process.env.BENCH_SINGLE_EVENTS ?? 12_800);
 const WORKERS = process.env.BENCH_WORKERS === 'merkle' ? 'merkle' : 'off';
 const SERVERS = (process.env.BENCH_SERVERS ?? 'embedded,url').split(',');
+const MIXES = (process.env.BENCH_MIXES ?? 'history,dense,singles').split(',');
 const FEEDS = 4;
 const SINGLE_CLIENTS = 64;
 const FEED_KEY = benchKey('feed');
@@ -183,8 +185,8 @@ async function benchServer(label: string, serverUrl: string, postmaster: number 
     for (let run = 1; run <= RUNS; run++) {
       const loadBefore = load();
       const mixes = [
-        { figure: 'history mix, batches of 1,000 / Emmett per stream', ...historyMix(run, `bench-h${run}-${Date.now()}`, BATCH_EVENTS) },
-        { figure: 'dense streams, batches of 1,000 / Emmett 100 per call', ...denseMix(`bench-d${run}-${Date.now()}`, BATCH_EVENTS) },
+        ...(MIXES.includes('history') ? [{ figure: 'history mix, batches of 1,000 / Emmett per stream', ...historyMix(run, `bench-h${run}-${Date.now()}`, BATCH_EVENTS) }] : []),
+        ...(MIXES.includes('dense') ? [{ figure: 'dense streams, batches of 1,000 / Emmett 100 per call', ...denseMix(`bench-d${run}-${Date.now()}`, BATCH_EVENTS) }] : []),
       ];
       const line: string[] = [];
       for (const mix of mixes) {
@@ -203,6 +205,10 @@ async function benchServer(label: string, serverUrl: string, postmaster: number 
         const e = results[mix.figure]!.emmett.at(-1)!;
         const calls = plans.reduce((n, p) => n + p.length, 0);
         line.push(`${mix.figure.split(',')[0]}: ledger ${formatCount(rate(l))}/s, Emmett ${formatCount(rate(e))}/s (${(e.events / calls).toFixed(1)} events per call), ratio ${(rate(l) / rate(e)).toFixed(2)}`);
+      }
+      if (!MIXES.includes('singles')) {
+        console.log(`run ${run} (load ${loadBefore} → ${load()}): ${line.join('; ')}`);
+        continue;
       }
       const contractId = `bench-single-${run}-${Date.now()}`;
       await post(client, JSON.stringify(registration(contractId)));

@@ -1,6 +1,6 @@
 import { EventIdConflictError, StreamVersionConflictError, type LedgerError, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
 import type { AppendedEvent, ExpectedVersion } from './event-store.port.js';
-import { encodeStoredEvent, sameContent, streamIdOf } from './stored-event.js';
+import { encodePrepared, prepareEvent, sameContent, type PreparedEvent } from './stored-event.js';
 
 /**
  * The decision of an append, independent of where the log lives: given what the store knows (the
@@ -31,6 +31,8 @@ export interface PlannedRow {
   canonical: string;
   prevHash: string | null;
   hash: string;
+  /** The leaf hash's bytes (`hash` is their hex). */
+  leaf: Buffer;
   recordedAt: string;
 }
 
@@ -46,6 +48,8 @@ export interface PlanState {
 export interface PlannedRequest {
   events: readonly LedgerEvent[];
   expected: ReadonlyMap<string, ExpectedVersion>;
+  /** The events prepared before the write (prepareEvent), index for index; made here when absent. */
+  prepared?: readonly PreparedEvent[];
 }
 
 export function appendedFromRecorded(recorded: RecordedEvent, status: AppendedEvent['status']): AppendedEvent {
@@ -90,7 +94,8 @@ export function planAppend(request: PlannedRequest, state: PlanState): AppendedE
       results.push({ ...seen.result, status: 'duplicate' });
       continue;
     }
-    const streamId = streamIdOf(event);
+    const prepared = request.prepared?.[index] ?? prepareEvent(event);
+    const streamId = prepared.streamId;
     const head = headOf(streamId);
     if (!checked.has(streamId)) {
       checked.add(streamId);
@@ -102,7 +107,7 @@ export function planAppend(request: PlannedRequest, state: PlanState): AppendedE
     position += 1;
     const streamVersion = head ? head.version + 1 : 0;
     const prevHash = head?.hash ?? null;
-    const { canonical, hash } = encodeStoredEvent(event, { streamId, streamVersion, position, recordedAt: state.recordedAt, prevHash });
+    const { canonical, hash } = encodePrepared(prepared, { streamId, streamVersion, position, recordedAt: state.recordedAt, prevHash });
     const hashHex = hash.toString('hex');
     const result: AppendedEvent = {
       eventId: event.eventId,
@@ -113,7 +118,7 @@ export function planAppend(request: PlannedRequest, state: PlanState): AppendedE
       hash: hashHex,
       recordedAt: state.recordedAt,
     };
-    rows.push({ position, eventId: event.eventId, streamId, streamVersion, event, canonical, prevHash, hash: hashHex, recordedAt: state.recordedAt });
+    rows.push({ position, eventId: event.eventId, streamId, streamVersion, event, canonical, prevHash, hash: hashHex, leaf: hash, recordedAt: state.recordedAt });
     heads.set(streamId, { version: streamVersion, hash: hashHex });
     known.set(event.eventId, { event, result });
     results.push(result);

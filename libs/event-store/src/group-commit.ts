@@ -1,10 +1,13 @@
 import type { LedgerEvent } from '@ledger/domain';
 import type { AppendedEvent, AppendOptions, ExpectedVersion } from './event-store.port.js';
+import type { PreparedEvent } from './stored-event.js';
 
 /** One caller's append waiting for the writer. */
 export interface PendingAppend {
   events: readonly LedgerEvent[];
   expected: ReadonlyMap<string, ExpectedVersion>;
+  /** The events prepared while the request waits (see PreparedEvent), when the store does. */
+  prepared?: readonly PreparedEvent[];
   resolve: (results: AppendedEvent[]) => void;
   reject: (error: unknown) => void;
 }
@@ -23,9 +26,9 @@ export class GroupCommitQueue {
     private readonly maxGroupEvents: number,
   ) {}
 
-  enqueue(events: readonly LedgerEvent[], options: AppendOptions): Promise<AppendedEvent[]> {
+  enqueue(events: readonly LedgerEvent[], options: AppendOptions, prepared?: readonly PreparedEvent[]): Promise<AppendedEvent[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, expected: options.expectedVersions ?? new Map(), resolve, reject });
+      this.queue.push({ events, expected: options.expectedVersions ?? new Map(), prepared, resolve, reject });
       void this.drain();
     });
   }

@@ -22,8 +22,73 @@ export function streamIdOf(event: LedgerEvent): string {
  * next event of the stream carries as prevHash.
  */
 export function encodeStoredEvent(event: LedgerEvent, meta: LedgerMetadata): { canonical: string; hash: Buffer } {
+  return encodePrepared(prepareEvent(event), meta);
+}
+
+/**
+ * An event's canonical members, made before its metadata is known: the producer's members in
+ * canonical order, cut where the ledger's five metadata members go (canonical JSON sorts keys:
+ * …occurredAt, position, prevHash, recordId, recordedAt, signature, source, streamId,
+ * streamVersion, type). A writer prepares events before it takes the log's lock, and under the
+ * lock only splices in position, version, recordedAt and prevHash and hashes.
+ */
+export interface PreparedEvent {
+  readonly event: LedgerEvent;
+  readonly streamId: string;
+  /** Comma-joined member texts between the metadata members (six pieces), or null: encode the whole object. */
+  readonly pieces: readonly string[] | null;
+}
+
+/** The metadata keys in canonical (UTF-16 code unit) order. */
+const SORTED_METADATA = ['position', 'prevHash', 'recordedAt', 'streamId', 'streamVersion'] as const;
+
+export function prepareEvent(event: LedgerEvent): PreparedEvent {
+  const streamId = streamIdOf(event);
+  const record = event as unknown as Record<string, unknown>;
+  // A top-level toJSON would make canonicalize serialize something else: keep the general path.
+  if (typeof record.toJSON === 'function') return { event, streamId, pieces: null };
+  const pieces = ['', '', '', '', '', ''];
+  try {
+    for (const key of Object.keys(record).sort()) {
+      const value = record[key];
+      if (value === undefined || (SORTED_METADATA as readonly string[]).includes(key)) continue;
+      let slot = 0;
+      while (slot < SORTED_METADATA.length && key > SORTED_METADATA[slot]!) slot++;
+      // As a member of an object, so that a toJSON(key) sees its key as in the whole-object path.
+      const member = canonicalize({ [key]: value }).slice(1, -1);
+      pieces[slot] = pieces[slot] === '' ? member : `${pieces[slot]},${member}`;
+    }
+  } catch {
+    // Let the whole-object path throw the error with its full location.
+    return { event, streamId, pieces: null };
+  }
+  return { event, streamId, pieces };
+}
+
+/** The stored event's canonical JSON and leaf hash: canonicalize({ ...event, ...meta }), from the prepared pieces. */
+export function encodePrepared(prepared: PreparedEvent, meta: LedgerMetadata): { canonical: string; hash: Buffer } {
   const { streamId, streamVersion, position, recordedAt, prevHash } = meta;
-  const canonical = canonicalize({ ...event, streamId, streamVersion, position, recordedAt, prevHash });
+  const p = prepared.pieces;
+  if (p === null || !Number.isSafeInteger(position) || !Number.isSafeInteger(streamVersion) || prevHash === undefined || typeof recordedAt !== 'string') {
+    const canonical = canonicalize({ ...prepared.event, streamId, streamVersion, position, recordedAt, prevHash });
+    return { canonical, hash: leafHash(canonical) };
+  }
+  let canonical = '{';
+  const add = (piece: string): void => {
+    if (piece !== '') canonical += canonical.length === 1 ? piece : `,${piece}`;
+  };
+  add(p[0]!);
+  add(`"position":${position}`);
+  add(p[1]!);
+  add(`"prevHash":${prevHash === null ? 'null' : canonicalize(prevHash)}`);
+  add(p[2]!);
+  add(`"recordedAt":${canonicalize(recordedAt)}`);
+  add(p[3]!);
+  add(`"streamId":${canonicalize(streamId)}`);
+  add(p[4]!);
+  add(`"streamVersion":${streamVersion}`);
+  add(p[5]!);
+  canonical += '}';
   return { canonical, hash: leafHash(canonical) };
 }
 

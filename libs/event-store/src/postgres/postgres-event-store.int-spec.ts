@@ -2,7 +2,7 @@ import pg from 'pg';
 import { InvalidEventsError, type RecordedEvent } from '@ledger/domain';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
-import { recordUsed } from '../contract/test-events.js';
+import { recordUsed, workerBriefed } from '../contract/test-events.js';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
 
 async function openStore(url: string, options: PostgresEventStoreOptions = {}): Promise<{ store: PostgresEventStore; pool: pg.Pool }> {
@@ -119,6 +119,46 @@ describe('the PostgreSQL event log', () => {
       await h.store.close();
       await h.pool.end();
     }
+  });
+
+  it('stores in every column what PostgreSQL itself reads from the hashed canonical text (binary COPY)', async () => {
+    const { store, pool } = await openStore(db.url);
+    const odd = ['2026-04-01T09:00:00.0000025+09:00', '2026-04-01T09:00:00.999999999-05:30', '0050-03-01T00:00:00Z', '2026-02-28T23:59:59.5Z'];
+    await store.append([
+      ...odd.map((occurredAt, i) => ({ ...recordUsed('c-columns', `R-${i}`, '運用保守 "quoted" \\ back'), occurredAt })),
+      workerBriefed('c-columns', 'W-9'),
+      recordUsed('c-columns', 'R-0'),
+    ]);
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS n,
+              count(*) FILTER (WHERE occurred_at = (canonical::jsonb->>'occurredAt')::timestamptz
+                                 AND recorded_at = (canonical::jsonb->>'recordedAt')::timestamptz
+                                 AND event_id = (canonical::jsonb->>'eventId')::uuid
+                                 AND stream_id = canonical::jsonb->>'streamId'
+                                 AND stream_version = (canonical::jsonb->>'streamVersion')::int
+                                 AND position = (canonical::jsonb->>'position')::bigint
+                                 AND type = canonical::jsonb->>'type'
+                                 AND contract_id = canonical::jsonb->>'contractId'
+                                 AND record_id IS NOT DISTINCT FROM canonical::jsonb->>'recordId'
+                                 AND prev_hash IS NOT DISTINCT FROM decode(canonical::jsonb->>'prevHash', 'hex')
+                                 AND hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')))::int AS same
+         FROM ledger_events WHERE contract_id = 'c-columns'`,
+    );
+    expect(rows[0]).toEqual({ n: 6, same: 6 });
+    await store.close();
+    await pool.end();
+  });
+
+  it('appends and chains streams whose IDs hold quotes, backslashes and commas (the state query takes them as literals)', async () => {
+    const { store, pool } = await openStore(db.url);
+    const contract = `c-'q"b\\,{x}`;
+    const events = [recordUsed(contract, 'R-1'), recordUsed(contract, `R-'2"\\`)];
+    const first = await store.append(events);
+    const again = await store.append([events[0]!, recordUsed(contract, 'R-1'), recordUsed(contract, `R-'2"\\`)]);
+    expect(again.map((a) => [a.status, a.streamVersion])).toEqual([['duplicate', 0], ['appended', 1], ['appended', 1]]);
+    expect((await store.readStream(again[2]!.streamId)).map((e) => e.prevHash)).toEqual([null, first[1]!.hash]);
+    await store.close();
+    await pool.end();
   });
 
   it('keeps recordedAt from going backwards when the clock does', async () => {

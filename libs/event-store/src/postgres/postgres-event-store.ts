@@ -6,7 +6,6 @@ import {
   StoreUnavailableError,
   instant,
   isoUtc,
-  isRecordEvent,
   LedgerError,
   type LedgerEvent,
   type RecordedEvent,
@@ -23,8 +22,10 @@ import type {
   SubscriptionHandler,
 } from '../event-store.port.js';
 import { GroupCommitQueue, type PendingAppend } from '../group-commit.js';
-import { decodeStoredEvent, inOrderAfter, streamIdOf } from '../stored-event.js';
+import { decodeStoredEvent, inOrderAfter, prepareEvent, streamIdOf } from '../stored-event.js';
 import { appendedFromRecorded, planAppend, type KnownEvent, type PlannedStreamHead, type PlanState } from '../append-plan.js';
+import { copyIn } from './copy-in.js';
+import { encodeEventRows, EVENT_ROW_COLUMNS, UnstorableValueError } from './event-rows.js';
 
 /** Serializes every writer of the log, in this process and in any other (CLI, second API). */
 const APPEND_LOCK = 7311002;
@@ -74,7 +75,8 @@ export class PostgresEventStore implements EventStore {
   append(events: readonly LedgerEvent[], options: AppendOptions = {}): Promise<AppendedEvent[]> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
     if (events.length === 0) return Promise.resolve([]);
-    return this.writer.enqueue(events, options);
+    // The per-event work that does not depend on the log's state is done here, outside the lock.
+    return this.writer.enqueue(events, options, events.map(prepareEvent));
   }
 
   private async commitGroup(group: PendingAppend[]): Promise<void> {
@@ -82,19 +84,26 @@ export class PostgresEventStore implements EventStore {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.pool.connect();
-      // Four round trips per shared transaction: lock, read, write, commit. The lock must be its own
-      // statement: a statement's snapshot is taken before it could wait for the lock.
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-      const state = await this.loadState(client, group);
+      // Two round trips per shared transaction: [BEGIN, lock, read] and [write, notify, COMMIT].
+      const state = await this.lockAndLoadState(client, group);
       for (const request of group) {
         outcomes.push(planAppend(request, state));
       }
       if (state.rows.length > 0) {
         const last = state.rows[state.rows.length - 1]!.position;
-        await insertRows(client, state, last);
-        await this.options.beforeCommit?.({ first: state.rows[0]!.position, last });
+        const copy = `COPY ledger_events (${EVENT_ROW_COLUMNS}) FROM STDIN (FORMAT binary)`;
+        // Subscribers are told at commit (a notification is delivered only if the transaction commits).
+        const commit = `SELECT pg_notify('${NOTIFY_CHANNEL}', '${last}'); COMMIT`;
+        if (this.options.beforeCommit) {
+          await copyIn(client, copy, encodeEventRows(state.rows));
+          await this.options.beforeCommit({ first: state.rows[0]!.position, last });
+          await client.query(commit);
+        } else {
+          await copyIn(client, `${copy}; ${commit}`, encodeEventRows(state.rows));
+        }
+      } else {
+        await client.query('COMMIT');
       }
-      await client.query('COMMIT');
     } catch (error) {
       await client?.query('ROLLBACK').catch(() => undefined);
       client?.release(true);
@@ -131,39 +140,48 @@ export class PostgresEventStore implements EventStore {
     return new StoreUnavailableError('the event store is unavailable; nothing was written, retry later');
   }
 
-  /** The log's head, the events already holding these eventIds, the heads of these streams: one statement, one snapshot. */
-  private async loadState(client: pg.PoolClient, group: PendingAppend[]): Promise<PlanState> {
+  /**
+   * Opens the transaction, takes the log's lock, then reads the log's head, the events already
+   * holding these eventIds and the heads of these streams: one message of three statements. The
+   * read is its own statement after the lock: each statement of a READ COMMITTED transaction takes
+   * its snapshot when it starts, so it sees every transaction that held the lock before.
+   */
+  private async lockAndLoadState(client: pg.PoolClient, group: PendingAppend[]): Promise<PlanState> {
     const eventIds = new Set<string>();
     const streamIds = new Set<string>();
     for (const request of group) {
-      for (const event of request.events) {
+      request.events.forEach((event, i) => {
         eventIds.add(event.eventId);
-        streamIds.add(streamIdOf(event));
-      }
+        streamIds.add(request.prepared?.[i]?.streamId ?? streamIdOf(event));
+      });
     }
-    const result = await client.query<{ kind: number; a: string; b: string | null; c: string | null }>(
-      `WITH head AS (SELECT position, recorded_at FROM ledger_events ORDER BY position DESC LIMIT 1)
+    // A simple query (no parameters: the arrays are literals) so that the three go as one message.
+    const results = (await client.query(
+      `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK});
+       WITH head AS (SELECT position, recorded_at FROM ledger_events ORDER BY position DESC LIMIT 1)
        SELECT 0 AS kind, position::text AS a, (extract(epoch FROM recorded_at) * 1000)::bigint::text AS b, NULL AS c FROM head
        UNION ALL
-       SELECT 1, canonical, encode(hash, 'hex'), NULL FROM ledger_events WHERE event_id = ANY($1::uuid[])
+       SELECT 1, canonical, encode(hash, 'hex'), NULL FROM ledger_events WHERE event_id = ANY(${arrayLiteral(eventIds)}::uuid[])
        UNION ALL
        SELECT 2, s.id, e.stream_version::text, encode(e.hash, 'hex')
-         FROM unnest($2::text[]) AS s(id)
+         FROM unnest(${arrayLiteral(streamIds)}::text[]) AS s(id)
          CROSS JOIN LATERAL (
            SELECT stream_version, hash FROM ledger_events WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1
          ) e`,
-      [[...eventIds], [...streamIds]],
-    );
+    )) as unknown as Array<pg.QueryResult<{ kind: number | string; a: string; b: string | null; c: string | null }>>;
+    const rows = results[2]!.rows;
     let lastPosition = 0;
     let lastRecordedAt = 0;
     const known = new Map<string, KnownEvent>();
     const heads = new Map<string, PlannedStreamHead | null>();
     for (const id of streamIds) heads.set(id, null);
-    for (const row of result.rows) {
-      if (row.kind === 0) {
+    for (const row of rows) {
+      // pg parses the int column even in a simple query's text rows; Number() either way.
+      const kind = Number(row.kind);
+      if (kind === 0) {
         lastPosition = Number(row.a);
         lastRecordedAt = Number(row.b);
-      } else if (row.kind === 1) {
+      } else if (kind === 1) {
         const recorded = decodeStoredEvent(row.a, row.b!);
         known.set(recorded.event.eventId, { event: recorded.event, result: appendedFromRecorded(recorded, 'duplicate') });
       } else {
@@ -352,53 +370,17 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/**
- * Rows per INSERT are cut at this many characters of stored JSON: pg serializes each array
- * parameter into one text literal, so a 16 MiB group would otherwise build several copies of
- * itself at once in the API's heap. A few more round trips for the largest groups only.
- */
-const INSERT_CHUNK_CHARS = 2 * 1024 * 1024;
-
-/** Inserts the planned rows, in chunks, and tells subscribers (delivered at commit) with the last one. */
-async function insertRows(client: pg.PoolClient, state: PlanState, last: number): Promise<void> {
-  let from = 0;
-  while (from < state.rows.length) {
-    let to = from;
-    let chars = 0;
-    while (to < state.rows.length && (to === from || chars + state.rows[to]!.canonical.length <= INSERT_CHUNK_CHARS)) chars += state.rows[to++]!.canonical.length;
-    await insertChunk(client, state.rows.slice(from, to), state.recordedAt, to === state.rows.length ? last : null);
-    from = to;
+/** A PostgreSQL array literal of texts, as an SQL string constant (escape string syntax, whatever standard_conforming_strings says). */
+function arrayLiteral(values: Iterable<string>): string {
+  let text = '{';
+  for (const value of values) {
+    // A NUL would end the query's text; PostgreSQL refuses it in a text value anyway.
+    if (value.includes('\0')) throw new UnstorableValueError('a text holds a NUL character', '22021');
+    if (text.length > 1) text += ',';
+    text += `"${/[\\"]/.test(value) ? value.replace(/[\\"]/g, '\\$&') : value}"`;
   }
-}
-
-async function insertChunk(client: pg.PoolClient, rows: PlanState['rows'], recordedAt: string, notify: number | null): Promise<void> {
-  await client.query(
-    `WITH inserted AS (
-     INSERT INTO ledger_events
-       (position, event_id, stream_id, stream_version, type, contract_id, record_id,
-        occurred_at, recorded_at, canonical, prev_hash, hash)
-     SELECT p, e, s, v, t, c, r, o, $9::timestamptz, k, decode(ph, 'hex'), decode(h, 'hex')
-       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
-                   $8::timestamptz[], $10::text[], $11::text[], $12::text[])
-         AS x(p, e, s, v, t, c, r, o, k, ph, h)
-       RETURNING 1)
-     SELECT pg_notify('${NOTIFY_CHANNEL}', $13) FROM (SELECT count(*) FROM inserted) AS done WHERE $13::text IS NOT NULL`,
-    [
-      rows.map((r) => r.position),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.streamId),
-      rows.map((r) => r.streamVersion),
-      rows.map((r) => r.event.type),
-      rows.map((r) => r.event.contractId),
-      rows.map((r) => (isRecordEvent(r.event) ? r.event.recordId : null)),
-      rows.map((r) => r.event.occurredAt),
-      recordedAt,
-      rows.map((r) => r.canonical),
-      rows.map((r) => r.prevHash),
-      rows.map((r) => r.hash),
-      notify === null ? null : String(notify),
-    ],
-  );
+  text += '}';
+  return `E'${/[\\']/.test(text) ? text.replace(/\\/g, '\\\\').replace(/'/g, "''") : text}'`;
 }
 
 /** Whether an instant in epoch ms is a date PostgreSQL and JavaScript can both hold. */
