@@ -4,6 +4,11 @@ import path from 'node:path';
 import { checkLog, feed, postmaster, readLog, registration, used } from './support/ledger-log.js';
 import { postJson, startServiceProcess, type ServiceProcess } from './support/service-process.js';
 
+/** Feeds until more than 100 events are acknowledged (a loaded machine needs longer than 1.5 s), at most 30 s. */
+async function untilAcknowledged(acknowledged: Set<string>): Promise<void> {
+  for (const deadline = Date.now() + 30_000; acknowledged.size <= 150 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+}
+
 describe('durability of the embedded default (the service as a user runs it)', () => {
   let dataDir: string;
   let service: ServiceProcess | undefined;
@@ -38,7 +43,7 @@ describe('durability of the embedded default (the service as a user runs it)', (
     const acknowledged = new Set<string>();
     const batches: string[][] = [];
     const feeding = feed(service!.url, 8, acknowledged, batches);
-    await new Promise((r) => setTimeout(r, 1500));
+    await untilAcknowledged(acknowledged);
     await service!.stop('SIGKILL');
     await feeding.stop();
     expect(acknowledged.size).toBeGreaterThan(100);
@@ -53,7 +58,7 @@ describe('durability of the embedded default (the service as a user runs it)', (
     const acknowledged = new Set<string>();
     const batches: string[][] = [];
     const feeding = feed(service!.url, 8, acknowledged, batches);
-    await new Promise((r) => setTimeout(r, 1500));
+    await untilAcknowledged(acknowledged);
     const postgres = (await postmaster(dataDir)).pid;
     await service!.stop('SIGKILL');
     process.kill(postgres, 'SIGKILL');
