@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { promisify } from 'node:util';
 import { verifyBundle } from '@ledger/audit';
 import { checkConsistency, checkInclusion, hashFromBase64, hashFromHex, openCheckpoint } from '@ledger/integrity';
 import { SIGNING_KEY_FILE } from '@ledger/merkle-log';
@@ -19,23 +17,9 @@ import {
   secondBatch,
 } from '../libs/audit/src/testing/audit-scenario.js';
 import { startTestApp, TEST_KEYS, type TestApp } from './support/test-app.js';
+import { runCli } from './support/cli-process.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('dist/apps/ledger-cli/src/main.js');
-
-/** Runs the real CLI process; resolves with its exit code and output (never rejects on exit codes). */
-async function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, NODE_OPTIONS: '', ...env } as NodeJS.ProcessEnv,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 describe('auditors: proofs, export, offline verification and replay through the real service and CLI', () => {
   let app: TestApp;
@@ -158,7 +142,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(bytes.toString('utf8')).not.toContain(OTHER_CONTRACT);
   });
 
-  it('verify-bundle passes an intact bundle with no database, and fails a changed byte, a removed event and another key', async () => {
+  it('verify-bundle passes an intact bundle with no database (exit 0), fails a changed byte, a removed event and another key (1), and refuses a malformed key as an input error (2)', async () => {
     const file = path.join(work, 'bundle.json');
     const emptyDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-no-db-'));
     const offline = { LEDGER_DATA_DIR: emptyDir, DATABASE_URL: '' };
@@ -174,6 +158,12 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const changed = await cli(['verify-bundle', path.join(work, 'flipped.json'), '--key', publicKey], offline);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toMatch(/^FAILED: /);
+    const replayed = await cli(['replay', '--bundle', path.join(work, 'flipped.json'), '--key', publicKey], offline);
+    expect({ code: replayed.code, stderr: replayed.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^FAILED: /) });
+    for (const command of [['verify-bundle', file], ['replay', '--bundle', file]]) {
+      const malformed = await cli([...command, '--key', `${publicKey.slice(0, -4)}!!!!`], offline);
+      expect({ code: malformed.code, stdout: malformed.stdout, stderr: malformed.stderr }).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining('--key okayama-handling-ledger/log+') });
+    }
 
     const bundle = JSON.parse(bytes.toString('utf8'));
     bundle.events.splice(5, 1);

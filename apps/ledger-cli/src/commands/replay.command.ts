@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REPLAY_FORMATS, renderReplay, replay, replayFromLedger, verifyBundle, type ReplayFormat, type ReplayReport } from '@ledger/audit';
 import { LogProofs } from '@ledger/merkle-log';
 import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, parseOptions, readInputFile, UsageError, verifierKeys, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
 import { printBundleVerification } from './verify-bundle.command.js';
@@ -25,7 +25,8 @@ options give the same bytes on every run (pin --tree-size to keep them while the
   --out FILE        write there instead of standard output
   --key PUBKEY      the log's public key (required with --bundle; default: the service's key)
 
-Not resumable: a replay recomputes everything from verified evidence each time.`;
+Not resumable: a replay recomputes everything from verified evidence each time. Exit 0: written;
+1: the bundle or the log failed verification; 2: usage, an unreadable file or a malformed key.`;
 
 export const replayCommand: CliCommand = {
   name: 'replay',
@@ -47,7 +48,7 @@ export const replayCommand: CliCommand = {
       const key = values.get('key');
       if (!key) throw new UsageError('--key PUBKEY is required with --bundle');
       if (values.has('tree-size')) throw new UsageError('--tree-size applies to --contract; a bundle is proven against its own checkpoint');
-      const verified = verifyBundle(await fs.readFile(bundleFile), key);
+      const verified = verifyBundle(await readInputFile(bundleFile, 'the bundle'), verifierKeys([key], '--key'));
       if (!verified.ok) {
         printBundleVerification(verified, bundleFile, context.err);
         return EXIT.failed;

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ed25519PrivateKeyFromBase64, generateEventSigningKey, signEvent } from '@ledger/integrity';
 import { KEY_ID_PATTERN, KEY_ID_RULE } from '@ledger/domain';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, InputError, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
 /** The most events one POST /v1/events takes. */
@@ -22,7 +22,7 @@ for POST /v1/events (--ndjson: one signed event per line). Reads no database and
   --out FILE     where to write (default: standard output); written whole or not at all
 
 An eventId is written in lower case (the ledger stores it so, and the signature covers it). An
-event already signed is signed again with this key. Exit 0: written; 2: usage; 3: unreadable input
+event already signed is signed again with this key. Exit 0: written; 2: usage, an unreadable input
 or key.`;
 
 const NEW_KEY_USAGE = `usage: npm run cli -- new-signing-key --out FILE
@@ -47,13 +47,11 @@ export function readEvents(text: string): unknown[] {
       try {
         return [JSON.parse(line) as unknown];
       } catch (error) {
-        throw new InputError(`line ${i + 1} is not JSON: ${(error as Error).message}`);
+        throw new InputError(`the events: line ${i + 1} is not JSON: ${(error as Error).message}`);
       }
     });
   }
 }
-
-class InputError extends Error {}
 
 async function readInput(file: string | undefined): Promise<string> {
   if (file !== undefined && file !== '-') return fs.readFile(file, 'utf8');
@@ -87,31 +85,27 @@ export const signEventsCommand: CliCommand = {
     try {
       privateKey = ed25519PrivateKeyFromBase64((await fs.readFile(keyFile, 'utf8')).trim());
     } catch (error) {
-      context.err.write(`cannot read the key ${keyFile}: ${(error as Error).message}\n`);
-      return EXIT.error;
+      throw new InputError(`cannot read the key ${keyFile}: ${(error as Error).message}`);
     }
-    if (!privateKey) {
-      context.err.write(`${keyFile} is not a private key written by new-signing-key (base64 of 32 bytes)\n`);
-      return EXIT.error;
-    }
-    let events: unknown[];
+    if (!privateKey) throw new InputError(`${keyFile} is not a private key written by new-signing-key (base64 of 32 bytes)`);
+    let text: string;
     try {
-      events = readEvents(await readInput(positionals[0]));
+      text = await readInput(positionals[0]);
     } catch (error) {
-      context.err.write(`cannot read the events: ${(error as Error).message}\n`);
-      return EXIT.error;
+      throw new InputError(`cannot read the events: ${(error as Error).message}`);
     }
+    const events = readEvents(text);
     const progress = events.length > 10_000 ? new Progress('sign-events', events.length, context.err) : undefined;
     const signed = events.map((event, i) => {
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new UsageError(`event ${i + 1} is not a JSON object`);
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new InputError(`event ${i + 1} is not a JSON object`);
       const { eventId } = event as { eventId?: unknown };
       const lowered = typeof eventId === 'string' ? { ...event, eventId: eventId.toLowerCase() } : event;
       if (i % 1_000 === 999) progress?.update(i + 1);
       return signEvent(lowered, privateKey, keyId);
     });
     progress?.finish();
-    const text = flags.has('ndjson') ? signed.map((e) => `${JSON.stringify(e)}\n`).join('') : `${JSON.stringify({ events: signed })}\n`;
-    await writeWhole(values.get('out'), text, context);
+    const output = flags.has('ndjson') ? signed.map((e) => `${JSON.stringify(e)}\n`).join('') : `${JSON.stringify({ events: signed })}\n`;
+    await writeWhole(values.get('out'), output, context);
     context.log(`signed ${signed.length} event${signed.length === 1 ? '' : 's'} with key ${keyId}`);
     if (!flags.has('ndjson') && signed.length > MAX_BATCH) context.log(`note: POST /v1/events takes at most ${MAX_BATCH} events at a time; use --ndjson and post them in batches`);
     return EXIT.ok;
@@ -131,8 +125,7 @@ export const newSigningKeyCommand: CliCommand = {
     try {
       await fs.writeFile(out, `${privateKey}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
-      context.err.write(`cannot write ${out} (an existing key is never overwritten): ${(error as Error).message}\n`);
-      return EXIT.error;
+      throw new InputError(`cannot write ${out} (an existing key is never overwritten): ${(error as Error).message}`);
     }
     context.out.write(`${publicKey}\n`);
     context.log(`private key written to ${out} (mode 600): keep it on the signing machine only`);

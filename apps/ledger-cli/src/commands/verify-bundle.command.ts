@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
 import { parsePinnedKeys, verifyBundle, type BundleVerification } from '@ledger/audit';
 import { witnessOptions } from './witness-options.js';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, InputError, parseOptions, readInputFile, UsageError, verifierKeys, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
 const USAGE = `usage: npm run cli -- verify-bundle FILE --key PUBKEY [--key …] [--witness WKEY … --quorum N] [--party-keys FILE] [--json]
@@ -24,7 +23,8 @@ the event's bytes), and that no event is unsigned after the contract required si
                      with the copies the bundle carries, and a carried copy that differs is a problem
   --json             print the result as JSON
 
-Exit 0: the bundle is intact; 1: it is not (the reasons are printed); 2: usage; 3: unreadable file.`;
+Exit 0: the bundle is intact; 1: it is not (the reasons are printed); 2: usage, an unreadable file
+or a malformed key.`;
 
 export function printBundleVerification(result: BundleVerification, file: string, out: NodeJS.WritableStream): void {
   if (result.ok) {
@@ -48,24 +48,20 @@ export const verifyBundleCommand: CliCommand = {
   async run(args: string[], context: CliContext): Promise<number> {
     const { values, flags, positionals, repeated } = parseOptions(args, { values: ['quorum', 'party-keys'], repeatable: ['key', 'witness'], flags: ['json'] });
     if (positionals.length !== 1) throw new UsageError('give exactly one bundle FILE');
-    const keys = repeated.get('key') ?? [];
-    if (keys.length === 0) throw new UsageError('--key PUBKEY is required: the log\'s public key, obtained from the operator beforehand');
+    const keyTexts = repeated.get('key') ?? [];
+    if (keyTexts.length === 0) throw new UsageError('--key PUBKEY is required: the log\'s public key, obtained from the operator beforehand');
+    const keys = verifierKeys(keyTexts, '--key');
     const { witnesses, quorum } = witnessOptions(repeated.get('witness'), values.get('quorum'));
     const file = positionals[0]!;
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(file);
-    } catch (error) {
-      context.err.write(`cannot read ${file}: ${(error as Error).message}\n`);
-      return EXIT.error;
-    }
+    const bytes = await readInputFile(file, 'the bundle');
     let pinnedKeys;
     if (values.has('party-keys')) {
+      const partyKeys = values.get('party-keys')!;
+      const text = (await readInputFile(partyKeys, '--party-keys')).toString('utf8');
       try {
-        pinnedKeys = parsePinnedKeys(await fs.readFile(values.get('party-keys')!, 'utf8'));
+        pinnedKeys = parsePinnedKeys(text);
       } catch (error) {
-        context.err.write(`cannot use --party-keys ${values.get('party-keys')}: ${(error as Error).message}\n`);
-        return EXIT.error;
+        throw new InputError(`cannot use --party-keys ${partyKeys}: ${(error as Error).message}`);
       }
     }
     let progress: Progress | undefined;

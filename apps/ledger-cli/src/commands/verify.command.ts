@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
 import { parsePinnedKeys, pinnedKeyring, type PartyKey, verifyLog, type VerifyLogReport } from '@ledger/audit';
 import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, InputError, parseOptions, readInputFile, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
 import { witnessOptions } from './witness-options.js';
@@ -30,7 +29,8 @@ On a change to the stored log it names the first bad position and what is wrong.
   --json              print the report as JSON
 
 Not resumable on purpose: a run trusts nothing a previous run left behind. Exit 0: every check
-holds; 1: the log is not as signed (problems listed); 2: usage; 3: the database or key unusable.`;
+holds; 1: the log is not as signed (problems listed); 2: usage, an unreadable file or a malformed
+key; 3: the database or the service's own key unusable.`;
 
 export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableStream): void {
   const lines: string[] = [];
@@ -67,9 +67,22 @@ function count(n: number, noun: string): string {
 /** A saved checkpoint: the signed note itself, or GET /v1/log/checkpoint's JSON answer. */
 function checkpointNote(text: string): string {
   if (!text.trimStart().startsWith('{')) return text;
-  const note = (JSON.parse(text) as { note?: unknown }).note;
-  if (typeof note !== 'string') throw new UsageError('--checkpoint: the JSON has no "note"');
+  let note: unknown;
+  try {
+    note = (JSON.parse(text) as { note?: unknown }).note;
+  } catch (error) {
+    throw new InputError(`--checkpoint: not JSON: ${(error as Error).message}`);
+  }
+  if (typeof note !== 'string') throw new InputError('--checkpoint: the JSON has no "note"');
   return note;
+}
+
+function parsePinnedKeysOption(text: string): ReturnType<typeof parsePinnedKeys> {
+  try {
+    return parsePinnedKeys(text);
+  } catch (error) {
+    throw new InputError(`--party-keys: ${(error as Error).message}`);
+  }
 }
 
 function positiveInt(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
@@ -89,7 +102,7 @@ export const verifyCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const jobs = positiveInt(values.get('jobs'), 'jobs', undefined);
     const maxProblems = positiveInt(values.get('max-problems'), 'max-problems', 20);
-    const trusted = values.has('checkpoint') ? [checkpointNote(await fs.readFile(values.get('checkpoint')!, 'utf8'))] : [];
+    const trusted = values.has('checkpoint') ? [checkpointNote((await readInputFile(values.get('checkpoint')!, '--checkpoint')).toString('utf8'))] : [];
     const keys = await auditKeys(ledgerConfigFromEnv(), values.get('key'));
     const runtime = await context.runtime();
     if (runtime.config.eventStoreUrl) {
@@ -103,7 +116,7 @@ export const verifyCommand: CliCommand = {
     let partyKeys: PartyKey[] = registered;
     let pinProblems: string[] = [];
     if (values.has('party-keys')) {
-      const pins = parsePinnedKeys(await fs.readFile(values.get('party-keys')!, 'utf8'));
+      const pins = parsePinnedKeysOption((await readInputFile(values.get('party-keys')!, '--party-keys')).toString('utf8'));
       const pinned = pinnedKeyring(registered, pins);
       pinProblems = pinned.problems;
       partyKeys = pins.map((pin) => pinned.keyring.get(pin.keyId)!);
