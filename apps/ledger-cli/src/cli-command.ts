@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { parseVerifierKey, type NoteVerifier } from '@ledger/integrity';
 import type { LedgerRuntime } from '@ledger/runtime';
 
@@ -49,6 +50,28 @@ export async function readInputFile(file: string, what: string): Promise<Buffer>
     return await fs.readFile(file);
   } catch (error) {
     throw new InputError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** The `--out FILE` line every command that writes a document shows in its usage. */
+export const OUT_OPTION_HELP = '  --out FILE         write there instead of standard output (- for standard output); written whole or not at all';
+
+/**
+ * Writes a command's document to `--out FILE` (whole or nothing: a temporary file renamed into
+ * place), or to standard output without it or with `-`. An unwritable FILE is an input error.
+ */
+export async function writeDocument(out: string | undefined, content: string | Uint8Array, context: Pick<CliContext, 'out'>): Promise<void> {
+  if (out === undefined || out === '-') {
+    context.out.write(content);
+    return;
+  }
+  const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
+  try {
+    await fs.writeFile(temporary, content);
+    await fs.rename(temporary, out);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw new InputError(`cannot write --out ${out}: ${(error as Error).message}`);
   }
 }
 

@@ -5,13 +5,13 @@ import { COMMANDS } from './commands/index.js';
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'usage: npm run cli -- <command> [options]',
+    'usage: npx ledger <command> [options]',
     '',
     'Runs against the same configuration as the service: DATABASE_URL, or the embedded PostgreSQL in LEDGER_DATA_DIR.',
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'npm run cli -- <command> --help shows a command\'s options.',
+    'npx ledger <command> --help shows a command\'s options.',
     '',
     EXIT_CODES_HELP,
   ].join('\n');

@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { ed25519PrivateKeyFromBase64, generateEventSigningKey, signEvent } from '@ledger/integrity';
 import { KEY_ID_PATTERN, KEY_ID_RULE } from '@ledger/domain';
-import { EXIT, InputError, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, InputError, parseOptions, UsageError, writeDocument, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
 /** The most events one POST /v1/events takes. */
 const MAX_BATCH = 10_000;
 
-const SIGN_USAGE = `usage: npm run cli -- sign-events --key FILE --key-id ID [--ndjson] [--out FILE] [INPUT]
+const SIGN_USAGE = `usage: npx ledger sign-events --key FILE --key-id ID [--ndjson] [--out FILE] [INPUT]
 
 Signs events as the party that states them (EVENTS.md v2 "Signed events", docs/security.md
 "Signing events"): each event gets a "signature" {keyId, sig}, the Ed25519 signature of the RFC 8785
@@ -25,12 +24,12 @@ An eventId is written in lower case (the ledger stores it so, and the signature 
 event already signed is signed again with this key. Exit 0: written; 2: usage, an unreadable input
 or key.`;
 
-const NEW_KEY_USAGE = `usage: npm run cli -- new-signing-key --out FILE
+const NEW_KEY_USAGE = `usage: npx ledger new-signing-key --out FILE
 
 Generates a party's Ed25519 key pair for signing events: writes the private key to FILE (mode 600;
 keep it on the feed's machine, never send it anywhere) and prints the public key (base64). The city
 registers the public key (POST /v1/admin/signing-keys {"party", "publicKey", "label"}) and tells
-the party the keyId it got; the feed then signs with: npm run cli -- sign-events --key FILE --key-id ID`;
+the party the keyId it got; the feed then signs with: npx ledger sign-events --key FILE --key-id ID`;
 
 /** The events of an input: one event, an array, {"events": [...]}, or NDJSON. */
 export function readEvents(text: string): unknown[] {
@@ -58,16 +57,6 @@ async function readInput(file: string | undefined): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-async function writeWhole(out: string | undefined, text: string, context: CliContext): Promise<void> {
-  if (out === undefined || out === '-') {
-    context.out.write(text);
-    return;
-  }
-  const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
-  await fs.writeFile(temporary, text);
-  await fs.rename(temporary, out);
 }
 
 export const signEventsCommand: CliCommand = {
@@ -105,7 +94,7 @@ export const signEventsCommand: CliCommand = {
     });
     progress?.finish();
     const output = flags.has('ndjson') ? signed.map((e) => `${JSON.stringify(e)}\n`).join('') : `${JSON.stringify({ events: signed })}\n`;
-    await writeWhole(values.get('out'), output, context);
+    await writeDocument(values.get('out'), output, context);
     context.log(`signed ${signed.length} event${signed.length === 1 ? '' : 's'} with key ${keyId}`);
     if (!flags.has('ndjson') && signed.length > MAX_BATCH) context.log(`note: POST /v1/events takes at most ${MAX_BATCH} events at a time; use --ndjson and post them in batches`);
     return EXIT.ok;
