@@ -1,4 +1,5 @@
 import { parsePinnedKeys, pinnedKeyring, type PartyKey, verifyLog, type VerifyLogReport } from '@ledger/audit';
+import { checkpointName } from '@ledger/integrity';
 import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
 import { EXIT, InputError, OUT_OPTION_HELP, parseOptions, readInputFile, UsageError, writeDocument, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
@@ -41,7 +42,7 @@ export function verifyReportText(report: VerifyLogReport): string {
     const latest = report.latest!;
     lines.push(
       `OK: ${count(report.events, 'event')}, ${count(report.streams, 'stream chain')} and ${count(report.checkpoints, 'signed checkpoint')} verified`,
-      `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in checkpoint #${latest.seq}`,
+      `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in ${checkpointName(latest.treeSize, latest.seq)}`,
     );
     if (report.signedEvents > 0) lines.push(`${count(report.signedEvents, 'party signature')} verified`);
     if (report.witnessed) {
