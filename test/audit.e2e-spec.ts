@@ -142,7 +142,7 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(bytes.toString('utf8')).not.toContain(OTHER_CONTRACT);
   });
 
-  it('verify-bundle passes an intact bundle with no database (exit 0), fails a changed byte, a removed event and another key (1), as does replay of the changed bundle', async () => {
+  it('verify-bundle passes an intact bundle with no database (exit 0), fails a changed byte, a removed event and another key (1)', async () => {
     const file = path.join(work, 'bundle.json');
     const emptyDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-no-db-'));
     const offline = { LEDGER_DATA_DIR: emptyDir, DATABASE_URL: '' };
@@ -158,8 +158,6 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const changed = await cli(['verify-bundle', path.join(work, 'flipped.json'), '--key', publicKey], offline);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toMatch(/^FAILED: /);
-    const replayed = await cli(['replay', '--bundle', path.join(work, 'flipped.json'), '--key', publicKey], offline);
-    expect({ code: replayed.code, stderr: replayed.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^FAILED: /) });
 
     const bundle = JSON.parse(bytes.toString('utf8'));
     bundle.events.splice(5, 1);
@@ -175,6 +173,11 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stdout).toMatch(/the checkpoint is not valid for your key: it is not signed by your key/);
     await fs.rm(emptyDir, { recursive: true, force: true });
+  });
+
+  it('replay refuses the changed bundle of the test before: verification failed (exit 1), nothing replayed', async () => {
+    const replayed = await cli(['replay', '--bundle', path.join(work, 'flipped.json'), '--key', publicKey], { LEDGER_DATA_DIR: work, DATABASE_URL: '' });
+    expect(replayed).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^FAILED: /) });
   });
 
   it('replays byte-identically over HTTP and the CLI, and at two moments gives the verdicts the rulebook implies', async () => {

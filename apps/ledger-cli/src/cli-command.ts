@@ -58,15 +58,18 @@ export const OUT_OPTION_HELP = '  --out FILE         write there instead of stan
 
 /**
  * Writes a command's document to `--out FILE` (whole or nothing: a temporary file renamed into
- * place), or to standard output without it or with `-`. An unwritable FILE is an input error.
+ * place; its folder created), or to standard output without it or with `-`. An unwritable FILE is
+ * an input error.
  */
 export async function writeDocument(out: string | undefined, content: string | Uint8Array, context: Pick<CliContext, 'out'>): Promise<void> {
   if (out === undefined || out === '-') {
     context.out.write(content);
     return;
   }
-  const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
+  const folder = path.dirname(path.resolve(out));
+  const temporary = path.join(folder, `.${path.basename(out)}.${process.pid}.partial`);
   try {
+    await fs.mkdir(folder, { recursive: true });
     await fs.writeFile(temporary, content);
     await fs.rename(temporary, out);
   } catch (error) {
