@@ -10,7 +10,7 @@ import {
   ReadModelsNotReadyError,
   type ReadModelQuery,
 } from '@ledger/projections';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
+import { LEDGER_RUNTIME, readDataSource, type LedgerRuntime } from '@ledger/runtime';
 import { ContractHistoryCache } from '../compliance/contract-history.cache.js';
 
 /** What an answer at a cut reads: the serving read model, how far it has applied the log, the contract, the cut's log position. */
@@ -69,7 +69,7 @@ export class HandlingReader {
     if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
     try {
       return await readActiveGeneration(
-        this.runtime.dataSource,
+        readDataSource(this.runtime.dataSource, this.runtime.readReplica),
         async (q) => {
           // No generation yet (a fresh service, the projector not started): nothing is projected,
           // every answer folds the log itself (bounded, else a 503).
