@@ -97,7 +97,7 @@ export async function startPrimaryAndStandby(binaries: PostgresBinaries): Promis
     for (const server of servers.reverse()) await server.stop();
     const logs = await Promise.all(['primary.log', 'standby.log'].map((f) => fs.readFile(path.join(base, f), 'utf8').catch(() => '')));
     await fs.rm(base, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n${logs.join('\n')}`);
+    throw new Error(`${(error as Error).message}\n${logs.join('\n')}`, { cause: error });
   }
 }
 
