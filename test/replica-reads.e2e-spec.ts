@@ -109,6 +109,13 @@ const eventIds = (page: { body: { events: { event: { eventId: string } }[] } }):
 
   it('When the standby stops, reads fall back to the primary (200, never a 500) and /health names the replica down', async () => {
     await servers.standby.stop();
+    // The first read after the stop starts on the standby (it was up a moment ago) and is answered
+    // again, whole, by the primary; the access log records it once.
+    const custody = await read(service.url, `/v1/contracts/${CONTRACT}/records/R-1/custody`);
+    expect(custody).toMatchObject({ status: 200, from: 'primary' });
+    const logged = await read(service.url, `/v1/access-log?contractId=${CONTRACT}&recordId=R-1`);
+    expect(logged.body.entries.filter((e: { route: string }) => e.route.endsWith('/custody')).map((e: { status: number }) => e.status)).toEqual([200]);
+
     const appended = await postJson(service.url, '/v1/events', used('R-3'));
     expect(appended.status).toBe(201);
 
