@@ -18,6 +18,11 @@ async function read(url: string, pathname: string, minPosition?: number | string
   return { status: response.status, from: response.headers.get('x-ledger-read-from'), body: await response.json() };
 }
 
+async function healthOf(url: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}/health`);
+  return { status: response.status, body: await response.json() };
+}
+
 const eventIds = (page: { body: { events: { event: { eventId: string } }[] } }): string[] => page.body.events.map((e) => e.event.eventId);
 
 (runnable ? describe : describe.skip)(runnable ? title : `${title} — skipped: ${(binaries as { reason: string }).reason}`, () => {
@@ -49,7 +54,7 @@ const eventIds = (page: { body: { events: { event: { eventId: string } }[] } }):
     const { rows } = await standby.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
     await standby.end();
     expect(rows[0]!.recovering).toBe(true);
-    const health = await fetch(`${service.url}/health`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const health = await healthOf(service.url);
     expect(health.status).toBe(200);
     expect(health.body.readReplica).toMatchObject({ state: 'up' });
   });
@@ -125,7 +130,7 @@ const eventIds = (page: { body: { events: { event: { eventId: string } }[] } }):
     expect(eventIds(page)[4]).toBe(appended.body.events[0].eventId);
     expect(await read(service.url, `/v1/contracts/${CONTRACT}/records/R-3/custody`)).toMatchObject({ status: 200, from: 'primary' });
 
-    const health = await fetch(`${service.url}/health`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const health = await healthOf(service.url);
     expect(health.status).toBe(200);
     expect(health.body.readReplica).toMatchObject({ state: 'down' });
     expect(health.body.reasons.map((r: { code: string }) => r.code)).toContain('replica_unavailable');
