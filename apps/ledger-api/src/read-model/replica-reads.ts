@@ -1,4 +1,5 @@
 import { applyDecorators, Inject, Injectable, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, Observable, throwError } from 'rxjs';
 import { isDatabaseUnavailable } from '@ledger/database';
@@ -34,7 +35,14 @@ function primaryMayAnswer(error: unknown): boolean {
  * that a read retried on the primary is recorded once.
  */
 export function ReplicaReads(): MethodDecorator & ClassDecorator {
-  return applyDecorators(UseInterceptors(ReplicaReadInterceptor));
+  return applyDecorators(
+    UseInterceptors(ReplicaReadInterceptor),
+    ApiHeader({
+      name: 'X-Ledger-Min-Position',
+      required: false,
+      description: 'the log position the client has seen (its append\'s `position`): the answer includes it (read-your-writes on a standby; docs/replicas.md)',
+    }),
+  );
 }
 
 @Injectable()
