@@ -6,6 +6,7 @@ import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { RateLimiter } from './auth/rate-limits.js';
 import { MalformedJsonError } from './http/ledger-exception.filter.js';
+import { installConsoleHttp } from './console/console-http.js';
 import { type LedgerRuntime, inlineFleet, type WorkerFleet } from '@ledger/runtime';
 
 export interface AppOptions {
@@ -52,6 +53,8 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
     }
     done(null, payload);
   });
+  // The console's security headers and its HTML forms (console/console-http.ts).
+  installConsoleHttp(fastify);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -45,6 +45,10 @@ export interface LedgerConfig {
   checkpointIntervalMs?: number;
   /** LEDGER_TIME_ZONE: the zone every time in an answer is written in (default Asia/Tokyo). */
   timeZone: string;
+  /** LEDGER_CONSOLE_SESSION_MINUTES: a console session ends after this many minutes without a request (default 30; docs/console.md). */
+  consoleSessionMinutes: number;
+  /** LEDGER_PUBLIC_URL starts with https: the console's cookie is marked Secure even behind a proxy that ends TLS. */
+  publicHttps: boolean;
 }
 
 /** Budgets of docs/security.md "Rate limits": token buckets refilled continuously. */
@@ -123,6 +127,8 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     publicRateLimit: boundedInt(env.LEDGER_PUBLIC_RATE_LIMIT, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
     timeZone: timeZone(env.LEDGER_TIME_ZONE),
+    consoleSessionMinutes: boundedInt(env.LEDGER_CONSOLE_SESSION_MINUTES, 'LEDGER_CONSOLE_SESSION_MINUTES', 30, 1, 480),
+    publicHttps: /^https:/i.test(env.LEDGER_PUBLIC_URL ?? ''),
   };
 }
 
