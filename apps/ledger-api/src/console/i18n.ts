@@ -109,6 +109,8 @@ export const WORDS = {
   affected: { ja: '対象の記録', en: 'Affected records' },
   persons: { ja: '本人の数', en: 'Persons' },
   deadlines: { ja: '期限', en: 'Deadlines' },
+  duty: { ja: '義務', en: 'Duty' },
+  doneAt: { ja: '実施日時', en: 'Done at' },
   contractorReport: { ja: '乙から甲への報告（第15条）', en: "Contractor's report to the city (Art. 15)" },
   ppcPreliminary: { ja: '個人情報保護委員会への速報', en: 'Preliminary report to the PPC (速報)' },
   ppcFinal: { ja: '個人情報保護委員会への確報', en: 'Final report to the PPC (確報)' },

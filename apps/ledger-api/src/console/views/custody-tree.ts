@@ -8,13 +8,14 @@ import type { HoldingView, TransportView } from '@ledger/handling';
 import { html, type Html } from '../html.js';
 import { formatDay, holdingStateLabel, t, type Lang } from '../i18n.js';
 
-const NODE_W = 264;
-const GAP_X = 56;
+const NODE_W = 224;
+const GAP_X = 40;
 const GAP_Y = 18;
 const LINE = 17;
 const PAD = 10;
 const MAX_LEGS = 3;
-const MAX_CHARS = 30;
+/** Text width a node holds, in units of a Latin character at 12px (a CJK character counts about two). */
+const MAX_UNITS = 33;
 
 export interface TreeNode {
   holding: HoldingView;
@@ -31,8 +32,18 @@ export function holdingKeyOf(copyId: string | null): string {
   return copyId === null ? 'original' : `copy-${copyId}`;
 }
 
+function units(char: string): number {
+  return /[\u3000-\u9fff\uff00-\uffef]/.test(char) ? 1.9 : 1;
+}
+
 function clip(text: string): string {
-  return [...text].length > MAX_CHARS ? `${[...text].slice(0, MAX_CHARS - 1).join('')}…` : text;
+  let used = 0;
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    used += units(chars[i]!);
+    if (used > MAX_UNITS) return `${chars.slice(0, i - 1).join('')}…`;
+  }
+  return text;
 }
 
 function holderText(holding: HoldingView): string {

@@ -67,7 +67,7 @@ export function incidentsPage(ctx: ConsoleContext, data: IncidentsPageData): Htm
 ${table({
   caption: `${t(lang, 'deadlines')}: ${incident.incidentId}`,
   captionHidden: true,
-  headings: [t(lang, 'deadlines'), t(lang, 'party'), t(lang, 'status'), t(lang, 'due'), t(lang, 'remaining'), t(lang, 'done')],
+  headings: [t(lang, 'duty'), t(lang, 'party'), t(lang, 'status'), t(lang, 'due'), t(lang, 'remaining'), t(lang, 'doneAt')],
   rows,
 })}
 ${reportable ? '' : html`<p class="help">${t(lang, 'notReportable')}</p>`}
