@@ -78,7 +78,7 @@ export class ConsolePagesController {
   @AccessLogged()
   async overview(@Req() request: ConsoleRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() query: Record<string, unknown>): Promise<string> {
     const ctx = this.begin(request, reply);
-    const q = new QueryReader(query, ['after', 'lang']);
+    const q = new QueryReader(without(query), ['after', 'lang']);
     const after = q.string('after', ID_PATTERN, ID_RULE) ?? null;
     q.done();
     const page = await this.queryBus.execute(new ListContractsQuery(request.principal!, after, OVERVIEW_PAGE));
@@ -205,7 +205,7 @@ export class ConsolePagesController {
   ): Promise<string> {
     const ctx = this.begin(request, reply);
     checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
-    new QueryReader(query, ['lang']).done();
+    new QueryReader(without(query), ['lang']).done();
     const list = (state: 'held' | 'in_transit' | undefined, overdue: boolean | undefined): Promise<HoldingsAnswer> =>
       this.queryBus.execute(new ListHoldingsQuery(contractId, state, overdue, undefined, HOLDINGS_READ));
     const inTransit = await list('in_transit', undefined);
@@ -227,7 +227,7 @@ export class ConsolePagesController {
   ): Promise<string> {
     const ctx = this.begin(request, reply);
     checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
-    new QueryReader(query, ['lang']).done();
+    new QueryReader(without(query), ['lang']).done();
     const incidents = await this.queryBus.execute(new ListIncidentsQuery(contractId));
     const view = await this.present(contractId, ctx.now, {}, null, 1);
     const listing = await this.listing(request.principal!, contractId);
@@ -287,7 +287,7 @@ export class ConsolePagesController {
     const ctx = this.begin(request, reply);
     checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
     checkPathIds({ eventId }, UUID_PATTERN, 'a UUID');
-    new QueryReader(query, ['lang']).done();
+    new QueryReader(without(query), ['lang']).done();
     const [event] = await this.queryBus.execute(new ReadContractEventsByIdQuery(contractId, [eventId]));
     if (!event) throw new InvalidRequestError([{ index: null, field: 'eventId', rule: 'exists', message: `event ${eventId} is not an event of contract ${contractId}` }]);
     return eventPage(ctx, { contractId, event }).text;

@@ -48,9 +48,9 @@ export function readCut(query: Record<string, unknown>, now: number): PageCut {
   };
 }
 
-/** Query parameters as the API's QueryReader takes them: the console's own (cut, language) removed. */
+/** Query parameters as the API's QueryReader takes them: the named ones removed, and a form's empty fields (an empty field means "any"). */
 export function without(query: Record<string, unknown>, ...names: string[]): Record<string, unknown> {
-  const rest = { ...query };
-  for (const name of names) delete rest[name];
+  const rest: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) if (!names.includes(name) && value !== '') rest[name] = value;
   return rest;
 }

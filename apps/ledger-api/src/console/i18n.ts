@@ -124,6 +124,8 @@ export const WORDS = {
   treeSize: { ja: '木の大きさ（件数）', en: 'Tree size (events)' },
   rootHash: { ja: 'ルートハッシュ', en: 'Root hash' },
   signedAt: { ja: '署名日時', en: 'Signed at' },
+  printedAt: { ja: '作成日時', en: 'Printed at' },
+  endOfDay: { ja: '終了時点', en: 'end of day' },
   serverKey: { ja: 'サーバが示す公開鍵', en: 'Public key the server shows' },
   pinnedKey: { ja: '固定した公開鍵（別経路で入手したもの）', en: 'Pinned public key (obtained out of band)' },
   pinHelp: {

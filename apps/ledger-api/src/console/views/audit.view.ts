@@ -7,7 +7,7 @@ import { html, queryString, seg, type Html } from '../html.js';
 import { articleLabel, articleTitle, eventTypeLabel, partyLabel, ruleTitle, statusLabel, t } from '../i18n.js';
 import { page } from './layout.view.js';
 import type { ContractPageData } from './contract.view.js';
-import { contractFacts, cutForm, cutParams, recordHref, status, table, time } from './parts.js';
+import { contractFacts, cutForm, cutMoment, cutParams, recordHref, status, table, time } from './parts.js';
 
 export interface AuditPageData {
   contractId: string;
@@ -26,9 +26,9 @@ export function auditPage(ctx: ConsoleContext, data: AuditPageData): Html {
   const printHeader = html`<p class="print-title">${t(lang, 'reportTitle')}</p>
 <dl class="print-facts">
   <div><dt>${t(lang, 'contract')}</dt><dd>${data.listing?.title ?? ''} <code>${contractId}</code></dd></div>
-  <div><dt>${t(lang, 'asOf')}</dt><dd id="print-as-of">${time(cut.asOf.ms, lang)}${cut.known ? html` — ${t(lang, 'knownAt')}` : ''}</dd></div>
+  <div><dt>${t(lang, 'asOf')}</dt><dd id="print-as-of">${cutMoment(cut, lang)}${cut.known ? html` — ${t(lang, 'knownAt')}` : ''}</dd></div>
   <div><dt>${t(lang, 'checkpoint')}</dt><dd id="print-checkpoint">${checkpoint ? html`${checkpoint.treeSize} · <code>${checkpoint.rootHash}</code> · ${time(checkpoint.signedAt, lang)}` : t(lang, 'noCheckpoint')}</dd></div>
-  <div><dt>${t(lang, 'signedAt')}</dt><dd>${time(ctx.now, lang)}</dd></div>
+  <div><dt>${t(lang, 'printedAt')}</dt><dd>${time(ctx.now, lang)}</dd></div>
 </dl>`;
 
   const checkpointSection = checkpoint === null

@@ -28,6 +28,14 @@ export function dueIn(dueAt: string | undefined | null, now: number, lang: Lang,
   return html`<span class="countdown${ms < now ? ' countdown-late' : ''}"${live ? html` data-countdown="${isoJst(ms)}"` : ''}>${countdown(ms, now, lang)}</span>`;
 }
 
+/** The moment a page is answered at, as a reader says it: a day's end as "that day, end of day". */
+export function cutMoment(cut: PageCut, lang: Lang): Html | string {
+  if (cut.asOf.text.endsWith('T23:59:59.999+09:00')) {
+    return html`<time datetime="${isoJst(cut.asOf.ms)}">${formatDay(cut.asOf.ms, lang)} ${t(lang, 'endOfDay')}</time>`;
+  }
+  return time(cut.asOf.ms, lang);
+}
+
 /** The query parameters that keep a page's cut in its links. */
 export function cutParams(cut: PageCut): { asOf?: string; known?: string } {
   if (cut.present) return {};
@@ -68,7 +76,7 @@ export function cutForm(ctx: ConsoleContext, cut: PageCut, action: string, keep:
   ${cut.present ? '' : html`<a class="reset" href="${withParam(withParam(ctx.url, 'asOf', null), 'known', null)}">${t(lang, 'present')}</a>`}
   <p id="asOf-help" class="help">${t(lang, 'asOfHelp')}</p>
 </form>
-<p class="cut-now">${t(lang, 'viewingAsOf')}: ${cut.present ? html`<strong>${t(lang, 'present')}</strong>` : html`<strong>${time(cut.asOf.ms, lang)}</strong>${cut.known ? html` — ${t(lang, 'knownAt')}` : ''}`}</p>`;
+<p class="cut-now">${t(lang, 'viewingAsOf')}: ${cut.present ? html`<strong>${t(lang, 'present')}</strong>` : html`<strong>${cutMoment(cut, lang)}</strong>${cut.known ? html` — ${t(lang, 'knownAt')}` : ''}`}</p>`;
 }
 
 /** The contract's heading facts: title, contractor, term. */
