@@ -23,5 +23,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# A bounded old space keeps the API's resident memory near its live set (V8 otherwise grows it lazily).
-CMD ["node", "--max-old-space-size=256", "dist/apps/ledger-api/src/main.js"]
+# The supervisor restarts the API if it dies and bounds its heap (LEDGER_API_HEAP_MB, default 256 MB),
+# which keeps its resident memory near its live set (V8 otherwise grows it lazily).
+CMD ["node", "dist/apps/ledger-api/src/supervise.js"]

@@ -45,7 +45,8 @@ export function benchKey(role: string): string {
  * all the feeds and readers a real ledger would have.
  */
 export async function startService(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/apps/ledger-api/src/main.js'], {
+  // The V8 flags supervise.ts gives the API under `npm start`.
+  const child = spawn(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', 'dist/apps/ledger-api/src/main.js'], {
     env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: '', LEDGER_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

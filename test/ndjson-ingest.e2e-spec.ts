@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { LedgerClient, LedgerStreamStoppedError, type LedgerEvent } from '@ledger/client';
 import { exampleEvent } from '@ledger/wire';
+import { rawExchange } from './support/raw-http.js';
 import { postJson, startServiceProcess, type ServiceProcess } from './support/service-process.js';
 import { TEST_KEYS } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -116,6 +117,17 @@ describe('POST /v1/events as NDJSON, against the real service', () => {
     expect(stopped.stoppedAt).toEqual({ index: stopped.acknowledged, line: stopped.acknowledged + 1 });
     expect(await contractCount('nd-bad')).toBe(3_499 + stopped.acknowledged);
   }, 120_000);
+
+  it('throws away the unread rest of a stopped stream, so the kept-alive connection serves the next request', async () => {
+    const body = `not json\n${[...backfill('nd-rest', 8_000, '9')].map((e) => JSON.stringify(e)).join('\n')}\n`;
+    const head = `POST /v1/events HTTP/1.1\r\nHost: ledger\r\nAuthorization: Bearer ${TEST_KEYS.feed}\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    const next = 'GET /health HTTP/1.1\r\nHost: ledger\r\nConnection: close\r\n\r\n';
+    // The stream stops at its first line, about 2 MB unread; the next request on the same connection is still answered.
+    const answer = await rawExchange(service.url, { send: head + body + next, timeoutMs: 15_000 });
+    expect(answer.text).toContain('"code":"LEDGER.MALFORMED_NDJSON"');
+    expect(answer.text.match(/^HTTP\/1\.1 \d{3}/gm)).toHaveLength(2);
+    expect(answer.closedByServer).toBe(true);
+  });
 
   it('loses nothing acknowledged when the client disconnects mid-stream; sending the stream again answers duplicate for what was written', async () => {
     await register('nd-cut');

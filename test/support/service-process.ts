@@ -5,6 +5,8 @@ import { TEST_KEYS } from './test-app.js';
 
 /** The service as a user runs it (`node dist/apps/ledger-api/src/main.js`), in its own process. */
 export interface ServiceProcess {
+  /** Whether the process has exited (it must not, in the fault tests). */
+  readonly exited: () => boolean;
   readonly url: string;
   readonly pid: number;
   readonly output: () => string;
@@ -23,9 +25,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServiceProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export interface ServiceProcessOptions {
+  /** `supervise`: as `npm start` runs it (the API in a child it restarts); default `main`, the API itself. */
+  entry?: 'main' | 'supervise';
+  /** Node options, e.g. the heap limit `npm start` gives the API. */
+  nodeArgs?: string[];
+}
+
+export async function startServiceProcess(dataDir: string, env: Record<string, string> = {}, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.resolve('dist/apps/ledger-api/src/main.js')], {
+  const entry = path.resolve(`dist/apps/ledger-api/src/${options.entry ?? 'main'}.js`);
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
@@ -40,7 +50,11 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    hasExited = true;
+    resolve();
+  }));
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
       if (output.includes('] listening on http')) {
@@ -57,6 +71,7 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     output: () => output,
+    exited: () => hasExited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

@@ -30,6 +30,7 @@ import { ListHoldingsHandler, ReadHoldingHistoryHandler, ReadRecordCustodyHandle
 import { HandlingReader } from './read-model/handling.reader.js';
 import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
+import { IntegrityAlarm } from './health/integrity-alarm.js';
 import { LedgerExceptionFilter } from './http/ledger-exception.filter.js';
 import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
 import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
@@ -133,6 +134,7 @@ export class AppModule {
         HttpMetricsHook,
         AccessLogWriter,
         AccessLogInterceptor,
+        IntegrityAlarm,
         ConsoleSessions,
         ConsoleExceptionFilter,
         ...CONSOLE_QUERY_HANDLERS,

@@ -5,7 +5,8 @@ import { AppModule } from './app.module.js';
 import { ApiKeyRegistry, bootstrapKeys } from './auth/api-keys.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { RateLimiter } from './auth/rate-limits.js';
-import { MalformedJsonError } from './http/ledger-exception.filter.js';
+import { parseJsonBody } from './http/json-body.js';
+import { applyRequestLimits, serverTimeouts } from './http/request-limits.js';
 import { installConsoleHttp } from './console/console-http.js';
 import { type LedgerRuntime, inlineFleet, type WorkerFleet } from '@ledger/runtime';
 
@@ -25,17 +26,19 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
   const keys = options.keys ?? new ApiKeyRegistry(await bootstrapKeys(runtime.config.apiKeys, runtime.config.dataDir, log));
   const keyStore = new ApiKeyStore(runtime.pool, keys, runtime.clock);
   await keyStore.follow();
-  const adapter = new FastifyAdapter({ bodyLimit: runtime.config.bodyLimitBytes, logger: false });
+  const { limits, bodyLimitBytes } = runtime.config;
+  const adapter = new FastifyAdapter({ bodyLimit: bodyLimitBytes, logger: false, ...serverTimeouts(limits) });
   const limiter = new RateLimiter(runtime.config.rateLimits, options.rateClock ?? (() => performance.now()));
+  applyRequestLimits(adapter.getInstance(), { limits, bodyLimitBytes, auth: { keys, limiter, clock: runtime.clock } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRuntime(runtime, keys, keyStore, options.workers ?? inlineFleet([]), limiter), adapter, {
     logger: ['error', 'warn'],
   });
-  // Our own JSON parser, so malformed JSON is a LedgerError (400 with its code), never a 500.
-  app.useBodyParser('application/json', { bodyLimit: runtime.config.bodyLimitBytes }, (_request, body, done) => {
+  // Our own JSON parser: bad UTF-8, too deep or malformed JSON is a LedgerError (400 with its code), never a 500.
+  app.useBodyParser('application/json', { bodyLimit: bodyLimitBytes }, (_request, body, done) => {
     try {
-      done(null, JSON.parse(body.toString('utf8')));
+      done(null, parseJsonBody(body));
     } catch (error) {
-      done(new MalformedJsonError(`the body is not valid JSON: ${(error as Error).message}`), undefined);
+      done(error as Error, undefined);
     }
   });
   // NDJSON streams are handed to the route unread: the guard authenticates before a byte of the

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = ledgerConfigFromEnv();
   const runtime = await openRuntime(config, { log });
   const inline = config.workers === 'inline' ? createWorkers(runtime, log) : [];
-  const supervisor = config.workers === 'process' ? new WorkerProcessSupervisor({ log }) : null;
+  const supervisor = config.workers === 'process' ? new WorkerProcessSupervisor({ log, maxOldSpaceMb: config.workerHeapMb }) : null;
   const app = await createLedgerApp(runtime, { log, workers: supervisor ?? inlineFleet(inline) }).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Under `npm start` (supervise.ts): stop when the supervisor goes away, even after a SIGKILL of it.
+  process.once('disconnect', () => void stop('supervisor gone'));
   await app.listen({ port: config.port, host: config.host }).catch(async (error: unknown) => {
     await app.close();
     await runtime.close();
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   await supervisor?.start();
   const url = await app.getUrl();
   log(`listening on ${url.replace('[::1]', 'localhost')} (API docs: ${url}/docs)`);
+  process.send?.({ type: 'ledger-api-listening' });
   log(runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'PostgreSQL from DATABASE_URL');
   log(describeLogKeys((await merkleLogOf(runtime)).keys));
   log(

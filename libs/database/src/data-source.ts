@@ -22,7 +22,8 @@ export function ledgerDataSource(
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: 10 },
+    connectTimeoutMS: 5_000,
+    extra: { max: 10, keepAlive: true },
     ...extra,
   } as DataSourceOptions);
 }

@@ -35,5 +35,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     log: config.log,
     relocateUnreachableCluster: config.defaultDataDir ?? false,
   });
+  // A killed or crashed server comes back on its port and data directory (docs/operations.md).
+  server.supervise();
   return { url: server.url, embedded: true, release: () => server.stop() };
 }

@@ -50,13 +50,71 @@ const SUPERUSER = 'postgres';
 export class EmbeddedPostgresError extends Error {}
 
 export class EmbeddedPostgres {
+  private watchdog: NodeJS.Timeout | undefined;
+  private restarting: Promise<void> | null = null;
+  private stopped = false;
+  private restarts = 0;
+
   private constructor(
     readonly url: string,
     /** The server's postmaster PID; we stop it only if this process owns it. */
-    private readonly postmasterPid: number,
-    private readonly owner: boolean,
+    private postmasterPid: number,
+    private owner: boolean,
     private readonly ownerFile: string,
+    private readonly options: EmbeddedPostgresOptions,
   ) {}
+
+  /** Whether the server this handle points at is running right now. */
+  get running(): boolean {
+    return isAlive(this.postmasterPid);
+  }
+
+  /** How often this process brought the server back after it died. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  /**
+   * Keeps the server up: checks every `intervalMs` that the postmaster lives and, when it died
+   * (killed, crashed), starts it again on the same port and data directory (the URL every pool
+   * holds stays valid, so connections simply come back), with a growing pause between failed
+   * attempts. A process that only attached to the server takes over when its owner is gone too.
+   */
+  supervise(intervalMs = 1_000): void {
+    if (this.watchdog) return;
+    const log = this.options.log ?? (() => undefined);
+    let failures = 0;
+    let nextAttempt = 0;
+    this.watchdog = setInterval(() => {
+      if (this.stopped || this.restarting || isAlive(this.postmasterPid) || Date.now() < nextAttempt) return;
+      this.restarting = (async () => {
+        const ownerPid = await readPid(this.ownerFile);
+        if (!this.owner && ownerPid !== null && ownerPid !== process.pid && isAlive(ownerPid)) {
+          // Its owner brings it back; follow the new postmaster once it is there.
+          const running = await runningPostmaster(await clusterDirOf(this.options));
+          if (running) this.postmasterPid = running.pid;
+          return;
+        }
+        log('the embedded PostgreSQL is gone: starting it again on the same port and data directory');
+        const again = await EmbeddedPostgres.start({ ...this.options, port: portOf(this.url) });
+        if (again.url !== this.url) throw new EmbeddedPostgresError(`the embedded PostgreSQL came back at another address (${portOf(again.url)})`);
+        this.postmasterPid = again.postmasterPid;
+        this.owner = again.owner;
+        this.restarts += 1;
+        failures = 0;
+      })()
+        .catch((error: unknown) => {
+          failures += 1;
+          const pause = Math.min(30_000, 500 * 2 ** failures);
+          nextAttempt = Date.now() + pause;
+          log(`could not restart the embedded PostgreSQL (retrying in ${pause / 1000} s): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        })
+        .finally(() => {
+          this.restarting = null;
+        });
+    }, intervalMs);
+    this.watchdog.unref();
+  }
 
   /** Starts the server, or attaches to the one already running on this data directory. */
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
@@ -77,12 +135,12 @@ export class EmbeddedPostgres {
       await ensureDatabase(urlFor(password, running.port, 'postgres'));
       if (ownerAlive) {
         log(`attached to the embedded PostgreSQL of process ${ownerPid} (port ${running.port})`);
-        return new EmbeddedPostgres(url, running.pid, false, ownerFile);
+        return new EmbeddedPostgres(url, running.pid, false, ownerFile, options);
       }
       // Its owner died (SIGKILL, power cut of the service only): adopt the server.
       await fs.writeFile(ownerFile, `${process.pid}\n`);
       log(`adopted the embedded PostgreSQL left running on port ${running.port}`);
-      return new EmbeddedPostgres(url, running.pid, true, ownerFile);
+      return new EmbeddedPostgres(url, running.pid, true, ownerFile, options);
     }
 
     const binaries = await reachableBinaries(runAs, log);
@@ -92,7 +150,7 @@ export class EmbeddedPostgres {
     } else if (runAs) {
       await fs.chown(clusterDir, runAs.uid, runAs.gid);
     }
-    const port = options.port ?? (await freePort());
+    const port = await chosenPort(options.port, path.join(dataDir, 'embedded-postgres.port'), log);
     const logFile = path.join(dataDir, 'postgres.log');
     const logFd = openSync(logFile, 'a');
     const child = spawn(
@@ -129,11 +187,14 @@ export class EmbeddedPostgres {
     await ensureDatabase(urlFor(password, port, 'postgres'));
     await fs.writeFile(ownerFile, `${process.pid}\n`);
     log(`embedded PostgreSQL ${binaries.version} listening on 127.0.0.1:${port}, data in ${clusterDir}`);
-    return new EmbeddedPostgres(urlFor(password, port, DATABASE), pid, true, ownerFile);
+    return new EmbeddedPostgres(urlFor(password, port, DATABASE), pid, true, ownerFile, options);
   }
 
   /** Stops the server if this process started or adopted it (fast shutdown: running transactions roll back). */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.watchdog);
+    await this.restarting;
     if (!this.owner) return;
     try {
       process.kill(this.postmasterPid, 'SIGINT');
@@ -150,6 +211,43 @@ export class EmbeddedPostgres {
     }
     await fs.rm(this.ownerFile, { force: true });
   }
+}
+
+/**
+ * The port of this data directory: the one asked for, else the one it used last time (kept in
+ * `embedded-postgres.port`), so that a restarted server is found at the same address by every
+ * process that holds its URL; a free one the first time or when that one was taken meanwhile.
+ */
+async function chosenPort(asked: number | undefined, portFile: string, log: (line: string) => void): Promise<number> {
+  if (asked !== undefined) {
+    await fs.writeFile(portFile, `${asked}\n`);
+    return asked;
+  }
+  const last = await readPid(portFile);
+  if (last !== null && last > 0 && (await portIsFree(last))) return last;
+  const port = await freePort();
+  if (last !== null) log(`port ${last} of the embedded PostgreSQL is taken: using ${port}`);
+  await fs.writeFile(portFile, `${port}\n`);
+  return port;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+async function clusterDirOf(options: EmbeddedPostgresOptions): Promise<string> {
+  const dataDir = path.resolve(options.dataDir);
+  const moved = await fs.readFile(path.join(dataDir, 'pg-cluster-location'), 'utf8').catch(() => null);
+  return moved ? moved.trim() : path.join(dataDir, 'pg');
 }
 
 function urlFor(password: string, port: number, database: string): string {

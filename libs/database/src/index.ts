@@ -2,3 +2,4 @@ export * from './embedded-postgres.js';
 export * from './database-url.js';
 export * from './data-source.js';
 export { MIGRATIONS } from './migrations/index.js';
+export * from './database-pool.js';

@@ -10,7 +10,10 @@ export const LEDGER_ERROR_CODES = [
   'LEDGER.INVALID_EVENTS',
   'LEDGER.INVALID_REQUEST',
   'LEDGER.MALFORMED_JSON',
+  'LEDGER.INVALID_UTF8',
+  'LEDGER.JSON_TOO_DEEP',
   'LEDGER.UNSUPPORTED_MEDIA_TYPE',
+  'LEDGER.UNSUPPORTED_ENCODING',
   'LEDGER.UNAUTHENTICATED',
   'LEDGER.FORBIDDEN',
   'LEDGER.NOT_FOUND',
@@ -19,9 +22,11 @@ export const LEDGER_ERROR_CODES = [
   'LEDGER.CONTRACT_ALREADY_REGISTERED',
   'LEDGER.BOOTSTRAP_KEY',
   'LEDGER.BATCH_TOO_LARGE',
+  'LEDGER.BODY_TOO_LARGE',
   'LEDGER.RATE_LIMITED',
   'LEDGER.UNKNOWN_CONTRACT',
   'LEDGER.STORE_UNAVAILABLE',
+  'LEDGER.BUSY',
   'LEDGER.TREE_SIZE_UNAVAILABLE',
   'LEDGER.NO_CHECKPOINT',
   'LEDGER.SIGNING_KEY',
@@ -47,10 +52,41 @@ export interface FieldProblem {
   message: string;
 }
 
+/** An error answer lists at most this many problems, and says how many there were in all. */
+export const MAX_LISTED_PROBLEMS = 100;
+
+/** Problems gathered up to the listing cap, every one counted (bounded memory whatever the input). */
+export class ProblemList {
+  readonly listed: FieldProblem[] = [];
+  total = 0;
+
+  add(...problems: FieldProblem[]): void {
+    for (const problem of problems) {
+      if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(problem);
+      this.total += 1;
+    }
+  }
+
+  get full(): boolean {
+    return this.listed.length >= MAX_LISTED_PROBLEMS;
+  }
+}
+
+function listedSummary(total: number, what: string): string {
+  return `${total} problem(s) in ${what}${total > MAX_LISTED_PROBLEMS ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)` : ''}`;
+}
+
 export class InvalidEventsError extends LedgerError {
   readonly code = 'LEDGER.INVALID_EVENTS';
-  constructor(readonly problems: FieldProblem[]) {
-    super(`${problems.length} problem(s) in the submitted events`, problems);
+  readonly problems: FieldProblem[];
+  /** Every problem found, listed or not. */
+  readonly total: number;
+  constructor(problems: FieldProblem[] | ProblemList) {
+    const listed = Array.isArray(problems) ? problems.slice(0, MAX_LISTED_PROBLEMS) : problems.listed;
+    const total = Array.isArray(problems) ? problems.length : problems.total;
+    super(listedSummary(total, 'the submitted events'), listed);
+    this.problems = listed;
+    this.total = total;
   }
 }
 
@@ -127,7 +163,12 @@ export class StoreUnavailableError extends LedgerError {
 /** A query parameter or path segment a client sent that breaks its rule. */
 export class InvalidRequestError extends LedgerError {
   readonly code = 'LEDGER.INVALID_REQUEST';
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => p.message).join('; '), problems);
+  readonly problems: FieldProblem[];
+  readonly total: number;
+  constructor(problems: FieldProblem[]) {
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+    super(problems.length > MAX_LISTED_PROBLEMS ? listedSummary(problems.length, 'the request') : listed.map((p) => p.message).join('; '), listed);
+    this.problems = listed;
+    this.total = problems.length;
   }
 }

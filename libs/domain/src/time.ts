@@ -6,7 +6,16 @@
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
 
-export const TIMESTAMP_RULE = 'an RFC 3339 date-time with an offset, e.g. 2026-04-01T09:00:00+09:00';
+/**
+ * The years a timestamp may name. Wider than any handling of this ledger, narrower than what
+ * breaks downstream: JavaScript reads years 0–99 as 1900–1999 and PostgreSQL refuses year 0.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+/** Real zones lie within ±14:00; PostgreSQL refuses offsets beyond ±15:59. */
+export const MAX_OFFSET_MINUTES = 14 * 60;
+
+export const TIMESTAMP_RULE = `an RFC 3339 date-time with an offset, e.g. 2026-04-01T09:00:00+09:00 (years ${MIN_YEAR}-${MAX_YEAR}, offsets up to ±14:00)`;
 
 /** Epoch milliseconds of an RFC 3339 timestamp with offset, or null if it is not one. */
 export function parseTimestamp(text: unknown): number | null {
@@ -19,13 +28,14 @@ export function parseTimestamp(text: unknown): number | null {
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = Number(m[6]);
+  if (year < MIN_YEAR || year > MAX_YEAR) return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   let offsetMinutes = 0;
   if (m[8] !== 'Z') {
     const offsetHours = Number(m[9]);
     const offsetMins = Number(m[10]);
-    if (offsetHours > 23 || offsetMins > 59) return null;
+    if (offsetMins > 59 || offsetHours * 60 + offsetMins > MAX_OFFSET_MINUTES) return null;
     offsetMinutes = (m[8]!.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   // Fractions beyond milliseconds are kept in the text but do not order events.
@@ -63,7 +73,11 @@ export interface Duration {
 const ISO_DURATION =
   /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d{1,3})?)S)?)?$/;
 
-export const DURATION_RULE = 'a positive ISO 8601 duration, e.g. PT24H, P30D, P1Y';
+/** No deadline of the memorandum is longer; bigger numbers would only overflow the date arithmetic downstream. */
+export const MAX_DURATION_YEARS = 100;
+const MAX_DURATION_MS = MAX_DURATION_YEARS * 12 * 31 * 86_400_000;
+
+export const DURATION_RULE = `a positive ISO 8601 duration of at most ${MAX_DURATION_YEARS} years, e.g. PT24H, P30D, P1Y`;
 
 export function parseDuration(text: unknown): Duration | null {
   if (typeof text !== 'string' || text === 'P' || text.endsWith('T')) return null;
@@ -78,6 +92,8 @@ export function parseDuration(text: unknown): Duration | null {
     milliseconds: Math.round(((n(5) * 60 + n(6)) * 60 + n(7)) * 1000),
   };
   if (duration.years + duration.months + duration.days + duration.milliseconds === 0) return null;
+  const roughMs = (duration.years * 12 + duration.months) * 31 * 86_400_000 + duration.days * 86_400_000 + duration.milliseconds;
+  if (!(roughMs <= MAX_DURATION_MS)) return null;
   return duration;
 }
 

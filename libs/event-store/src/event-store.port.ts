@@ -30,6 +30,12 @@ export interface ReadAllOptions {
   /** Events with position > after. */
   after: number;
   limit: number;
+  /**
+   * Also stop after the event at which the stored events (their canonical JSON) reach this many
+   * bytes, so at least one event comes back whatever its size. Bounds a reader's memory when
+   * events are large (a batch holds at most maxBytes plus one event).
+   */
+  maxBytes?: number;
   /** Only this contract's events (contract stream and its records' streams). */
   contractId?: string;
 }
@@ -55,6 +61,8 @@ export interface SubscribeOptions {
   /** Deliver events with position > after, first the stored ones, then each as it commits. */
   after: number;
   batchSize?: number;
+  /** Bytes per delivered batch (as ReadAllOptions.maxBytes). */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
 

@@ -226,6 +226,8 @@ export async function logLag(store: EventStore, position: number, now: number): 
 export interface FollowLogOptions {
   after: number;
   batchSize: number;
+  /** Bytes of stored events per batch (ReadAllOptions.maxBytes): large events make smaller batches. */
+  maxBytes?: number;
   signal: AbortSignal;
 }
 
@@ -239,21 +241,22 @@ export async function followLog(
   options: FollowLogOptions,
   apply: (events: Parameters<Parameters<EventStore['subscribe']>[1]>[0]) => Promise<number>,
 ): Promise<void> {
-  const { batchSize, signal } = options;
+  const { batchSize, maxBytes, signal } = options;
   let position = options.after;
-  let next: ReturnType<EventStore['readAll']> | null = store.readAll({ after: position, limit: batchSize });
+  let next: ReturnType<EventStore['readAll']> | null = store.readAll({ after: position, limit: batchSize, maxBytes });
   while (next && !signal.aborted) {
     const events = await next;
     next = null;
     if (events.length === 0) break;
-    if (events.length === batchSize) {
-      next = store.readAll({ after: events[events.length - 1]!.position, limit: batchSize });
+    // A full batch (by count or by bytes) means more may be stored: read the next one meanwhile.
+    if (events.length === batchSize || maxBytes !== undefined) {
+      next = store.readAll({ after: events[events.length - 1]!.position, limit: batchSize, maxBytes });
       next.catch(() => undefined);
     }
     position = await apply(events);
   }
   if (signal.aborted) return;
-  const subscription = store.subscribe({ after: position, batchSize, signal }, async (events) => {
+  const subscription = store.subscribe({ after: position, batchSize, maxBytes, signal }, async (events) => {
     await apply(events);
   });
   const stop = (): void => void subscription.stop();

@@ -50,6 +50,26 @@ export function sameContent(a: LedgerEvent, b: LedgerEvent): boolean {
   return canonicalize(a) === canonicalize(b);
 }
 
+/** Bytes of an event's stored form (its canonical JSON with the ledger's metadata). */
+export function storedBytes(recorded: RecordedEvent): number {
+  const { streamId, streamVersion, position, recordedAt, prevHash } = recorded;
+  return Buffer.byteLength(canonicalize({ ...recorded.event, streamId, streamVersion, position, recordedAt, prevHash }));
+}
+
+/**
+ * The leading events up to the one whose stored form reaches `maxBytes` (ReadAllOptions.maxBytes),
+ * for adapters that cannot cut a read by size where the events are stored.
+ */
+export function leadingWithinBytes(events: RecordedEvent[], maxBytes: number | undefined): RecordedEvent[] {
+  if (maxBytes === undefined) return events;
+  let total = 0;
+  for (let i = 0; i < events.length; i++) {
+    if (total >= maxBytes) return events.slice(0, i);
+    total += storedBytes(events[i]!);
+  }
+  return events;
+}
+
 /**
  * The events in the judgement order (occurredAt to the millisecond, then position) that come
  * after `after`: how every adapter answers `readStreamInOrder` from what it read.

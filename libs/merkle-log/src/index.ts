@@ -24,3 +24,5 @@ export { LogProofs, type ConsistencyProofAnswer, type InclusionProofAnswer, type
 export { PostgresCosignatureStore, type StoredCosignature } from './cosignature-store.js';
 export { CosignatureRequester, type CosignatureRequesterOptions } from './cosignature-requester.js';
 export { parseWitnesses, type WitnessEndpoint } from './witness-config.js';
+export { IntegrityScrubber, type IntegrityScrubberOptions } from './integrity-scrubber.js';
+export type { IntegrityFinding, IntegrityReport, IntegrityStatus } from './integrity-report.js';

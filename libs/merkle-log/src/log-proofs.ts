@@ -80,7 +80,7 @@ export class LogProofs {
     return events.map((recorded) => {
       const { canonical, hash } = encodeStoredEvent(recorded.event, recorded);
       if (hashToHex(hash) !== recorded.hash) {
-        throw new LogIntegrityError(`position ${recorded.position}: the stored event does not hash to its stored hash; run verify`);
+        throw new LogIntegrityError(`position ${recorded.position}: the stored event does not hash to its stored hash; run verify`, { position: recorded.position });
       }
       return { position: recorded.position, leafIndex: recorded.position - 1, canonical, leafHash: recorded.hash };
     });

@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '@ledger/domain';
-import { encodeStoredEvent, Follower, followLog, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
+import { encodeStoredEvent, Follower, followLog, type EventStore, type LogFollower } from '@ledger/event-store';
 import { changedTiles, hashFromHex, type CompactRange } from '@ledger/integrity';
 import { LogIntegrityError } from './errors.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { inTransaction } from './queryable.js';
 import { readTreeState, writeTreeState } from './tree-state.js';
+import type { IntegrityStatus } from './integrity-report.js';
 
 /** Serializes integrators across processes (two API processes may both run workers). */
 const INTEGRATE_LOCK = 7311003;
@@ -17,6 +18,8 @@ export interface MerkleIntegratorOptions {
   store: EventStore;
   /** Events per transaction, default 5,000. */
   batchSize?: number;
+  /** Bytes of stored events per transaction, default 16 MiB: large events make smaller batches, so memory stays bounded. */
+  batchBytes?: number;
   clock?: () => number;
   log?: (line: string) => void;
   /** Wait before resubscribing after a transient failure (ms), default 1,000. */
@@ -33,12 +36,16 @@ export interface MerkleIntegratorOptions {
 export class MerkleIntegrator implements LogFollower {
   readonly name = 'merkle-integrator';
   private range: CompactRange | null = null;
+  /** The position the integrator refused, when it stopped on one (/health names it). */
+  private refused: { position: number; reason: string } | null = null;
   private readonly follower: Follower;
   private readonly batchSize: number;
+  private readonly batchBytes: number;
   private readonly clock: () => number;
 
   constructor(private readonly options: MerkleIntegratorOptions) {
     this.batchSize = options.batchSize ?? 5_000;
+    this.batchBytes = options.batchBytes ?? 16 * 1024 * 1024;
     this.clock = options.clock ?? Date.now;
     this.follower = new Follower(
       {
@@ -48,12 +55,18 @@ export class MerkleIntegrator implements LogFollower {
           return this.range.size;
         },
         follow: (after, context) =>
-          followLog(this.options.store, { after, batchSize: this.batchSize, signal: context.signal }, async (events) => {
+          followLog(this.options.store, { after, batchSize: this.batchSize, maxBytes: this.batchBytes, signal: context.signal }, async (events) => {
             await this.integrate(events);
             context.progress(this.size);
             return this.size;
           }),
-        isFatal: (error) => error instanceof LogIntegrityError,
+        isFatal: (error) => {
+          if (!(error instanceof LogIntegrityError)) return false;
+          const position = (error.details as { position?: number } | undefined)?.position;
+          if (position !== undefined) this.refused = { position, reason: error.message };
+          return true;
+        },
+        details: async () => (this.refused ? ({ integrity: { mismatches: 1, first: this.refused } } as Partial<IntegrityStatus>) : {}),
       },
       { store: options.store, clock: this.clock, log: options.log, retryDelayMs: options.retryDelayMs ?? 1_000 },
     );
@@ -72,7 +85,7 @@ export class MerkleIntegrator implements LogFollower {
     return this.follower.stop();
   }
 
-  status(): Promise<LogFollowerStatus> {
+  status(): Promise<IntegrityStatus> {
     return this.follower.status();
   }
 
@@ -83,7 +96,7 @@ export class MerkleIntegrator implements LogFollower {
   async catchUp(): Promise<number> {
     if (this.range === null) this.range = (await readTreeState(this.options.pool)).range;
     for (;;) {
-      const events = await this.options.store.readAll({ after: this.range.size, limit: this.batchSize });
+      const events = await this.options.store.readAll({ after: this.range.size, limit: this.batchSize, maxBytes: this.batchBytes });
       if (events.length === 0) return this.range.size;
       await this.integrate(events);
     }
@@ -104,7 +117,7 @@ export class MerkleIntegrator implements LogFollower {
       let expected = range.size + 1;
       for (const recorded of fresh) {
         if (recorded.position !== expected) {
-          throw new LogIntegrityError(`the log has no event at position ${expected} (next is ${recorded.position}): positions must be contiguous`);
+          throw new LogIntegrityError(`the log has no event at position ${expected} (next is ${recorded.position}): positions must be contiguous`, { position: expected });
         }
         leaves.push(checkedLeaf(recorded));
         expected++;
@@ -132,6 +145,7 @@ function checkedLeaf(recorded: RecordedEvent): Buffer {
     throw new LogIntegrityError(
       `refusing to integrate position ${recorded.position} (event ${recorded.event.eventId}): its content hashes to ` +
         `${hash.toString('hex')}, not to its stored hash ${recorded.hash}`,
+      { position: recorded.position },
     );
   }
   return stored;

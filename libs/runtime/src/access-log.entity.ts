@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One read of custody or compliance (migration AccessLog1764600000001; append-only in the database). */
+/** One read of event content or a verdict (migration AccessLog1764600000001; append-only in the database). */
 @Entity({ name: 'access_log', schema: 'public' })
 export class AccessLogEntryEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
@@ -15,8 +15,8 @@ export class AccessLogEntryEntity {
   @Column('text', { name: 'record_id', nullable: true }) recordId!: string | null;
   @Column('text', { name: 'as_of', nullable: true }) asOf!: string | null;
   @Column('text', { name: 'known_at', nullable: true }) knownAt!: string | null;
-  /** The other query parameters as sent (values cut at 200 characters). */
-  @Column('jsonb') query!: Record<string, string | string[]>;
+  /** The other query parameters as sent (values cut at 200 characters; null when the request was refused for its parameters). */
+  @Column('jsonb') query!: Record<string, string | string[] | null>;
   /** The status answered (or, for an error, the status of that error). */
   @Column('integer') status!: number;
 }

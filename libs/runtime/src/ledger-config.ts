@@ -26,6 +26,8 @@ export interface LedgerConfig {
   workers: 'process' | 'inline' | 'off';
   /** LEDGER_WORKER_NAMES: only these workers (comma-separated names); all when absent. */
   workerNames?: string[];
+  /** LEDGER_WORKER_HEAP_MB: V8 heap limit of the worker process (default 384). */
+  workerHeapMb: number;
   /** LEDGER_SIGNING_KEY: the checkpoint signing key (note signer format); absent → <dataDir>/checkpoint-signing-key. */
   signingKey?: string;
   /** LEDGER_NEXT_SIGNING_KEY: the key the signer rotates to at its next checkpoint (docs/log-format.md "Key rotation"). */
@@ -43,12 +45,56 @@ export interface LedgerConfig {
   publicRateLimit: number;
   /** LEDGER_CHECKPOINT_INTERVAL_MS: how often the signer signs a checkpoint while the log grows (default 2000). */
   checkpointIntervalMs?: number;
+  /** What one client may take of the HTTP server (README "Limits and timeouts"). */
+  limits: HttpLimits;
+  /** When /health turns `degraded`. */
+  health: HealthThresholds;
+  /** The pace of the integrity scrubber. */
+  scrubber: ScrubberPace;
   /** LEDGER_TIME_ZONE: the zone every time in an answer is written in (default Asia/Tokyo). */
   timeZone: string;
   /** LEDGER_CONSOLE_SESSION_MINUTES: a console session ends after this many minutes without a request (default 30; docs/console.md). */
   consoleSessionMinutes: number;
   /** LEDGER_PUBLIC_URL starts with https: the console's cookie is marked Secure even behind a proxy that ends TLS. */
   publicHttps: boolean;
+}
+
+export interface HttpLimits {
+  /** LEDGER_HEADERS_TIMEOUT_MS: the request line and headers must have arrived within this (default 10 s). */
+  headersTimeoutMs: number;
+  /** LEDGER_BODY_TIMEOUT_MS: the body must have arrived within this after its headers (default 30 s; not for a streamed NDJSON body). */
+  bodyTimeoutMs: number;
+  /** LEDGER_IDLE_TIMEOUT_MS: a kept-alive connection without a request is closed after this (default 5 s). */
+  idleTimeoutMs: number;
+  /** LEDGER_MAX_CONNECTIONS_PER_SOURCE: open connections from one IP address (default 256). */
+  maxConnectionsPerSource: number;
+  /** LEDGER_INFLIGHT_BODY_BYTES: request bodies being received or processed at once, in bytes (default 20 MiB: the largest body and 4 MiB of others). */
+  inflightBodyBytes: number;
+}
+
+export interface HealthThresholds {
+  /** LEDGER_HEALTH_MAX_LAG_EVENTS: a worker further behind the log than this is reported (default 100,000). */
+  maxLagEvents: number;
+  /** LEDGER_HEALTH_MAX_LAG_SECONDS: a worker whose oldest unapplied event is older is reported (default 300). */
+  maxLagSeconds: number;
+  /** LEDGER_HEALTH_CRASH_LOOP_RESTARTS: restarts in a row (without a healthy run between) that make a crash loop (default 3). */
+  crashLoopRestarts: number;
+}
+
+export interface ScrubberPace {
+  /** LEDGER_SCRUB_EVENTS_PER_SECOND: stored events re-verified per second (default 2,000; 0 turns the scrubber off). */
+  eventsPerSecond: number;
+  /** LEDGER_SCRUB_PAUSE_MS: pause between two passes over the whole log (default 60 s). */
+  pauseMs: number;
+}
+
+/** An integer setting from the environment, its default when absent, an error naming the bounds otherwise. */
+export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${text}`);
+  return n;
 }
 
 /** Budgets of docs/security.md "Rate limits": token buckets refilled continuously. */
@@ -120,14 +166,31 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     bodyLimitBytes: Number.parseInt(env.LEDGER_BODY_LIMIT_BYTES ?? String(16 * 1024 * 1024), 10),
     workers: workersMode(env.LEDGER_WORKERS),
     workerNames: env.LEDGER_WORKER_NAMES ? env.LEDGER_WORKER_NAMES.split(',').map((n) => n.trim()).filter(Boolean) : undefined,
+    workerHeapMb: integerSetting(env, 'LEDGER_WORKER_HEAP_MB', 384, 8, 65_536),
     signingKey: env.LEDGER_SIGNING_KEY || undefined,
     nextSigningKey: env.LEDGER_NEXT_SIGNING_KEY || undefined,
     logOrigin: logOrigin(env),
     witnesses: parseWitnesses(env.LEDGER_WITNESSES),
-    publicRateLimit: boundedInt(env.LEDGER_PUBLIC_RATE_LIMIT, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
+    publicRateLimit: integerSetting(env, 'LEDGER_PUBLIC_RATE_LIMIT', 600, 1, 1_000_000),
     checkpointIntervalMs: checkpointInterval(env.LEDGER_CHECKPOINT_INTERVAL_MS),
+    limits: {
+      headersTimeoutMs: integerSetting(env, 'LEDGER_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      bodyTimeoutMs: integerSetting(env, 'LEDGER_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      idleTimeoutMs: integerSetting(env, 'LEDGER_IDLE_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxConnectionsPerSource: integerSetting(env, 'LEDGER_MAX_CONNECTIONS_PER_SOURCE', 256, 1, 100_000),
+      inflightBodyBytes: integerSetting(env, 'LEDGER_INFLIGHT_BODY_BYTES', 20 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+    },
+    health: {
+      maxLagEvents: integerSetting(env, 'LEDGER_HEALTH_MAX_LAG_EVENTS', 100_000, 1, Number.MAX_SAFE_INTEGER),
+      maxLagSeconds: integerSetting(env, 'LEDGER_HEALTH_MAX_LAG_SECONDS', 300, 1, 31_536_000),
+      crashLoopRestarts: integerSetting(env, 'LEDGER_HEALTH_CRASH_LOOP_RESTARTS', 3, 1, 1_000),
+    },
+    scrubber: {
+      eventsPerSecond: integerSetting(env, 'LEDGER_SCRUB_EVENTS_PER_SECOND', 2_000, 0, 10_000_000),
+      pauseMs: integerSetting(env, 'LEDGER_SCRUB_PAUSE_MS', 60_000, 0, 86_400_000),
+    },
     timeZone: timeZone(env.LEDGER_TIME_ZONE),
-    consoleSessionMinutes: boundedInt(env.LEDGER_CONSOLE_SESSION_MINUTES, 'LEDGER_CONSOLE_SESSION_MINUTES', 30, 1, 480),
+    consoleSessionMinutes: integerSetting(env, 'LEDGER_CONSOLE_SESSION_MINUTES', 30, 1, 480),
     publicHttps: /^https:/i.test(env.LEDGER_PUBLIC_URL ?? ''),
   };
 }
@@ -167,11 +230,4 @@ function logOrigin(env: NodeJS.ProcessEnv): string | undefined {
     );
   }
   return undefined;
-}
-
-function boundedInt(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${text}`);
-  return n;
 }

@@ -1,6 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { ledgerDataSource, openDatabase, type DatabaseHandle } from '@ledger/database';
+import { guardPoolErrors, ledgerDataSource, openDatabase, openPool, type DatabaseHandle } from '@ledger/database';
 import { createEventStore, type EventStore } from '@ledger/event-store';
 import { PROJECTION_ENTITIES } from '@ledger/projections';
 import { AccessLogEntryEntity } from './access-log.entity.js';
@@ -35,10 +35,10 @@ export async function openRuntime(config: LedgerConfig, options: RuntimeOptions 
   try {
     const applied = await migrateLedger(database.url);
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-    pool.on('error', (error) => log(`database connection error: ${error.message}`));
+    const pool = openPool(database.url, { max: 10, log });
     const dataSource = ledgerDataSource(database.url, [...PROJECTION_ENTITIES, AccessLogEntryEntity]);
     await dataSource.initialize();
+    guardPoolErrors((dataSource.driver as unknown as { master: pg.Pool }).master, log);
     const eventStore = await createEventStore({ eventStoreUrl: config.eventStoreUrl, pool, clock });
     return {
       config,

@@ -1,6 +1,17 @@
 import type { SigningKeySource } from '@ledger/audit';
 import type { EventStore } from '@ledger/event-store';
-import { CheckpointSigner, CosignatureRequester, LogProofs, MerkleIntegrator, keysInForce, loadLogKeys, promoteNextKeyFile, type LogKeyConfig, type LogKeys } from '@ledger/merkle-log';
+import {
+  CheckpointSigner,
+  CosignatureRequester,
+  IntegrityScrubber,
+  LogProofs,
+  MerkleIntegrator,
+  keysInForce,
+  loadLogKeys,
+  promoteNextKeyFile,
+  type LogKeyConfig,
+  type LogKeys,
+} from '@ledger/merkle-log';
 import type { LedgerConfig } from './ledger-config.js';
 import type { LedgerRuntime } from './ledger-runtime.js';
 import { SigningKeyStore } from './signing-keys.js';
@@ -55,10 +66,13 @@ export function merkleLogOf(runtime: LedgerRuntime): Promise<MerkleLog> {
 }
 
 /**
- * The integrator (events → Merkle tiles), the checkpoint signer, and one cosignature requester
- * per configured witness (LEDGER_WITNESSES) of this process.
+ * The integrator (events → Merkle tiles), the checkpoint signer, one cosignature requester per
+ * configured witness (LEDGER_WITNESSES) of this process, and the integrity scrubber (stored events
+ * re-verified against their hashes and the tiles; off when LEDGER_SCRUB_EVENTS_PER_SECOND=0).
  */
 export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
+  const { eventsPerSecond, pauseMs } = runtime.config.scrubber;
+  const scrubber = eventsPerSecond > 0 ? [new IntegrityScrubber({ pool: runtime.pool, store: runtime.eventStore, eventsPerSecond, pauseMs, log })] : [];
   return [
     new MerkleIntegrator({ pool: runtime.pool, store: runtime.eventStore, clock: runtime.clock, log }),
     new CheckpointSigner({
@@ -77,6 +91,7 @@ export function createMerkleLogWorkers(runtime: LedgerRuntime, log: (line: strin
       },
     }),
     ...createCosignatureRequesters(runtime, log),
+    ...scrubber,
   ];
 }
 

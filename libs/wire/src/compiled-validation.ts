@@ -85,3 +85,44 @@ export function passesRules(value: unknown, cls: Class): boolean {
   }
   return true;
 }
+
+/**
+ * Paths of the keys of `value` (and of its nested objects) that are not own fields of `cls`'s
+ * schema, checked against the compiled field set (a Set of names, so `valueOf` or `constructor`
+ * are as unknown as any other name: an object's inherited members never count as fields).
+ */
+export function unknownFields(value: unknown, cls: Class, prefix: string): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  let plan = plans.get(cls);
+  if (!plan) plans.set(cls, (plan = compile(cls)));
+  const found: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (!plan.known.has(key)) found.push(`${prefix}${key}`);
+  }
+  for (const property of plan.properties) {
+    if (property.nested && Object.hasOwn(value, property.name)) {
+      found.push(...unknownFields((value as Record<string, unknown>)[property.name], property.nested(), `${prefix}${property.name}.`));
+    }
+  }
+  return found;
+}
+
+/**
+ * How many problems class-validator (whitelist, forbidNonWhitelisted) would name for `value` as
+ * `cls`, one per broken field as parse-events lists them, without building them: once an error
+ * answer has listed its first problems, the rest are only counted (the differential test in
+ * parse-events.spec.ts holds the count to the listing).
+ */
+export function countRuleProblems(value: Record<string, unknown>, cls: Class): number {
+  let plan = plans.get(cls);
+  if (!plan) plans.set(cls, (plan = compile(cls)));
+  let count = 0;
+  for (const key of Object.keys(value)) if (!plan.known.has(key)) count++;
+  for (const property of plan.properties) {
+    const v = value[property.name];
+    if (!property.conditions.every((condition) => condition(value, v))) continue;
+    if (property.checks.some((check) => !check(value, v))) count++;
+    else if (property.nested && v !== null && typeof v === 'object' && !Array.isArray(v)) count += countRuleProblems(v as Record<string, unknown>, property.nested());
+  }
+  return count;
+}

@@ -5,3 +5,4 @@ export * from './parse-events.js';
 export * from './examples.js';
 export * from './pii-guard.js';
 export * from './ndjson.js';
+export * from './json-nesting.js';

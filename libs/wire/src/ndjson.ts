@@ -6,11 +6,17 @@
  */
 import { InvalidEventsError, type FieldProblem, type LedgerEvent } from '@ledger/domain';
 import { parseEvents } from './parse-events.js';
+import { MAX_JSON_DEPTH, nestingExceeds } from './json-nesting.js';
 
 /** Events per chunk: a chunk is one all-or-nothing append. */
 export const NDJSON_CHUNK_EVENTS = 1_000;
 /** The longest line (one event) taken; the largest valid event is well below it. */
 export const NDJSON_MAX_LINE_BYTES = 1024 * 1024;
+/**
+ * A chunk is also cut once its lines hold this many bytes: 1,000 lines of up to 1 MiB would
+ * otherwise make a chunk of a gigabyte. The API's in-flight body budget counts a stream as this.
+ */
+export const NDJSON_CHUNK_BYTES = 4 * 1024 * 1024;
 /** A chunk not yet full is committed once the sender has paused this long. */
 export const NDJSON_IDLE_FLUSH_MS = 50;
 
@@ -51,10 +57,12 @@ export async function* readNdjson(source: AsyncIterable<Buffer | string>, option
   let index = 0;
   let lines: number[] = [];
   let values: unknown[] = [];
+  let chunkBytes = 0;
   const chunk = (): NdjsonPiece => {
     const piece: NdjsonPiece = { kind: 'chunk', firstIndex: index - values.length, lines, values };
     lines = [];
     values = [];
+    chunkBytes = 0;
     return piece;
   };
   const stop = (rule: string, message: string): NdjsonPiece => ({
@@ -71,6 +79,8 @@ export async function* readNdjson(source: AsyncIterable<Buffer | string>, option
     }
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return null;
+    if (nestingExceeds(bytes, MAX_JSON_DEPTH)) return stop('maxDepth', `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`);
+    chunkBytes += bytes.length;
     try {
       values.push(JSON.parse(text));
     } catch (error) {
@@ -124,7 +134,7 @@ export async function* readNdjson(source: AsyncIterable<Buffer | string>, option
         yield stopped;
         return;
       }
-      if (values.length >= chunkEvents) yield chunk();
+      if (values.length >= chunkEvents || chunkBytes >= NDJSON_CHUNK_BYTES) yield chunk();
       start = end + 1;
     }
   }

@@ -7,12 +7,14 @@ import {
   isEventType,
   mayRecord,
   parseTimestamp,
+  ProblemList,
   type FieldProblem,
   type LedgerEvent,
 } from '@ledger/domain';
 import { DATA_DTOS } from './event-data.dto.js';
 import { EventEnvelopeDto } from './event-envelope.dto.js';
-import { passesRules } from './compiled-validation.js';
+import { countRuleProblems, passesRules, unknownFields } from './compiled-validation.js';
+import { MAX_JSON_DEPTH } from './json-nesting.js';
 
 export const MAX_BATCH_EVENTS = 10_000;
 /** How far ahead of the ledger clock a business time may be (clock skew between systems). */
@@ -25,9 +27,19 @@ const VALIDATOR: ValidatorOptions = {
   validationError: { target: false, value: true },
 };
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// Labels are one line: no C0/C1 control characters (a NUL would not even fit in PostgreSQL text).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Names every object inherits (`valueOf`, `toString`, `__proto__`, `constructor`, …). None is a
+ * field of the wire contract, and some look like one to code that asks `obj[name]` (class-validator's
+ * whitelist did), so they are refused by name before anything else sees them.
+ */
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+/**
+ * Every wire string is a one-line label or code: no C0/C1 control characters (a NUL would not
+ * even fit in PostgreSQL text), no line or paragraph separators (U+2028/2029), no bidirectional
+ * controls (U+061C, U+200E/F, U+202A–202E, U+2066–2069) that make text display other than it
+ * reads, no invisible characters (zero-width U+200B–200D, U+2060–2064, U+FEFF, U+180E, U+00AD).
+ */
+const FORBIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
 
 /**
  * Validates a POST /v1/events body: one event, or {"events": [...]} with up to 10,000. Returns the
@@ -58,16 +70,22 @@ export function parseEventSubmission(body: unknown, now: number): LedgerEvent[] 
 }
 
 export function parseEvents(raws: readonly unknown[], now: number): LedgerEvent[] {
-  const problems: FieldProblem[] = [];
-  raws.forEach((raw, index) => problems.push(...checkEvent(raw, index, now)));
-  if (problems.length > 0) throw new InvalidEventsError(problems);
+  // The first 100 problems are kept, every one is counted: a batch of 10,000 bad events answers
+  // a bounded error (docs/operations.md "Limits").
+  const problems = new ProblemList();
+  raws.forEach((raw, index) => {
+    if (problems.full) problems.total += countEventProblems(raw, index, now);
+    else problems.add(...checkEvent(raw, index, now));
+  });
+  if (problems.total > 0) throw new InvalidEventsError(problems);
   return raws.map((raw) => {
     const event = raw as LedgerEvent;
     return { ...event, eventId: event.eventId.toLowerCase() };
   });
 }
 
-function checkEvent(raw: unknown, index: number, now: number): FieldProblem[] {
+/** The problems of one event, each named (field, rule, message). Exported for the tests. */
+export function checkEvent(raw: unknown, index: number, now: number): FieldProblem[] {
   if (!isPlainObject(raw)) {
     return [{ index, field: '', rule: 'isObject', message: 'an event must be a JSON object' }];
   }
@@ -84,9 +102,34 @@ function checkEvent(raw: unknown, index: number, now: number): FieldProblem[] {
       const data = plainToInstance(DATA_DTOS[type], raw.data);
       problems.push(...toProblems(validateSync(data, VALIDATOR), index, 'data.', `${type} data`));
     }
+    // The schema's own fields decide what is known, whatever class-validator's whitelist thinks.
+    const unknown = [
+      ...unknownFields(raw, EventEnvelopeDto, ''),
+      ...(isEventType(type) && isPlainObject(raw.data) ? unknownFields(raw.data, DATA_DTOS[type], 'data.') : []),
+    ];
+    for (const field of unknown) {
+      if (!problems.some((p) => p.field === field)) {
+        problems.push({ index, field, rule: 'unknownField', message: `${field} is not a field of the wire contract; unknown fields are refused so that no personal data gets in` });
+      }
+    }
   }
   if (problems.length > 0 || !isEventType(type)) return problems;
   return crossFieldProblems(raw as unknown as LedgerEvent, index, now);
+}
+
+/**
+ * checkEvent's number of problems without naming them: the compiled rules count, class-validator
+ * (≈ 70 µs per bad event) does not run. Exported for the tests.
+ */
+export function countEventProblems(raw: unknown, index: number, now: number): number {
+  if (!isPlainObject(raw)) return 1;
+  const scanned = scanValues(raw, '', index).length;
+  if (scanned > 0) return scanned;
+  const type = raw.type;
+  let count = countRuleProblems(raw, EventEnvelopeDto);
+  if (isEventType(type) && isPlainObject(raw.data)) count += countRuleProblems(raw.data, DATA_DTOS[type]);
+  if (count > 0 || !isEventType(type)) return count;
+  return crossFieldProblems(raw as unknown as LedgerEvent, index, now).length;
 }
 
 /** Rules that span fields: record vs contract events, who may record what, time bounds. */
@@ -131,32 +174,44 @@ function crossFieldProblems(event: LedgerEvent, index: number, now: number): Fie
   return problems;
 }
 
-/** Refuses keys that could reach an object's prototype, strings that are not well-formed UTF-16, and control characters. */
+/**
+ * Refuses, before any validator sees the event: inherited names as keys, nesting deeper than
+ * MAX_JSON_DEPTH (an event has 3 levels), nulls, strings that are not well-formed UTF-16 and
+ * characters no one-line label may hold. Iterative, so no input can exhaust the stack.
+ */
 function scanValues(value: unknown, path: string, index: number): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const visit = (v: unknown, p: string): void => {
+  const stack: Array<{ v: unknown; p: string; depth: number }> = [{ v: value, p: path, depth: 1 }];
+  while (stack.length > 0 && problems.length < 100) {
+    const { v, p, depth } = stack.pop()!;
     if (v === null) {
       problems.push({ index, field: p, rule: 'notNull', message: `${p} must not be null: leave an optional field out instead` });
     } else if (typeof v === 'string') {
       if (!v.isWellFormed()) {
         problems.push({ index, field: p, rule: 'wellFormedUnicode', message: `${p} contains a lone surrogate (not valid Unicode)` });
-      } else if (CONTROL.test(v)) {
-        problems.push({ index, field: p, rule: 'noControlCharacters', message: `${p} must not contain control characters` });
+      } else if (FORBIDDEN_CHARACTERS.test(v)) {
+        problems.push({
+          index, field: p, rule: 'noControlCharacters',
+          message: `${p} must be one line of visible text: no control, line-separator, bidirectional or zero-width characters`,
+        });
       }
-    } else if (Array.isArray(v)) {
-      v.forEach((item, i) => visit(item, `${p}[${i}]`));
-    } else if (v !== null && typeof v === 'object') {
-      for (const [key, item] of Object.entries(v)) {
-        const childPath = p ? `${p}.${key}` : key;
-        if (FORBIDDEN_KEYS.has(key)) {
+    } else if (typeof v === 'object') {
+      if (depth > MAX_JSON_DEPTH) {
+        problems.push({ index, field: p, rule: 'maxDepth', message: `${p} is nested deeper than any field of the wire contract` });
+        continue;
+      }
+      const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((item, i) => [`[${i}]`, item]) : Object.entries(v as object);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i]!;
+        const childPath = Array.isArray(v) ? `${p}${key}` : p ? `${p}.${key}` : key;
+        if (!Array.isArray(v) && INHERITED_NAMES.has(key)) {
           problems.push({ index, field: childPath, rule: 'unknownField', message: `${childPath} is not a field of the wire contract` });
         } else {
-          visit(item, childPath);
+          stack.push({ v: item, p: childPath, depth: depth + 1 });
         }
       }
     }
-  };
-  visit(value, path);
+  }
   return problems;
 }
 
@@ -169,7 +224,8 @@ function toProblems(errors: ValidationError[], index: number, prefix: string, wh
       problems.push({ index, field, rule: 'required', message: `${field} is required in ${where}` });
       return;
     }
-    // One problem per field: the first rule broken says enough (a number is "not a string", not also "not an ID").
+    // One problem per field: the first rule broken says enough (a number is "not a string", not also "not an ID";
+    // an array where an object belongs is "not an object", not also a problem per item).
     for (const [rule, message] of constraints.slice(0, 1)) {
       if (rule === 'whitelistValidation') {
         problems.push({
@@ -182,7 +238,7 @@ function toProblems(errors: ValidationError[], index: number, prefix: string, wh
         problems.push({ index, field, rule, message: message.startsWith(error.property) ? `${path}${message}` : message });
       }
     }
-    for (const child of error.children ?? []) walk(child, `${field}.`);
+    if (constraints.length === 0) for (const child of error.children ?? []) walk(child, `${field}.`);
   };
   for (const error of errors) walk(error, prefix);
   return problems;

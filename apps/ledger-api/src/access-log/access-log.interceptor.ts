@@ -16,30 +16,46 @@ function cut(value: unknown): string | null {
   return value.length > MAX_VALUE ? value.slice(0, MAX_VALUE) : value;
 }
 
-/** What a request asked for, as sent (the answer is never recorded). */
-export function describeRead(request: FastifyRequest & { principal?: Principal }): Omit<AccessLogEntry, 'status'> {
+/**
+ * What a request asked for (the answer is never recorded). A request refused for its parameters
+ * (400) is recorded with their names only: a rejected value may be anything a client typed, a
+ * person's name included, and the access log keeps it for ever. Path IDs are kept unless they
+ * are what was refused.
+ */
+export function describeRead(request: FastifyRequest & { principal?: Principal }, refused?: { fields: ReadonlySet<string> }): Omit<AccessLogEntry, 'status'> {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const query = { ...((request.query ?? {}) as Record<string, unknown>) };
-  const asOf = cut(query.asOf);
-  const knownAt = cut(query.knownAt);
+  const kept = (value: unknown): string | null => (refused ? null : cut(value));
+  const asOf = kept(query.asOf);
+  const knownAt = kept(query.knownAt);
   delete query.asOf;
   delete query.knownAt;
-  const rest: Record<string, string | string[]> = {};
+  const rest: Record<string, string | string[] | null> = {};
   for (const [key, value] of Object.entries(query).slice(0, 20)) {
-    if (Array.isArray(value)) rest[key.slice(0, 64)] = value.slice(0, 10).map((v) => cut(v) ?? '');
+    if (refused) rest[key.slice(0, 64)] = null;
+    else if (Array.isArray(value)) rest[key.slice(0, 64)] = value.slice(0, 10).map((v) => cut(v) ?? '');
     else rest[key.slice(0, 64)] = cut(value) ?? '';
   }
+  const pathId = (name: string): string | null => (refused?.fields.has(name) ? null : cut(params[name]));
   return {
     keyId: request.principal?.keyId ?? 'anonymous',
     role: request.principal?.role ?? 'none',
     method: request.method,
     route: request.routeOptions?.url ?? request.url.split('?')[0]!.slice(0, MAX_VALUE),
-    contractId: cut(params.contractId) ?? cut(query.contractId),
-    recordId: cut(params.recordId) ?? cut(query.recordId),
+    contractId: pathId('contractId') ?? kept(query.contractId),
+    recordId: pathId('recordId') ?? kept(query.recordId),
     asOf,
     knownAt,
     query: rest,
   };
+}
+
+/** The fields a 400 answer names (its problems), or null when the request was not refused for its parameters. */
+function refusedFields(error: unknown): { fields: ReadonlySet<string> } | undefined {
+  if (errorAnswer(error).statusCode !== 400) return undefined;
+  const listed = (error as { problems?: unknown; details?: unknown }).problems ?? (error as { details?: unknown }).details;
+  const fields = Array.isArray(listed) ? listed.map((p) => (p as { field?: unknown }).field).filter((f): f is string => typeof f === 'string') : [];
+  return { fields: new Set(fields) };
 }
 
 /**
@@ -62,7 +78,7 @@ export class AccessLogInterceptor implements NestInterceptor {
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 200;
     return next.handle().pipe(
       catchError((error: unknown) =>
-        from(this.writer.write({ ...entry, status: errorAnswer(error).statusCode }).catch(() => undefined)).pipe(
+        from(this.writer.write({ ...describeRead(request, refusedFields(error)), status: errorAnswer(error).statusCode }).catch(() => undefined)).pipe(
           mergeMap(() => throwError(() => error)),
         ),
       ),

@@ -12,7 +12,8 @@ export interface AccessLogEntry {
   recordId: string | null;
   asOf: string | null;
   knownAt: string | null;
-  query: Record<string, string | string[]>;
+  /** Other query parameters; null for a value not kept (the request was refused for its parameters). */
+  query: Record<string, string | string[] | null>;
   status: number;
 }
 
@@ -87,7 +88,7 @@ export class AccessLogWriter {
     params.push(filter.limit);
     const { rows } = await this.runtime.pool.query<{
       id: string; at: Date; key_id: string; role: string; method: string; route: string; contract_id: string | null;
-      record_id: string | null; as_of: string | null; known_at: string | null; query: Record<string, string | string[]>; status: number;
+      record_id: string | null; as_of: string | null; known_at: string | null; query: Record<string, string | string[] | null>; status: number;
     }>(
       `SELECT id, at, key_id, role, method, route, contract_id, record_id, as_of, known_at, query, status
          FROM public.access_log WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -99,8 +100,46 @@ export class NdjsonIngest {
       // committed, the chunk being read is dropped whole, and there is no one left to answer.
     } finally {
       if (!response.destroyed) response.end();
+      discardRest(source);
     }
   }
+}
+
+/** What is read and thrown away of a stream's unread rest after it stopped, before the connection is closed instead. */
+const DISCARD_BYTES = 16 * 1024 * 1024;
+const DISCARD_MS = 10_000;
+
+/**
+ * A stream that stopped before its end leaves the rest of the body unread, and a kept-alive
+ * connection would wait on it for ever before reading the sender's next request. The rest is read
+ * and thrown away, up to a bound; a sender that goes on beyond it loses the connection.
+ */
+function discardRest(source: AsyncIterable<Buffer>): void {
+  if (!(source instanceof Readable) || source.readableEnded || source.destroyed) return;
+  let bytes = 0;
+  const stop = (): void => {
+    clearTimeout(timer);
+    source.removeListener('data', count);
+  };
+  const count = (piece: Buffer): void => {
+    bytes += piece.length;
+    if (bytes > DISCARD_BYTES) {
+      stop();
+      source.destroy();
+    }
+  };
+  const timer = setTimeout(() => {
+    stop();
+    source.destroy();
+  }, DISCARD_MS);
+  timer.unref();
+  // The stream's reader (an async iterator) may still listen for 'readable', which would keep the
+  // stream from flowing; it is done with the stream.
+  source.removeAllListeners('readable');
+  source.on('data', count);
+  source.once('end', stop);
+  source.once('close', stop);
+  source.resume();
 }
 
 function stopped(error: StreamError, acknowledged: number, at: { index: number; line: number }): string {

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ID_PATTERN, ID_RULE } from '@ledger/domain';
+import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
@@ -22,6 +23,7 @@ export class AuditExportController {
 
   @Get('audit-bundle')
   @RequireRole('auditor')
+  @AccessLogged()
   @ContractScoped()
   @ApiOperation({
     summary:
@@ -32,7 +34,11 @@ export class AuditExportController {
   @ApiQuery({ name: 'asOf', required: false, description: 'RFC 3339: the moment replay of the bundle looks at' })
   @ApiQuery({ name: 'knownAt', required: false, description: 'RFC 3339: only events recorded by then' })
   @ApiQuery({ name: 'treeSize', required: false, description: 'prove against the checkpoint of this size (default: the latest)' })
-  async bundle(@Param('contractId') contractId: string, @QueryParams() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
+  async bundle(
+    @Param('contractId') contractId: string,
+    @QueryParams() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
     const q = new QueryReader(query, ['asOf', 'knownAt', 'treeSize']);
     const asOf = optionalTime(q, query, 'asOf');
@@ -40,10 +46,8 @@ export class AuditExportController {
     const treeSize = q.int('treeSize', 0, 1, Number.MAX_SAFE_INTEGER);
     q.done();
     const file = await this.queryBus.execute(new ExportAuditBundleQuery({ contractId, asOf, knownAt, treeSize: treeSize === 0 ? undefined : treeSize }));
-    await reply
-      .status(200)
-      .header('content-type', 'application/json')
-      .header('content-disposition', `attachment; filename="${file.fileName}"`)
-      .send(file.bytes);
+    // Returned, not sent: the access log records the read before the answer leaves.
+    void reply.header('content-type', 'application/json').header('content-disposition', `attachment; filename="${file.fileName}"`);
+    return file.bytes;
   }
 }

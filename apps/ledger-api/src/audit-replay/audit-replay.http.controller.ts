@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { REPLAY_FORMATS } from '@ledger/audit';
 import { ID_PATTERN, ID_RULE, InvalidRequestError, TIMESTAMP_RULE } from '@ledger/domain';
 import { optionalTime } from '../audit-export/audit-export.http.controller.js';
+import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
@@ -18,6 +19,7 @@ export class AuditReplayController {
 
   @Get('replay')
   @RequireRole('auditor')
+  @AccessLogged()
   @ContractScoped()
   @ApiOperation({
     summary:
@@ -29,7 +31,11 @@ export class AuditReplayController {
   @ApiQuery({ name: 'knownAt', required: false, description: 'RFC 3339: only events recorded by then' })
   @ApiQuery({ name: 'treeSize', required: false, description: 'use the checkpoint of this size (default: the latest)' })
   @ApiQuery({ name: 'format', required: false, description: 'json (default), md or html' })
-  async replay(@Param('contractId') contractId: string, @QueryParams() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
+  async replay(
+    @Param('contractId') contractId: string,
+    @QueryParams() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | Buffer> {
     checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
     const q = new QueryReader(query, ['asOf', 'knownAt', 'treeSize', 'format']);
     const asOf = optionalTime(q, query, 'asOf');
@@ -41,6 +47,8 @@ export class AuditReplayController {
     const document = await this.queryBus.execute(
       new ReplayContractQuery({ contractId, asOf, knownAt, treeSize: treeSize === 0 ? undefined : treeSize }, format),
     );
-    await reply.status(200).header('content-type', document.contentType).send(document.body);
+    // Returned, not sent: the access log records the read before the answer leaves.
+    void reply.header('content-type', document.contentType);
+    return document.body;
   }
 }

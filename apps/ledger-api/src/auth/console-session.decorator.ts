@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
 export const CONSOLE_SESSION = 'ledger:console-session';
 
@@ -8,3 +9,10 @@ export const CONSOLE_SESSION = 'ledger:console-session';
  * its role, its scope, its budget — exactly as they check a bearer key.
  */
 export const ConsoleSession = (): MethodDecorator & ClassDecorator => SetMetadata(CONSOLE_SESSION, true);
+
+/**
+ * A console form that carries its own credentials (sign-in: the key in the form; sign-out: the
+ * session cookie and its CSRF token): the request edge lets it through without a bearer key, a
+ * small form only (http/request-limits.ts).
+ */
+export const ConsoleForm = (): MethodDecorator => RouteConfig({ consoleForm: true });

@@ -5,6 +5,7 @@ import { ForbiddenError } from '@ledger/domain';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { roleAllows } from '../auth/api-keys.js';
 import { ConsoleSessions, cookieOf, SESSION_COOKIE } from '../auth/console-sessions.js';
+import { ConsoleForm } from '../auth/console-session.decorator.js';
 import { RateLimiter } from '../auth/rate-limits.js';
 import { contextOf, rememberLang, type ConsoleRequest } from './console-context.js';
 import { ConsoleExceptionFilter, safeNext } from './console-exception.filter.js';
@@ -38,6 +39,7 @@ export class ConsoleSignInController {
   }
 
   @Post('sign-in')
+  @ConsoleForm()
   async signIn(@Req() request: ConsoleRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     refuseCrossSite(request);
     this.limiter.checkSource(request.ip);
@@ -58,6 +60,7 @@ export class ConsoleSignInController {
   }
 
   @Post('sign-out')
+  @ConsoleForm()
   async signOut(@Req() request: ConsoleRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const token = cookieOf(request, SESSION_COOKIE);
     const session = token === null ? null : await this.sessions.resolve(token);

@@ -2,7 +2,9 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
+import { LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet, type WorkerStatus } from '@ledger/runtime';
+import { assessHealth } from './health-assessment.js';
+import { IntegrityAlarm } from './integrity-alarm.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -11,22 +13,42 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
     @Inject(BACKGROUND_WORKERS) private readonly workers: WorkerFleet,
+    private readonly alarm: IntegrityAlarm,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '200 once the service can append and read; no credentials' })
+  @ApiOperation({
+    summary:
+      '`ok`, or `degraded` with the reasons (database down, a worker failed or crash-looping, a worker lagging, an integrity failure ' +
+      'naming the position); 503 while the database is down, else 200; no credentials, no internal addresses',
+  })
   async health(@Res() reply: FastifyReply): Promise<void> {
+    let head: number | null = null;
     try {
-      const head = await this.store.headPosition();
-      await reply.status(200).send({
-        status: 'ok',
-        store: this.runtime.config.eventStoreUrl ? 'eventstoredb' : 'postgres',
-        embeddedDatabase: this.runtime.database.embedded,
-        headPosition: head,
-        workers: await this.workers.statuses(),
-      });
-    } catch (error) {
-      await reply.status(503).send({ status: 'unavailable', reason: String(error) });
+      head = await this.store.headPosition();
+    } catch {
+      // reported as database_unavailable
     }
+    let workers: WorkerStatus[] = [];
+    try {
+      workers = await this.workers.statuses();
+    } catch {
+      // a fleet that cannot answer reports nothing; the worker process supervisor always answers
+    }
+    const assessment = assessHealth({
+      databaseUp: head !== null,
+      workers,
+      processRestarts: this.workers.processRestarts?.() ?? 0,
+      served: this.alarm.snapshot(),
+      thresholds: this.runtime.config.health,
+    });
+    await reply.status(assessment.httpStatus).send({
+      status: assessment.status,
+      reasons: assessment.reasons,
+      store: this.runtime.config.eventStoreUrl ? 'eventstoredb' : 'postgres',
+      embeddedDatabase: this.runtime.database.embedded,
+      headPosition: head,
+      workers: assessment.workers,
+    });
   }
 }

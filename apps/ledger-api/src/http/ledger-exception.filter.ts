@@ -1,21 +1,62 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ForbiddenError, InvalidEventsError, InvalidRequestError, LedgerError, RateLimitedError, type FieldProblem, type LedgerErrorCode } from '@ledger/domain';
+import { isDatabaseUnavailable } from '@ledger/database';
+import {
+  ForbiddenError,
+  InvalidEventsError,
+  InvalidRequestError,
+  LedgerError,
+  MAX_LISTED_PROBLEMS,
+  RateLimitedError,
+  type FieldProblem,
+  type LedgerErrorCode,
+} from '@ledger/domain';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
+}
+
+/** The body's bytes are not UTF-8: refused rather than read with U+FFFD in place of what was sent. */
+export class InvalidUtf8Error extends LedgerError {
+  readonly code = 'LEDGER.INVALID_UTF8';
+}
+
+export class JsonTooDeepError extends LedgerError {
+  readonly code = 'LEDGER.JSON_TOO_DEEP';
 }
 
 export class UnsupportedMediaTypeError extends LedgerError {
   readonly code = 'LEDGER.UNSUPPORTED_MEDIA_TYPE';
 }
 
+/** A Content-Encoding the service does not decode (it decodes none). */
+export class UnsupportedEncodingError extends LedgerError {
+  readonly code = 'LEDGER.UNSUPPORTED_ENCODING';
+}
+
+/** A body announced larger than LEDGER_BODY_LIMIT_BYTES (refused before it is read). */
+export class BodyTooLargeError extends LedgerError {
+  readonly code = 'LEDGER.BODY_TOO_LARGE';
+}
+
+/** Too many bodies are being received at once (LEDGER_INFLIGHT_BODY_BYTES): try again shortly. */
+export class BusyError extends LedgerError {
+  readonly code = 'LEDGER.BUSY';
+}
+
+/** Seconds a client is told to wait after a 503 (a restarting PostgreSQL is back within a few). */
+export const RETRY_AFTER_SECONDS = 2;
+
 /** The one place where error codes become HTTP statuses. */
 const STATUS_BY_CODE: { readonly [C in LedgerErrorCode]: number } = {
   'LEDGER.INVALID_EVENTS': 400,
   'LEDGER.INVALID_REQUEST': 400,
   'LEDGER.MALFORMED_JSON': 400,
+  'LEDGER.INVALID_UTF8': 400,
+  'LEDGER.JSON_TOO_DEEP': 400,
   'LEDGER.UNSUPPORTED_MEDIA_TYPE': 415,
+  'LEDGER.UNSUPPORTED_ENCODING': 415,
+  'LEDGER.BUSY': 503,
   'LEDGER.UNAUTHENTICATED': 401,
   'LEDGER.FORBIDDEN': 403,
   'LEDGER.NOT_FOUND': 404,
@@ -24,6 +65,7 @@ const STATUS_BY_CODE: { readonly [C in LedgerErrorCode]: number } = {
   'LEDGER.CONTRACT_ALREADY_REGISTERED': 409,
   'LEDGER.BOOTSTRAP_KEY': 409,
   'LEDGER.BATCH_TOO_LARGE': 413,
+  'LEDGER.BODY_TOO_LARGE': 413,
   'LEDGER.RATE_LIMITED': 429,
   'LEDGER.UNKNOWN_CONTRACT': 422,
   'LEDGER.STORE_UNAVAILABLE': 503,
@@ -50,9 +92,12 @@ export interface ErrorAnswer {
   statusCode: number;
   code: string;
   message: string;
+  /** At most the first 100 problems (MAX_LISTED_PROBLEMS) … */
   errors?: FieldProblem[];
+  /** … of this many. */
+  errorCount?: number;
   details?: unknown;
-  /** Seconds, for the Retry-After header of a 429 (not part of the body). */
+  /** Seconds, for the Retry-After header of a 429 or 503 (not part of the body). */
   retryAfter?: number;
 }
 
@@ -60,16 +105,28 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof LedgerError) {
     const statusCode = STATUS_BY_CODE[error.code];
     const answer: ErrorAnswer = { statusCode, code: error.code, message: error.message };
-    // One shape for every field-level problem, whichever error carries it: errors[].
-    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError || (error instanceof ForbiddenError && error.problems.length > 0)) {
+    // One shape for every field-level problem, whichever error carries it: errors[] (the first 100) and errorCount.
+    if (error instanceof InvalidEventsError || error instanceof InvalidRequestError) {
+      answer.errors = error.problems;
+      answer.errorCount = error.total;
+    } else if (error instanceof ForbiddenError && error.problems.length > 0) {
       answer.errors = error.problems;
     } else if (isFieldProblems(error.details)) {
       answer.errors = error.details;
     } else if (error.details !== undefined) {
       answer.details = error.details;
     }
+    if (answer.errors && answer.errors.length > MAX_LISTED_PROBLEMS) {
+      answer.errorCount = answer.errors.length;
+      answer.errors = answer.errors.slice(0, MAX_LISTED_PROBLEMS);
+    }
     if (error instanceof RateLimitedError) answer.retryAfter = error.retryAfterSeconds;
+    else if (statusCode === 503) answer.retryAfter = RETRY_AFTER_SECONDS;
     return answer;
+  }
+  // A lost or restarting database: the client may retry; its words never reach the client.
+  if (isDatabaseUnavailable(error)) {
+    return { statusCode: 503, code: 'LEDGER.STORE_UNAVAILABLE', message: 'the database is unavailable; retry later', retryAfter: RETRY_AFTER_SECONDS };
   }
   const fastifyCode = (error as { code?: string } | null)?.code;
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
@@ -93,7 +150,8 @@ export class LedgerExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const { retryAfter, ...answer } = errorAnswer(error);
-    if (answer.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // A 503 is expected while the database restarts (the pools report the lost connection once).
+    if (answer.statusCode >= 500 && answer.statusCode !== 503) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(answer.statusCode).send(answer);

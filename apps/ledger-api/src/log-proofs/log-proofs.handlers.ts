@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { addSignatures, hashToBase64 } from '@ledger/integrity';
 import type { ConsistencyProofAnswer, InclusionProofAnswer, StoredCheckpoint, StoredCosignature } from '@ledger/merkle-log';
 import { MERKLE_LOG, type MerkleLog } from '@ledger/runtime';
+import { IntegrityAlarm } from '../health/integrity-alarm.js';
 import {
   ConsistencyProofQuery,
   InclusionProofQuery,
@@ -92,10 +93,14 @@ export class ConsistencyProofHandler implements IQueryHandler<ConsistencyProofQu
 
 @QueryHandler(ReadLogEntriesQuery)
 export class ReadLogEntriesHandler implements IQueryHandler<ReadLogEntriesQuery> {
-  constructor(@Inject(MERKLE_LOG) private readonly log: MerkleLog) {}
+  constructor(
+    @Inject(MERKLE_LOG) private readonly log: MerkleLog,
+    private readonly alarm: IntegrityAlarm,
+  ) {}
 
   async execute({ from, limit }: ReadLogEntriesQuery): Promise<LogEntriesPage> {
-    const entries = await this.log.proofs.entries(from, limit);
+    // Each entry is hashed again before it is served; a mismatch is refused and reported on /health.
+    const entries = await this.alarm.watch(() => this.log.proofs.entries(from, limit));
     return { entries, next: entries.length === limit ? entries[entries.length - 1]!.position + 1 : null };
   }
 }

@@ -7,6 +7,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError, UUID_PATTERN } from '@ledger/domain';
 import type { ConsistencyProofAnswer, InclusionProofAnswer } from '@ledger/merkle-log';
+import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { CityWide, EventScoped, ScopeFree } from '../auth/scope.decorator.js';
 import { QueryReader } from '../http/query.js';
@@ -49,6 +50,7 @@ export class LogProofsController {
   @Get('entries')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  @AccessLogged()
   @CityWide('every leaf of every contract')
   @ApiOperation({ summary: "Every leaf from a position on, for city-wide auditors: each stored event's exact text (what its leaf hash hashes) and leaf hash" })
   @ApiQuery({ name: 'from', required: false, description: 'first position, default 1' })
@@ -65,6 +67,8 @@ export class LogProofsController {
   @Get('inclusion-proof')
   @ApiBearerAuth()
   @RequireRole('auditor')
+  // It names one event and reveals its position and leaf hash: a read of that event.
+  @AccessLogged()
   @EventScoped()
   @ApiOperation({ summary: "An event's inclusion proof (RFC 9162 §2.1.3) in the tree of a given size, default the latest checkpoint's" })
   @ApiQuery({ name: 'eventId', required: true, description: 'the event (UUID)' })

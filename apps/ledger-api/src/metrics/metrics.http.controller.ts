@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { checkpoints, findGeneration } from '@ledger/projections';
 import { LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet, type WorkerStatus } from '@ledger/runtime';
+import type { IntegrityStatus } from '@ledger/merkle-log';
+import { IntegrityAlarm } from '../health/integrity-alarm.js';
 import { Exposition, MetricsRegistry } from './metrics.registry.js';
 
 /**
@@ -18,6 +20,7 @@ export class MetricsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime,
     @Inject(BACKGROUND_WORKERS) private readonly workers: WorkerFleet,
+    private readonly alarm: IntegrityAlarm,
   ) {}
 
   @Get()
@@ -52,7 +55,22 @@ export class MetricsController {
       .family('ledger_worker_running', 'gauge', 'Whether a background worker is running (1) or not (0).', per((s) => (s.state === 'running' ? 1 : 0)))
       .family('ledger_worker_position', 'gauge', 'Position up to which a background worker has applied the log.', per((s) => s.position))
       .family('ledger_worker_lag_events', 'gauge', 'Events committed but not yet applied by a background worker.', per((s) => s.lagEvents))
-      .family('ledger_worker_lag_seconds', 'gauge', 'Age of the oldest event a background worker has not applied (0 when caught up).', per((s) => s.lagSeconds));
+      .family('ledger_worker_lag_seconds', 'gauge', 'Age of the oldest event a background worker has not applied (0 when caught up).', per((s) => s.lagSeconds))
+      .family('ledger_worker_process_restarts', 'gauge', 'Quick restarts in a row of the background worker process (0 once it runs a minute).', [
+        { value: this.workers.processRestarts?.() ?? 0 },
+      ]);
+    const checkers = statuses.filter((s): s is IntegrityStatus & WorkerStatus => (s as IntegrityStatus).integrity !== undefined);
+    out
+      .family('ledger_integrity_mismatches', 'gauge', 'Log positions whose stored event does not match its leaf hash or the Merkle log (0 when sound).', [
+        ...checkers.map((s) => ({ labels: { checker: s.name }, value: s.integrity!.mismatches })),
+        { labels: { checker: 'api' }, value: this.alarm.snapshot().mismatches },
+      ])
+      .family('ledger_integrity_checked_events_total', 'counter', 'Stored events re-verified by the integrity scrubber.', checkers
+        .filter((s) => s.integrity!.checked !== undefined)
+        .map((s) => ({ labels: { checker: s.name }, value: s.integrity!.checked! })))
+      .family('ledger_integrity_passes_total', 'counter', 'Complete passes of the integrity scrubber over the log.', checkers
+        .filter((s) => s.integrity!.passes !== undefined)
+        .map((s) => ({ labels: { checker: s.name }, value: s.integrity!.passes! })));
 
     // The read models' own checkpoints: true even when the projector runs in another process.
     try {

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ID_PATTERN, ID_RULE } from '@ledger/domain';
+import { AccessLogged } from '../access-log/access-logged.decorator.js';
 import { RequireRole } from '../auth/roles.decorator.js';
 import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
@@ -15,6 +16,7 @@ export class ReadHistoryController {
 
   @Get('events')
   @RequireRole('auditor')
+  @AccessLogged()
   @ContractScoped()
   @ApiOperation({ summary: "A contract's events (its contract stream and every record stream) in ledger order, paged" })
   @ApiQuery({ name: 'after', required: false, description: 'position to continue after (the previous page\'s `next`)' })
@@ -30,6 +32,7 @@ export class ReadHistoryController {
 
   @Get('records/:recordId/events')
   @RequireRole('auditor')
+  @AccessLogged()
   @ContractScoped()
   @ApiOperation({ summary: "One record's stream in stream order, paged" })
   @ApiQuery({ name: 'fromVersion', required: false, description: 'first stream version to return (the previous page\'s `next`)' })

@@ -1,4 +1,4 @@
-import { contractNotFound, contractorParty, InvalidRequestError, isId, ID_RULE, parseTimestamp, TIMESTAMP_RULE, contractStreamId, type FieldProblem, type Party } from '@ledger/domain';
+import { contractNotFound, contractorParty, InvalidRequestError, isId, ID_RULE, parseTimestamp, TIMESTAMP_RULE, contractStreamId, instant, type FieldProblem, type Party } from '@ledger/domain';
 import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
 import { LogKeyring, hashToBase64, signNote, type Checkpoint } from '@ledger/integrity';
 import { LogIntegrityError, SigningKeyError, type LogKeys, type LogProofs } from '@ledger/merkle-log';
@@ -111,7 +111,7 @@ export async function collectBundleBody(
     if (page.length === 0) break;
     for (const recorded of page) {
       if (recorded.position > checkpoint.size) break reading;
-      if (Date.parse(recorded.recordedAt) > knownAtMs) continue;
+      if (instant(recorded.recordedAt) > knownAtMs) continue;
       const { canonical, hash } = encodeStoredEvent(recorded.event, recorded);
       if (hash.toString('hex') !== recorded.hash) {
         throw new LogIntegrityError(`position ${recorded.position}: the stored event does not hash to its stored hash; run verify`);

@@ -13,7 +13,7 @@ import {
   type RecordVerdict,
   type Status,
 } from '@ledger/compliance';
-import { ContractHistory } from '@ledger/handling';
+import { ContractHistory, recordedInCut, type Cut } from '@ledger/handling';
 import { contractStreamId, InvalidRequestError, isRecordEvent, parseTimestamp, TIMESTAMP_RULE, type Actor, type RecordedEvent } from '@ledger/domain';
 import type { BundleVerification } from '../bundle/verify-bundle.js';
 
@@ -102,7 +102,7 @@ export function replay(verified: BundleVerification, request: ReplayRequest = {}
   const recordEvents = new Map<string, RecordedEvent[]>();
   let judged = 0;
   for (const recorded of verified.recorded) {
-    if (Date.parse(recorded.event.occurredAt) <= cut.asOf && Date.parse(recorded.recordedAt) <= cut.knownAt) judged++;
+    if (recordedInCut(recorded, cut)) judged++;
     if (recorded.streamId === contractStream) contractEvents.push(recorded);
     else if (isRecordEvent(recorded.event)) {
       const list = recordEvents.get(recorded.event.recordId);
@@ -111,7 +111,7 @@ export function replay(verified: BundleVerification, request: ReplayRequest = {}
     }
   }
   const history = ContractHistory.of(contractId, contractEvents);
-  const contract = judgeContract(history, cut, recordFacts(recordEvents, cut.knownAt));
+  const contract = judgeContract(history, cut, recordFacts(recordEvents, cut));
   const recordIds = [...recordEvents.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const recordVerdicts = recordIds
     .map((recordId) => judgeRecord(history, recordId, recordEvents.get(recordId)!, cut))
@@ -173,11 +173,12 @@ export function replay(verified: BundleVerification, request: ReplayRequest = {}
 }
 
 /** The records' collections, as the contract's incident rules read them (APPI Art. 68). */
-function recordFacts(recordEvents: ReadonlyMap<string, readonly RecordedEvent[]>, knownAt: number): RecordFacts {
+function recordFacts(recordEvents: ReadonlyMap<string, readonly RecordedEvent[]>, cut: Cut): RecordFacts {
   return {
     collectionsAt: (recordId, t) => {
+      const until: Cut = { asOf: t, knownAt: cut.knownAt };
       const found = (recordEvents.get(recordId) ?? [])
-        .filter((r) => r.event.type === 'RecordCollected' && Date.parse(r.event.occurredAt) <= t && Date.parse(r.recordedAt) <= knownAt)
+        .filter((r) => r.event.type === 'RecordCollected' && recordedInCut(r, until))
         .map((r) => {
           const data = (r.event as Extract<RecordedEvent['event'], { type: 'RecordCollected' }>).data;
           return { categories: data.dataCategories, personCount: data.personCount ?? null };

@@ -86,6 +86,26 @@ export function describeEventStoreContract(name: string, open: () => Promise<Sto
         expect(await store.headPosition()).toBe(before + 25);
       });
 
+      it('cuts a read at a byte budget, never below one event, and delivers subscriptions within it', async () => {
+        const before = await store.headPosition();
+        const events = Array.from({ length: 12 }, (_, i) => recordUsed(contract, `R-${i}`));
+        await store.append(events);
+        const one = (await store.readAll({ after: before, limit: 1 }))[0]!;
+        const size = Buffer.byteLength(encodeStoredEvent(one.event, one).canonical);
+        const page = await store.readAll({ after: before, limit: 100, maxBytes: size * 3 + 1 });
+        expect(page.length).toBeGreaterThanOrEqual(2);
+        expect(page.length).toBeLessThanOrEqual(4);
+        expect(page.map((e) => e.position)).toEqual(page.map((_, i) => before + i + 1));
+        expect((await store.readAll({ after: before, limit: 100, maxBytes: 1 })).map((e) => e.position)).toEqual([before + 1]);
+        const batches: number[] = [];
+        const subscription = store.subscribe({ after: before, batchSize: 100, maxBytes: size * 3 + 1 }, async (delivered) => {
+          batches.push(delivered.length);
+        });
+        await waitFor(() => batches.reduce((a, b) => a + b, 0) >= 12);
+        await subscription.stop();
+        expect(Math.max(...batches)).toBeLessThanOrEqual(4);
+      });
+
       it('reads one contract, pages by position, and a stream from a version', async () => {
         const other = `o-${randomUUID().slice(0, 8)}`;
         await store.append([recordUsed(contract, 'R-1'), recordUsed(other, 'R-1'), workerBriefed(contract, 'W-1'), recordUsed(contract, 'R-1')]);

@@ -32,7 +32,7 @@ import type {
   SubscriptionHandler,
 } from '../event-store.port.js';
 import { GroupCommitQueue, type PendingAppend } from '../group-commit.js';
-import { inOrderAfter, streamIdOf } from '../stored-event.js';
+import { inOrderAfter, leadingWithinBytes, storedBytes, streamIdOf } from '../stored-event.js';
 import {
   chunkBySize,
   clientConnectionString,
@@ -468,11 +468,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     if (options.limit <= 0) return [];
-    if (options.contractId !== undefined) return this.readContract(options.contractId, options.after, options.limit);
+    if (options.contractId !== undefined) return leadingWithinBytes(await this.readContract(options.contractId, options.after, options.limit), options.maxBytes);
     const page = await this.guard('readAll', () =>
       this.readRaw(this.names.log, { fromRevision: BigInt(Math.max(0, options.after)), maxCount: options.limit }),
     );
-    return page.map((r) => fromLogEvent(r.event!, this.names.log).recorded);
+    return leadingWithinBytes(page.map((r) => fromLogEvent(r.event!, this.names.log).recorded), options.maxBytes);
   }
 
   /** One contract's events after a position: its index stream, entered by binary search on positions. */
@@ -568,7 +568,7 @@ export class EventStoreDbEventStore implements EventStore {
           fromRevision: cursor <= 0 ? START : BigInt(cursor - 1),
         });
         try {
-          await this.pump(subscription, cursor, batchSize, handler, signal, (position) => {
+          await this.pump(subscription, cursor, { batchSize, maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY }, handler, signal, (position) => {
             cursor = position; // the checkpoint a reconnect resumes from
             delay = this.reconnectDelayMs;
           });
@@ -603,7 +603,7 @@ export class EventStoreDbEventStore implements EventStore {
   private async pump(
     subscription: StreamSubscription,
     after: number,
-    batchSize: number,
+    { batchSize, maxBytes }: { batchSize: number; maxBytes: number },
     handler: SubscriptionHandler,
     signal: AbortSignal,
     onDelivered: (position: number) => void,
@@ -629,7 +629,8 @@ export class EventStoreDbEventStore implements EventStore {
       for (;;) {
         if (signal.aborted) return;
         const batch: RecordedEvent[] = [];
-        while (batch.length < batchSize) {
+        let bytes = 0;
+        while (batch.length < batchSize && bytes < maxBytes) {
           const resolved = subscription.read() as ResolvedEvent | null;
           if (resolved === null) break;
           if (!resolved.event) continue;
@@ -638,6 +639,7 @@ export class EventStoreDbEventStore implements EventStore {
           if (recorded.position < expected) continue; // already delivered before a reconnect
           if (recorded.position > expected) throw new LogIntegrityError(`subscription skipped from position ${expected - 1} to ${recorded.position}`);
           batch.push(recorded);
+          if (maxBytes !== Number.POSITIVE_INFINITY) bytes += storedBytes(recorded);
         }
         if (batch.length > 0) {
           try {

@@ -256,7 +256,8 @@ export function isTransientClientError(error: unknown): boolean {
  * A client error as one of the port's errors. A wrong expected version becomes the port's
  * StreamVersionConflictError (the adapter itself never lets one reach a caller for the log: it
  * replans); everything else that is not the caller's fault is StoreUnavailableError (503), with the
- * client's error type in the message so an operator sees what happened.
+ * client's error type in the message so an operator sees what happened. The server's own words
+ * (which may name its address) never go into a message a client receives.
  */
 export function mapClientError(error: unknown, action: string): LedgerError {
   if (error instanceof LedgerError) return error;
@@ -266,18 +267,17 @@ export function mapClientError(error: unknown, action: string): LedgerError {
     return new StreamVersionConflictError(error.streamName, expected, actual);
   }
   if (error instanceof Error && isCommandError(error)) {
-    const detail = error.message ? `: ${error.message}` : '';
     switch (error.type) {
       case ErrorType.ACCESS_DENIED:
-        return new StoreUnavailableError(`EventStoreDB refused ${action} (access denied: check the user in EVENTSTORE_URL and the streams' ACLs)${detail}`);
+        return new StoreUnavailableError(`EventStoreDB refused ${action} (access denied: check the user in EVENTSTORE_URL and the streams' ACLs)`);
       case ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED:
-        return new StoreUnavailableError(`EventStoreDB refused ${action}: larger than its MaxAppendSize; lower maxAppendBytes of the adapter${detail}`);
+        return new StoreUnavailableError(`EventStoreDB refused ${action}: larger than its MaxAppendSize; lower maxAppendBytes of the adapter`);
       case ErrorType.STREAM_DELETED:
-        return new LogIntegrityError(`EventStoreDB ${action}: a ledger stream was deleted${detail}`);
+        return new LogIntegrityError(`EventStoreDB ${action}: a ledger stream was deleted`);
       default:
-        return new StoreUnavailableError(`EventStoreDB ${action} failed (${error.type})${detail}`);
+        return new StoreUnavailableError(`EventStoreDB ${action} failed (${error.type})`);
     }
   }
-  return new StoreUnavailableError(`EventStoreDB ${action} failed: ${error instanceof Error ? error.message : String(error)}`);
+  return new StoreUnavailableError(`EventStoreDB ${action} failed (${error instanceof Error ? error.name : 'unknown error'})`);
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { RecordedEvent } from '@ledger/domain';
+import { InvalidEventsError, type RecordedEvent } from '@ledger/domain';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import { recordUsed } from '../contract/test-events.js';
@@ -128,6 +128,28 @@ describe('the PostgreSQL event log', () => {
     now -= 3_600_000;
     const [b] = await store.append([recordUsed('c-clock', 'R-1')]);
     expect(b!.recordedAt).toBe(a!.recordedAt);
+    await store.close();
+    await pool.end();
+  });
+
+  it('fails only the request whose value PostgreSQL refuses when it shares a group commit, with a 4xx-class error and no database text', async () => {
+    const logged: string[] = [];
+    const { store, pool } = await openStore(db.url, { log: (line) => logged.push(line) });
+    const head = await store.headPosition();
+    // The first append holds the writer, so the next ones queue up and share one transaction.
+    const first = store.append([recordUsed('c-poison', 'R-0')]);
+    const valid = Array.from({ length: 20 }, (_, i) => store.append([recordUsed('c-poison', `R-${i + 1}`)]));
+    // Year 0 passes no validation of the wire (1900–2200); a store caller bypassing it is what this guards.
+    const poison = store.append([{ ...recordUsed('c-poison', 'R-poison'), occurredAt: '0000-01-01T00:00:00Z' }]);
+    const more = Array.from({ length: 20 }, (_, i) => store.append([recordUsed('c-poison', `R-${i + 21}`)]));
+    await first;
+    const results = await Promise.allSettled([...valid, ...more]);
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const refused = await poison.then(() => null, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidEventsError);
+    expect((refused as InvalidEventsError).message + JSON.stringify((refused as InvalidEventsError).problems)).not.toMatch(/date\/time|out of range|22008/);
+    expect(logged.join('\n')).toMatch(/22008|out of range/);
+    expect(await store.headPosition()).toBe(head + 41);
     await store.close();
     await pool.end();
   });

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { isDatabaseUnavailable, isRefusedValue } from '@ledger/database';
 import {
+  InvalidEventsError,
   StoreUnavailableError,
   instant,
   isoUtc,
@@ -37,6 +39,8 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** Test seam: runs inside the append transaction just before COMMIT. */
   beforeCommit?: (positions: { first: number; last: number }) => Promise<void>;
+  /** Where failed writes are described for the operator (clients never see database text). */
+  log?: (line: string) => void;
 }
 
 
@@ -95,9 +99,15 @@ export class PostgresEventStore implements EventStore {
       await client?.query('ROLLBACK').catch(() => undefined);
       client?.release(true);
       client = undefined;
-      const failure =
-        error instanceof LedgerError ? error : new StoreUnavailableError(`the append failed: ${String(error)}`);
-      for (const request of group) request.reject(failure);
+      if (error instanceof LedgerError) {
+        for (const request of group) request.reject(error);
+      } else if (group.length > 1 && !isDatabaseUnavailable(error)) {
+        // One request's value broke the shared transaction: each member again on its own, so
+        // only the faulty one fails.
+        for (const request of group) await this.commitGroup([request]);
+      } else {
+        for (const request of group) request.reject(this.clientError(error));
+      }
       return;
     } finally {
       client?.release();
@@ -107,6 +117,18 @@ export class PostgresEventStore implements EventStore {
       if (outcome instanceof LedgerError) request.reject(outcome);
       else request.resolve(outcome);
     });
+  }
+
+  /** What a client learns of a failed write: its kind, never the database's words. */
+  private clientError(error: unknown): LedgerError {
+    if (isRefusedValue(error)) {
+      this.options.log?.(`append refused by PostgreSQL: ${String(error)}`);
+      return new InvalidEventsError([
+        { index: null, field: '', rule: 'storable', message: 'the database refused a value of these events (nothing was written)' },
+      ]);
+    }
+    if (!isDatabaseUnavailable(error)) this.options.log?.(`append failed: ${String(error)}`);
+    return new StoreUnavailableError('the event store is unavailable; nothing was written, retry later');
   }
 
   /** The log's head, the events already holding these eventIds, the heads of these streams: one statement, one snapshot. */
@@ -194,6 +216,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (options.maxBytes !== undefined) return this.readAllWithin(options, options.maxBytes);
     const result = options.contractId
       ? await this.pool.query<{ canonical: string; hash: string }>(
           `${SELECT_EVENT} WHERE contract_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
@@ -203,6 +226,22 @@ export class PostgresEventStore implements EventStore {
           `${SELECT_EVENT} WHERE position > $1 ORDER BY position LIMIT $2`,
           [options.after, options.limit],
         );
+    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+  }
+
+  /** readAll cut by the running size of the stored text (octet_length reads no TOASTed value). */
+  private async readAllWithin(options: ReadAllOptions, maxBytes: number): Promise<RecordedEvent[]> {
+    const params: unknown[] = [options.after, options.limit, maxBytes];
+    if (options.contractId) params.push(options.contractId);
+    const result = await this.pool.query<{ canonical: string; hash: string }>(
+      `SELECT canonical, hash FROM (
+         SELECT canonical, encode(hash, 'hex') AS hash, position,
+                sum(octet_length(canonical)) OVER (ORDER BY position) - octet_length(canonical) AS before
+           FROM ledger_events WHERE position > $1${options.contractId ? ' AND contract_id = $4' : ''}
+          ORDER BY position LIMIT $2) AS page
+        WHERE before = 0 OR before < $3 ORDER BY position`,
+      params,
+    );
     return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
   }
 
@@ -237,7 +276,7 @@ export class PostgresEventStore implements EventStore {
       let cursor = options.after;
       await this.ensureListener().catch(() => undefined);
       while (!signal.aborted && !this.closed) {
-        const events = await this.readAll({ after: cursor, limit: batchSize });
+        const events = await this.readAll({ after: cursor, limit: batchSize, maxBytes: options.maxBytes });
         if (events.length > 0) {
           await handler(events);
           cursor = events[events.length - 1]!.position;
@@ -313,9 +352,26 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-/** Inserts the planned rows and tells subscribers (delivered at commit) in one statement. */
+/**
+ * Rows per INSERT are cut at this many characters of stored JSON: pg serializes each array
+ * parameter into one text literal, so a 16 MiB group would otherwise build several copies of
+ * itself at once in the API's heap. A few more round trips for the largest groups only.
+ */
+const INSERT_CHUNK_CHARS = 2 * 1024 * 1024;
+
+/** Inserts the planned rows, in chunks, and tells subscribers (delivered at commit) with the last one. */
 async function insertRows(client: pg.PoolClient, state: PlanState, last: number): Promise<void> {
-  const rows = state.rows;
+  let from = 0;
+  while (from < state.rows.length) {
+    let to = from;
+    let chars = 0;
+    while (to < state.rows.length && (to === from || chars + state.rows[to]!.canonical.length <= INSERT_CHUNK_CHARS)) chars += state.rows[to++]!.canonical.length;
+    await insertChunk(client, state.rows.slice(from, to), state.recordedAt, to === state.rows.length ? last : null);
+    from = to;
+  }
+}
+
+async function insertChunk(client: pg.PoolClient, rows: PlanState['rows'], recordedAt: string, notify: number | null): Promise<void> {
   await client.query(
     `WITH inserted AS (
      INSERT INTO ledger_events
@@ -326,7 +382,7 @@ async function insertRows(client: pg.PoolClient, state: PlanState, last: number)
                    $8::timestamptz[], $10::text[], $11::text[], $12::text[])
          AS x(p, e, s, v, t, c, r, o, k, ph, h)
        RETURNING 1)
-     SELECT pg_notify('${NOTIFY_CHANNEL}', $13) FROM (SELECT count(*) FROM inserted) AS done`,
+     SELECT pg_notify('${NOTIFY_CHANNEL}', $13) FROM (SELECT count(*) FROM inserted) AS done WHERE $13::text IS NOT NULL`,
     [
       rows.map((r) => r.position),
       rows.map((r) => r.eventId),
@@ -336,11 +392,11 @@ async function insertRows(client: pg.PoolClient, state: PlanState, last: number)
       rows.map((r) => r.event.contractId),
       rows.map((r) => (isRecordEvent(r.event) ? r.event.recordId : null)),
       rows.map((r) => r.event.occurredAt),
-      state.recordedAt,
+      recordedAt,
       rows.map((r) => r.canonical),
       rows.map((r) => r.prevHash),
       rows.map((r) => r.hash),
-      String(last),
+      notify === null ? null : String(notify),
     ],
   );
 }

@@ -12,6 +12,8 @@ export type BackgroundWorker = LogFollower;
 /** What /health and /metrics report: the workers wherever they run. */
 export interface WorkerFleet {
   statuses(): Promise<WorkerStatus[]>;
+  /** Restarts in a row of the process the workers run in, when a supervisor runs them in one. */
+  processRestarts?(): number;
 }
 
 export const BACKGROUND_WORKERS = Symbol('BACKGROUND_WORKERS');

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { restartDelayMs, STABLE_RUN_MS } from '../restart-policy.js';
 import type { WorkerFleet, WorkerStatus } from './background-worker.js';
 
 /** What the `workers` command sends its parent over the IPC channel (every second, and when asked). */
@@ -41,6 +42,7 @@ export class WorkerProcessSupervisor implements WorkerFleet {
   private last: WorkerStatus[] = [];
   private stopping = false;
   private restarts = 0;
+  private spawnedAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private exitReason: string | null = null;
   private nextRequest = 1;
@@ -65,22 +67,35 @@ export class WorkerProcessSupervisor implements WorkerFleet {
       this.last = message.statuses;
       this.exitReason = null;
       if (message.request !== undefined) this.waiting.get(message.request)?.(message.statuses);
-      if (message.statuses.every((s) => s.state === 'running')) this.restarts = 0;
     });
+    this.spawnedAt = Date.now();
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
       if (this.stopping) return;
+      if (Date.now() - this.spawnedAt > STABLE_RUN_MS) this.restarts = 0;
       this.exitReason = `the worker process exited (${signal ?? `code ${code}`})`;
-      const delay = Math.min(30_000, 1_000 * 2 ** this.restarts++);
+      const delay = restartDelayMs(this.restarts++);
       this.options.log(`${this.exitReason}; restarting it in ${delay / 1000} s`);
       this.restartTimer = setTimeout(() => this.spawn(), delay);
       this.restartTimer.unref();
     });
   }
 
+  /**
+   * Quick restarts in a row: a child that ran longer than a minute resets the count, so only
+   * deaths in quick succession make a crash loop (/health reports one from this).
+   */
+  processRestarts(): number {
+    if (this.child && Date.now() - this.spawnedAt > STABLE_RUN_MS) this.restarts = 0;
+    return this.restarts;
+  }
+
   /** Fresh statuses from the child (the last ones it sent if it does not answer within a second). */
   async statuses(): Promise<WorkerStatus[]> {
-    if (this.exitReason) return this.last.map((s) => ({ ...s, state: 'failed', error: this.exitReason! }));
+    if (this.exitReason) {
+      const failed = (s: Pick<WorkerStatus, 'name' | 'position' | 'lagEvents' | 'lagSeconds'>): WorkerStatus => ({ ...s, state: 'failed', error: this.exitReason! });
+      return this.last.length > 0 ? this.last.map(failed) : [failed({ name: 'worker-process', position: 0, lagEvents: Number.NaN, lagSeconds: Number.NaN })];
+    }
     const child = this.child;
     if (child?.connected && this.last.length > 0) {
       const request = this.nextRequest++;

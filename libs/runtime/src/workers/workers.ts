@@ -4,7 +4,7 @@ import { createProjectorWorker } from './projector.worker.js';
 import { createMerkleLogWorkers } from '../merkle-log.js';
 
 /** `witnesses` selects every cosignature requester (their workers are named `witness:<name>`). */
-export const WORKER_NAMES = ['projector', 'merkle-integrator', 'checkpoint-signer', 'witnesses'] as const;
+export const WORKER_NAMES = ['projector', 'merkle-integrator', 'checkpoint-signer', 'witnesses', 'integrity-scrubber'] as const;
 
 /** The background workers of a ledger process, in start order (LEDGER_WORKER_NAMES picks some). */
 export function createWorkers(runtime: LedgerRuntime, log: (line: string) => void): BackgroundWorker[] {
