@@ -83,7 +83,7 @@ describeInBrowser('the console in a real browser (Debian chromium), on the demo 
     await app?.close();
   });
 
-  it('signs in with an API key for a short-lived HttpOnly, SameSite=Strict session, under a strict CSP; a wrong key is refused', async () => {
+  it('signs in with an API key for a short-lived HttpOnly, SameSite=Strict session, under a strict CSP; a wrong key is refused, an oversized form too', async () => {
     const first = await officer.page.goto(`${app.url}/console/contracts/${C}`);
     expect(officer.page.url()).toBe(`${app.url}/console/sign-in?next=${q(`/console/contracts/${C}`)}&expired=1`);
     expect(first?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
@@ -99,6 +99,9 @@ describeInBrowser('the console in a real browser (Debian chromium), on the demo 
     expect(cookie!.expires * 1000 - Date.now()).toBeLessThanOrEqual(8 * 3_600_000);
     expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await signIn(auditor.page, app.url, TEST_KEYS.auditor);
+    // The sign-in form needs no bearer key at the request edge, but it is a small form only.
+    const oversized = await app.request('POST', '/console/sign-in', { rawBody: `key=${'x'.repeat(5000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect([oversized.status, oversized.body.code]).toEqual([413, 'LEDGER.BODY_TOO_LARGE']);
     // The refused sign-in is the one failed load the browser reports on purpose.
     expect(officer.problems).toEqual([expect.stringContaining('401')]);
     officer.problems.length = 0;
