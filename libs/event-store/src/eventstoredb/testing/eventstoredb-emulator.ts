@@ -23,7 +23,7 @@ import {
   type ResolvedEvent,
   type StreamMetadata,
 } from '@eventstore/db-client';
-import type { EventStoreDbClientLike } from '../eventstoredb-event-store.js';
+import type { EventStoreDbClientLike } from '../eventstoredb-client.js';
 
 interface StoredRecord {
   streamId: string;
