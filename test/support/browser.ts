@@ -18,7 +18,11 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
  */
 export function describeInBrowser(title: string, body: () => void): void {
   if (existsSync(CHROMIUM)) describe(title, body);
-  else describe.skip(`${title} (skipped: no chromium at ${CHROMIUM})`, body);
+  else {
+    // A suite skipped whole is not listed by name: say it where the run is read.
+    console.warn(`[tests] ${title} (skipped: no chromium at ${CHROMIUM}). Install it: apt-get install -y chromium fonts-noto-cjk (.ci/run does), or set CHROMIUM_PATH.`);
+    describe.skip(`${title} (skipped: no chromium at ${CHROMIUM})`, body);
+  }
 }
 
 export async function launchChromium(): Promise<Browser> {
