@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { promisify } from 'node:util';
 import { verifyBundle } from '@ledger/audit';
 import { checkConsistency, checkInclusion, hashFromBase64, hashFromHex, openCheckpoint } from '@ledger/integrity';
 import { SIGNING_KEY_FILE } from '@ledger/merkle-log';
@@ -19,23 +17,10 @@ import {
   secondBatch,
 } from '../libs/audit/src/testing/audit-scenario.js';
 import { startTestApp, TEST_KEYS, type TestApp } from './support/test-app.js';
+import { runCli } from './support/cli-process.js';
+import { capturingErrors } from './support/capturing-errors.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('dist/apps/ledger-cli/src/main.js');
-
-/** Runs the real CLI process; resolves with its exit code and output (never rejects on exit codes). */
-async function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, NODE_OPTIONS: '', ...env } as NodeJS.ProcessEnv,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 describe('auditors: proofs, export, offline verification and replay through the real service and CLI', () => {
   let app: TestApp;
@@ -151,14 +136,14 @@ describe('auditors: proofs, export, offline verification and replay through the 
     const file = path.join(work, 'bundle.json');
     const exported = await cli(['export', '--contract', CONTRACT, '--as-of', AFTER_DEADLINE, '--out', file], env());
     expect(exported).toMatchObject({ code: 0 });
-    expect(exported.stderr).toContain(`verify it offline: npm run cli -- verify-bundle ${file} --key ${publicKey}`);
+    expect(exported.stderr).toContain(`verify it offline: npx ledger verify-bundle ${file} --key ${publicKey}`);
     const bytes = await fs.readFile(file);
     expect(bytes.equals(http.bytes)).toBe(true);
     expect(verifyBundle(bytes, publicKey)).toMatchObject({ ok: true, events: 11, streams: 3 });
     expect(bytes.toString('utf8')).not.toContain(OTHER_CONTRACT);
   });
 
-  it('verify-bundle passes an intact bundle with no database, and fails a changed byte, a removed event and another key', async () => {
+  it('verify-bundle passes an intact bundle with no database (exit 0), fails a changed byte, a removed event and another key (1)', async () => {
     const file = path.join(work, 'bundle.json');
     const emptyDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-no-db-'));
     const offline = { LEDGER_DATA_DIR: emptyDir, DATABASE_URL: '' };
@@ -189,6 +174,11 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stdout).toMatch(/the checkpoint is not valid for your key: it is not signed by your key/);
     await fs.rm(emptyDir, { recursive: true, force: true });
+  });
+
+  it('replay refuses the changed bundle of the test before: verification failed (exit 1), nothing replayed', async () => {
+    const replayed = await cli(['replay', '--bundle', path.join(work, 'flipped.json'), '--key', publicKey], { LEDGER_DATA_DIR: work, DATABASE_URL: '' });
+    expect(replayed).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^FAILED: /) });
   });
 
   it('replays byte-identically over HTTP and the CLI, and at two moments gives the verdicts the rulebook implies', async () => {
@@ -237,7 +227,8 @@ describe('auditors: proofs, export, offline verification and replay through the 
     expect(tampered.stdout).toMatch(new RegExp(`^FAILED: first bad position ${position}\\n  position ${position} \\[hash-mismatch\\]: the stored text of event ${eventId(`${CONTRACT}/R-1/copied`)} does not hash`));
     const bad = await cli(['verify-bundle', path.join(work, 'bundle.json'), '--key', publicKey], { DATABASE_URL: '', LEDGER_DATA_DIR: work });
     expect(bad.code).toBe(0); // the bundle taken away earlier still proves what the log said
-    const replay = await raw(`/v1/contracts/${CONTRACT}/replay?asOf=${encodeURIComponent(AFTER_DEADLINE)}`);
+    const { result: replay, errors } = await capturingErrors(() => raw(`/v1/contracts/${CONTRACT}/replay?asOf=${encodeURIComponent(AFTER_DEADLINE)}`));
+    expect(errors).toEqual([expect.stringContaining('LogIntegrityError')]);
     expect(replay.status).toBe(500);
     expect(JSON.parse(replay.bytes.toString()).code).toBe('LEDGER.LOG_INTEGRITY');
   });

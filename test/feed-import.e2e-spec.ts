@@ -21,7 +21,7 @@ interface Run {
   stderr: string;
 }
 
-describe('npm run cli -- import, against the real service', () => {
+describe('npx ledger import, against the real service', () => {
   let db: TestDatabase;
   let service: ServiceProcess;
   let dir: string;

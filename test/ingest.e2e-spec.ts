@@ -227,6 +227,18 @@ describe('operations', () => {
     await app.close();
   });
 
+  it('names the closest valid type for a misspelt one, and answers in Japanese as well when asked (Accept-Language: ja)', async () => {
+    const answer = await app.request('POST', '/v1/events', { role: 'feed', body: event('RecordCopied', { type: 'RecordCopyed' }), headers: { 'accept-language': 'ja,en;q=0.5' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'LEDGER.INVALID_EVENTS', messageJa: expect.stringContaining('イベントに誤りがあります') });
+    expect(answer.body.errors[0]).toMatchObject({
+      field: 'type',
+      rule: 'isIn',
+      message: expect.stringContaining('did you mean RecordCopied?'),
+      messageJa: expect.stringContaining('イベント型の一覧'),
+    });
+  });
+
   it('answers /health without credentials', async () => {
     const answer = await app.request('GET', '/health');
     expect(answer.status).toBe(200);

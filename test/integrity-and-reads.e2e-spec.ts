@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Logger, type LoggerService } from '@nestjs/common';
 import pg from 'pg';
+import { capturingErrors } from './support/capturing-errors.js';
 import { EXAMPLE_CONTRACT_ID, EXAMPLE_EVENTS } from '@ledger/wire';
 import { createMerkleLogWorkers } from '@ledger/runtime';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -17,17 +17,6 @@ async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean
   }
 }
 
-/** Runs `work` with Nest's error lines captured (a test that provokes them on purpose keeps the run's output clean). */
-async function capturingErrors<T>(work: () => Promise<T>): Promise<{ result: T; errors: string[] }> {
-  const errors: string[] = [];
-  const capture: LoggerService = { log: () => undefined, warn: () => undefined, error: (message: unknown) => errors.push(String(message)) };
-  Logger.overrideLogger(capture);
-  try {
-    return { result: await work(), errors };
-  } finally {
-    Logger.overrideLogger(['error', 'warn']);
-  }
-}
 
 describe('reads that reveal events, and continuous verification of what is stored', () => {
   let app: TestApp;

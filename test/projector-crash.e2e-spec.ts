@@ -1,6 +1,6 @@
 /**
- * The projector killed for real: `npm run cli -- workers` in a child process, SIGKILLed in the
- * middle of its catch-up, restarted; then `npm run cli -- rebuild` (an uninterrupted run from
+ * The projector killed for real: `npx ledger workers` in a child process, SIGKILLed in the
+ * middle of its catch-up, restarted; then `npx ledger rebuild` (an uninterrupted run from
  * position 0, itself SIGKILLed once and resumed) must produce identical tables. Runs the build
  * in dist/ (npm run build first).
  */

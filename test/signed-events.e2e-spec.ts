@@ -19,7 +19,7 @@ const CLI = path.resolve('dist/apps/ledger-cli/src/main.js');
  * rotated and revoked by the city's admin; with the contract's policy off a signature is optional
  * but must be right; with requireSignedEvents an unsigned event is a 400 and a wrong signature a
  * 403; the bundle carries the keys and an auditor verifies every signature offline; a feed signs
- * with `npm run cli -- sign-events` without writing crypto code.
+ * with `npx ledger sign-events` without writing crypto code.
  */
 describe('signed events', () => {
   let app: TestApp;

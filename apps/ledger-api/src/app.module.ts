@@ -28,6 +28,7 @@ import { ComplianceController } from './compliance/compliance.http.controller.js
 import { ContractHistoryCache } from './compliance/contract-history.cache.js';
 import { ListHoldingsHandler, ReadHoldingHistoryHandler, ReadRecordCustodyHandler } from './custody/custody.handlers.js';
 import { HandlingReader } from './read-model/handling.reader.js';
+import { ReplicaReadInterceptor } from './read-model/replica-reads.js';
 import { CustodyController } from './custody/custody.http.controller.js';
 import { HealthController } from './health/health.http.controller.js';
 import { IntegrityAlarm } from './health/integrity-alarm.js';
@@ -36,7 +37,7 @@ import { LOG_PROOF_HANDLERS } from './log-proofs/log-proofs.handlers.js';
 import { LogProofsController } from './log-proofs/log-proofs.http.controller.js';
 import { LogPublicController } from './log-proofs/log-public.http.controller.js';
 import { PublicRateLimitGuard } from './http/public-rate-limit.guard.js';
-import { MERKLE_LOG, merkleLogOf, LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet } from '@ledger/runtime';
+import { MERKLE_LOG, merkleLogOf, LEDGER_RUNTIME, type LedgerRuntime, BACKGROUND_WORKERS, type WorkerFleet, RoutedEventStore } from '@ledger/runtime';
 import { HttpMetricsHook } from './metrics/http-metrics.hook.js';
 import { IngestMetricsHandler } from './metrics/ingest-metrics.handler.js';
 import { MetricsController } from './metrics/metrics.http.controller.js';
@@ -100,7 +101,8 @@ export class AppModule {
       controllers: CONTROLLERS,
       providers: [
         { provide: LEDGER_RUNTIME, useValue: runtime },
-        { provide: EVENT_STORE, useValue: runtime.eventStore },
+        // Reads go to the standby only inside a route marked @ReplicaReads(); everything else reads the primary.
+        { provide: EVENT_STORE, useValue: runtime.readReplica ? new RoutedEventStore(runtime.eventStore, runtime.readReplica) : runtime.eventStore },
         { provide: ApiKeyRegistry, useValue: keys },
         { provide: ApiKeyStore, useValue: keyStore },
         { provide: BACKGROUND_WORKERS, useValue: workers },
@@ -126,6 +128,7 @@ export class AppModule {
         ListHoldingsHandler,
         ContractHistoryCache,
         HandlingReader,
+        ReplicaReadInterceptor,
         ReadRecordComplianceHandler,
         ReadRecordFindingsHandler,
         ReadContractComplianceHandler,

@@ -67,7 +67,8 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
           'of the care-insurance system (memorandum Articles 4-18). Wire contract: docs/events.md.',
       )
       .setVersion('1')
-      .addBearerAuth()
+      // API keys are opaque secrets (docs/security.md), not JWTs.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'an API key secret, as issued by the ledger' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

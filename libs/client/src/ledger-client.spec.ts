@@ -34,6 +34,26 @@ function client(fetchImpl: typeof fetch, extra: Partial<ConstructorParameters<ty
 }
 
 describe('LedgerClient', () => {
+  it('sends the highest position its appends were answered with on every read (X-Ledger-Min-Position), unless readYourWrites is false', async () => {
+    const headers: Array<string | null> = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      headers.push(new Headers(init.headers).get('x-ledger-min-position'));
+      if (init.method === 'POST') return new Response(JSON.stringify(ok(JSON.parse(String(init.body))).body), { status: 201 });
+      return new Response(JSON.stringify({ events: [], next: null }), { status: 200 });
+    }) as typeof fetch;
+    const { c } = client(fetchImpl);
+    await c.contractEvents('c-1');
+    await c.appendBatch([used('R-1'), used('R-2')]);
+    await c.contractEvents('c-1');
+    expect(c.seenPosition).toBe(2);
+    expect(headers).toEqual([null, null, '2']);
+
+    const { c: plain } = client(fetchImpl, { readYourWrites: false });
+    await plain.appendBatch([used('R-3')]);
+    await plain.contractEvents('c-1');
+    expect(headers.slice(3)).toEqual([null, null]);
+  });
+
   it('retries a batch on 503, 429 and network errors with growing delays, sending the same events each time', async () => {
     const events = [used('R-1'), used('R-2')];
     const { fetchImpl, sent } = scripted((body, call) =>

@@ -40,6 +40,12 @@ export interface LedgerClientOptions {
   signing?: SigningOptions;
   /** Told before each retry (e.g. to log it). */
   onRetry?: (retry: RetryNotice) => void;
+  /**
+   * Reads send `X-Ledger-Min-Position`: the highest log position this client's appends were
+   * answered with, so a ledger that reads from a standby answers with those events (default true;
+   * docs/replicas.md).
+   */
+  readYourWrites?: boolean;
   /** Replaces the global fetch (tests, proxies). */
   fetch?: typeof fetch;
   /** Randomness of the backoff jitter and the wait itself (tests). */
@@ -117,6 +123,13 @@ export class LedgerClient {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
+  private seen = 0;
+
+  /** The highest log position this client's appends were answered with (0 before any). */
+  get seenPosition(): number {
+    return this.seen;
+  }
+
   constructor(private readonly options: LedgerClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.batchSize = options.batchSize ?? 1_000;
@@ -138,6 +151,7 @@ export class LedgerClient {
     if (events.length > MAX_BATCH_EVENTS) throw new RangeError(`a batch holds at most ${MAX_BATCH_EVENTS} events; this one has ${events.length}`);
     const body = JSON.stringify({ events: events.map((e) => this.sign(e)) });
     const answer = await this.request<{ events: AppendedEvent[] }>('POST', '/v1/events', undefined, body, signal);
+    for (const event of answer.events) if (event.position > this.seen) this.seen = event.position;
     return answer.events;
   }
 
@@ -282,6 +296,7 @@ export class LedgerClient {
     const url = `${this.base}${path}${queryString(query)}`;
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method === 'GET' && this.seen > 0 && this.options.readYourWrites !== false) headers['x-ledger-min-position'] = String(this.seen);
     for (let attempt = 0; ; attempt++) {
       let retryAfter: number | undefined;
       let lastReason: string;

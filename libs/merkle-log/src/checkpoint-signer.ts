@@ -1,6 +1,6 @@
 import { Follower, sleep, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
-import { MissingTileError, TiledMerkleTree, addSignatures, checkConsistency, formatCheckpoint, keyRotationLine, openCheckpoint, signNote, splitNote } from '@ledger/integrity';
+import { checkpointName, MissingTileError, TiledMerkleTree, addSignatures, checkConsistency, formatCheckpoint, keyRotationLine, openCheckpoint, signNote, splitNote } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
 import { LogIntegrityError, SigningKeyError } from './errors.js';
 import { hex8, keysInForce, type LogKeys } from './log-keys.js';
@@ -116,7 +116,7 @@ export class CheckpointSigner implements LogFollower {
     // Another process may have rotated the key since this one loaded it.
     const keys = keysInForce(configured, latest?.note ?? null);
     if (latest && tree.size < latest.treeSize) {
-      throw new LogIntegrityError(`the integrated tree has ${tree.size} leaves but checkpoint ${latest.seq} already signed ${latest.treeSize}`);
+      throw new LogIntegrityError(`the integrated tree has ${tree.size} leaves but ${checkpointName(latest.treeSize, latest.seq)} already signed ${latest.treeSize}`);
     }
     if (tree.size === 0 || (latest && tree.size === latest.treeSize)) return null;
 
@@ -137,17 +137,17 @@ export class CheckpointSigner implements LogFollower {
         previous = openCheckpoint(latest.note, keys.verifier, keys.origin);
       } catch (error) {
         throw new SigningKeyError(
-          `the latest checkpoint (#${latest.seq}, tree size ${latest.treeSize}) does not open with this log's key ${keys.keyId} ` +
+          `the latest checkpoint (${checkpointName(latest.treeSize, latest.seq)}) does not open with this log's key ${keys.keyId} ` +
             `and origin "${keys.origin}": ${(error as Error).message}. Restore the log's key and origin (a new key is introduced with npm run cli -- rotate-key)`,
         );
       }
       if (previous.size !== latest.treeSize || !previous.rootHash.equals(latest.rootHash)) {
-        throw new LogIntegrityError(`checkpoint #${latest.seq}: its columns differ from its signed text`);
+        throw new LogIntegrityError(`${checkpointName(latest.treeSize, latest.seq)}: its columns differ from its signed text`);
       }
       const proof = await tiles.consistencyProof(previous.size, tree.size);
       const check = checkConsistency(previous.size, tree.size, proof, previous.rootHash, root);
       if (!check.valid) {
-        throw new LogIntegrityError(`the tree of ${tree.size} leaves is not consistent with checkpoint #${latest.seq} (${previous.size} leaves): ${check.reason}`);
+        throw new LogIntegrityError(`the tree of ${tree.size} leaves is not consistent with ${checkpointName(latest.treeSize, latest.seq)}: ${check.reason}`);
       }
     }
     // A configured next key is introduced here: the checkpoint names both keys and both sign it.

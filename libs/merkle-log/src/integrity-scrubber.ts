@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { isDatabaseUnavailable } from '@ledger/database';
 import type { RecordedEvent } from '@ledger/domain';
 import { encodeStoredEvent, Follower, sleep, type EventStore, type LogFollower } from '@ledger/event-store';
-import { CompactRange, TILE_WIDTH, hashFromHex, tileKey, type TileRequest } from '@ledger/integrity';
+import { checkpointName, CompactRange, TILE_WIDTH, hashFromHex, tileKey, type TileRequest } from '@ledger/integrity';
 import { PostgresCheckpointStore } from './checkpoint-store.js';
 import { PostgresTileStore } from './postgres-tile-store.js';
 import { readTreeState } from './tree-state.js';
@@ -152,7 +152,7 @@ export class IntegrityScrubber implements LogFollower {
     if (signal.aborted) return;
     if (checkpoint && this.position === checkpoint.treeSize && !range.root().equals(checkpoint.rootHash)) {
       const first = [...this.seenThisPass].sort((a, b) => a - b)[0];
-      if (first === undefined) this.found(checkpoint.treeSize, `the log's events up to here do not give the root of signed checkpoint ${checkpoint.seq}`);
+      if (first === undefined) this.found(checkpoint.treeSize, `the log's events up to here do not give the root of signed ${checkpointName(checkpoint.treeSize, checkpoint.seq)}`);
     }
     // A position that a whole pass found sound again is no longer reported.
     for (const position of [...this.findings.keys()]) if (!this.seenThisPass.has(position)) this.findings.delete(position);

@@ -14,6 +14,8 @@ export {
   type ScrubberPace,
 } from './ledger-config.js';
 export { LEDGER_RUNTIME, openRuntime, type LedgerRuntime, type RuntimeOptions } from './ledger-runtime.js';
+export { ReadReplica, type ReplicaStatus } from './read-replica.js';
+export { readDataSource, readTarget, RoutedEventStore, withReadTarget, type ReadTarget } from './read-routing.js';
 export { AccessLogEntryEntity } from './access-log.entity.js';
 export { MERKLE_LOG, createCosignatureRequesters, createMerkleLogWorkers, logKeyConfig, merkleLogOf, type MerkleLog } from './merkle-log.js';
 export { BACKGROUND_WORKERS, inlineFleet, type BackgroundWorker, type WorkerFleet, type WorkerStatus } from './workers/background-worker.js';

@@ -19,4 +19,15 @@ describe('configuration: the log origin, witnesses, the public rate limit', () =
     expect(ledgerConfigFromEnv({}).publicRateLimit).toBe(600);
     expect(() => ledgerConfigFromEnv({ LEDGER_PUBLIC_RATE_LIMIT: '0' })).toThrow(/LEDGER_PUBLIC_RATE_LIMIT/);
   });
+
+  it('takes DATABASE_READ_URL (a postgres:// standby) and the bounded wait for it, and refuses it beside EventStoreDB', () => {
+    expect(ledgerConfigFromEnv({})).toMatchObject({ databaseReadUrl: undefined, replicaWaitMs: 2_000 });
+    expect(ledgerConfigFromEnv({ DATABASE_READ_URL: 'postgres://u@standby:5432/ledger', LEDGER_REPLICA_WAIT_MS: '500' })).toMatchObject({
+      databaseReadUrl: 'postgres://u@standby:5432/ledger',
+      replicaWaitMs: 500,
+    });
+    expect(() => ledgerConfigFromEnv({ DATABASE_READ_URL: 'mysql://standby/ledger' })).toThrow(/DATABASE_READ_URL must be a postgres:\/\/ URL/);
+    expect(() => ledgerConfigFromEnv({ DATABASE_READ_URL: 'postgres://standby/ledger', EVENTSTORE_URL: 'esdb://x:2113' })).toThrow(/EventStoreDB/);
+    expect(() => ledgerConfigFromEnv({ LEDGER_REPLICA_WAIT_MS: '60000' })).toThrow(/LEDGER_REPLICA_WAIT_MS must be an integer from 0 to 10000/);
+  });
 });

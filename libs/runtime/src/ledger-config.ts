@@ -10,6 +10,13 @@ export interface LedgerConfig {
   databaseUrl?: string;
   /** EVENTSTORE_URL; present → the event log lives in EventStoreDB. */
   eventStoreUrl?: string;
+  /**
+   * DATABASE_READ_URL: a streaming hot standby of the primary that read endpoints may answer
+   * from (docs/replicas.md); absent → every read on the primary.
+   */
+  databaseReadUrl?: string;
+  /** LEDGER_REPLICA_WAIT_MS: how long a read waits for the standby to replay the client's position before the primary answers (default 2000). */
+  replicaWaitMs: number;
   dataDir: string;
   /** LEDGER_DATA_DIR was not set: as root, an unreachable default may move the cluster elsewhere. */
   defaultDataDir: boolean;
@@ -159,6 +166,8 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    databaseReadUrl: databaseReadUrl(env),
+    replicaWaitMs: integerSetting(env, 'LEDGER_REPLICA_WAIT_MS', 2_000, 0, 10_000),
     dataDir: path.resolve(env.LEDGER_DATA_DIR || './.ledger-data'),
     defaultDataDir: !env.LEDGER_DATA_DIR,
     apiKeys: env.LEDGER_API_KEYS || undefined,
@@ -193,6 +202,15 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
     consoleSessionMinutes: integerSetting(env, 'LEDGER_CONSOLE_SESSION_MINUTES', 30, 1, 480),
     publicHttps: /^https:/i.test(env.LEDGER_PUBLIC_URL ?? ''),
   };
+}
+
+/** A standby of the PostgreSQL log; with EVENTSTORE_URL the log is not in PostgreSQL (scale reads with EventStoreDB's followers instead). */
+function databaseReadUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.DATABASE_READ_URL || undefined;
+  if (url === undefined) return undefined;
+  if (env.EVENTSTORE_URL) throw new Error('DATABASE_READ_URL serves reads of the PostgreSQL log; with EVENTSTORE_URL read from EventStoreDB\'s cluster instead (docs/replicas.md)');
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_READ_URL must be a postgres:// URL');
+  return url;
 }
 
 function checkpointInterval(text: string | undefined): number | undefined {

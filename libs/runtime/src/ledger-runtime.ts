@@ -4,6 +4,7 @@ import { guardPoolErrors, ledgerDataSource, openDatabase, openPool, type Databas
 import { createEventStore, type EventStore } from '@ledger/event-store';
 import { PROJECTION_ENTITIES } from '@ledger/projections';
 import { AccessLogEntryEntity } from './access-log.entity.js';
+import { ReadReplica } from './read-replica.js';
 import { migrateLedger } from './workers/projections.js';
 import type { LedgerConfig } from './ledger-config.js';
 
@@ -19,6 +20,8 @@ export interface LedgerRuntime {
   readonly pool: pg.Pool;
   readonly dataSource: DataSource;
   readonly eventStore: EventStore;
+  /** The streaming standby of DATABASE_READ_URL that read endpoints may answer from; null: none. */
+  readonly readReplica: ReadReplica | null;
   readonly clock: () => number;
   close(): Promise<void>;
 }
@@ -40,14 +43,18 @@ export async function openRuntime(config: LedgerConfig, options: RuntimeOptions 
     await dataSource.initialize();
     guardPoolErrors((dataSource.driver as unknown as { master: pg.Pool }).master, log);
     const eventStore = await createEventStore({ eventStoreUrl: config.eventStoreUrl, pool, clock });
+    // Opened lazily: a standby that is down at start-up only sends reads to the primary.
+    const readReplica = config.databaseReadUrl ? new ReadReplica(config.databaseReadUrl, log) : null;
     return {
       config,
       database,
       pool,
       dataSource,
       eventStore,
+      readReplica,
       clock,
       async close() {
+        await readReplica?.close();
         await eventStore.close();
         await dataSource.destroy();
         await pool.end();

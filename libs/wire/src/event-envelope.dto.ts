@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsString, Matches } from 'class-validator';
-import { ACTOR_ORG_PATTERN, EVENT_TYPES, KEY_ID_PATTERN, KEY_ID_RULE, UUID_PATTERN } from '@ledger/domain';
+import { ACTOR_ORG_PATTERN, closestName, EVENT_TYPES, KEY_ID_PATTERN, KEY_ID_RULE, UUID_PATTERN } from '@ledger/domain';
 import { LedgerId, Nested, Timestamp } from './field-rules.js';
 
 export class ActorDto {
@@ -29,6 +29,11 @@ export class EventSignatureDto {
   sig!: string;
 }
 
+function unknownTypeMessage(value: unknown): string {
+  const meant = closestName(value, EVENT_TYPES);
+  return `type must be one of the event types of the wire contract (the list: /docs, docs/events.md)${meant ? `; did you mean ${meant}?` : ''}`;
+}
+
 /** The envelope every event shares (EVENTS.md "Envelope"); `data` is checked by its type's DTO. */
 export class EventEnvelopeDto {
   @ApiProperty({ type: String, format: 'uuid', description: 'chosen by the producer; the idempotency key', example: '5b0c7c1e-8a39-4d2e-9a51-0f3c1f1f6a10' })
@@ -37,7 +42,7 @@ export class EventEnvelopeDto {
   eventId!: string;
 
   @ApiProperty({ enum: EVENT_TYPES, description: 'event type; decides the fields of `data`' })
-  @IsIn(EVENT_TYPES, { message: 'type must be one of the event types of the wire contract (see /docs)' })
+  @IsIn(EVENT_TYPES, { message: ({ value }) => unknownTypeMessage(value) })
   type!: string;
 
   @LedgerId(true, 'contract') contractId!: string;
@@ -81,11 +86,13 @@ export class FieldProblemDto {
   @ApiProperty({ example: 'data.copyId' }) field!: string;
   @ApiProperty({ example: 'matches' }) rule!: string;
   @ApiProperty() message!: string;
+  @ApiPropertyOptional({ description: 'the message in Japanese, when the request has Accept-Language: ja and the rule has a translation' }) messageJa?: string;
 }
 
 export class ErrorAnswerDto {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'LEDGER.INVALID_EVENTS' }) code!: string;
   @ApiProperty() message!: string;
+  @ApiPropertyOptional({ description: "the code's message in Japanese, when the request has Accept-Language: ja (message stays English)" }) messageJa?: string;
   @ApiPropertyOptional({ type: [FieldProblemDto] }) errors?: FieldProblemDto[];
 }

@@ -200,7 +200,9 @@ export function SubsetOf(values: readonly string[], options: { required?: boolea
 
 export function Nested(type: () => new () => object, required = true, description?: string): Decorator {
   return all(
-    doc(required, { type, description }),
+    // A lazy type must be a function named `type` for @nestjs/swagger to call it; otherwise the
+    // function itself is taken for the class and the schema is referenced with an empty name.
+    doc(required, { type: () => type(), description }),
     ...optional(required),
     IsObject({ message: ({ property }) => `${property} must be an object` }),
     ValidateNested(),

@@ -17,6 +17,7 @@ import {
   type FindingsPageAnswer,
   type RecordComplianceAnswer,
 } from './compliance.queries.js';
+import { ReplicaReads } from '../read-model/replica-reads.js';
 
 const ARTICLE_NUMBERS: readonly string[] = ARTICLE_IDS;
 const FINDING_STATUSES = ['violation', 'pending'] as const;
@@ -39,6 +40,7 @@ export class ComplianceController {
   @Get('records/:recordId/compliance')
   @RequireRole('officer')
   @ContractScoped()
+  @ReplicaReads()
   @AccessLogged()
   @ApiOperation({
     summary: "A record's verdict against the memorandum: every record-level article (3, 4, 5, 6, 7, 8, 9, 11, 13, 14, 15, 17, 18) with its findings",
@@ -63,6 +65,7 @@ export class ComplianceController {
   @Get('records/:recordId/findings')
   @RequireRole('officer')
   @ContractScoped()
+  @ReplicaReads()
   @AccessLogged()
   @ApiOperation({
     summary: "One page of a record's final findings of one article (violations and closed obligations), in the order they were made",
@@ -96,6 +99,7 @@ export class ComplianceController {
   @Get('compliance')
   @RequireRole('officer')
   @ContractScoped()
+  @ReplicaReads()
   @AccessLogged()
   @ApiOperation({
     summary: "A contract's verdict: the contract-level articles (6, 10, 11, 12, 15, appi68), the city's duties apart (`city`), records by status, a summary by rule, and the violations and pending findings (filtered, paged)",

@@ -17,6 +17,7 @@ import {
   type HoldingsAnswer,
   type RecordCustodyAnswer,
 } from './custody.queries.js';
+import { ReplicaReads } from '../read-model/replica-reads.js';
 
 const CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
 
@@ -32,6 +33,7 @@ export class CustodyController {
   @Get('records/:recordId/custody')
   @RequireRole('officer')
   @ContractScoped()
+  @ReplicaReads()
   @AccessLogged()
   @ApiOperation({
     summary: "A record's chain of custody: each holding (original and copies) with state, location, holder, since and its latest history; its transports",
@@ -55,6 +57,7 @@ export class CustodyController {
   @Get('records/:recordId/custody/history')
   @RequireRole('officer')
   @ContractScoped()
+  @ReplicaReads()
   @AccessLogged()
   @ApiOperation({
     summary: "One page of a holding's custody history, newest first (the present)",
@@ -85,6 +88,7 @@ export class CustodyController {
   @Get('holdings')
   @RequireRole('officer')
   @ContractScoped()
+  @ReplicaReads()
   @AccessLogged()
   @ApiOperation({
     summary: "A contract's holdings now, from the read model: e.g. ?state=in_transit, or ?overdue=true (transports past due, holdings open past a disposal instruction's due time or after the contract ended)",

@@ -30,6 +30,13 @@ describe('/health', () => {
     expect(JSON.stringify(answer)).not.toContain('127.0.0.1');
   });
 
+  it('is degraded but 200 while the read replica is down (reads go to the primary), and ok when it is up', () => {
+    const down = assessHealth(inputs({ replica: { state: 'down', replayedPosition: 7 } }));
+    expect(down).toMatchObject({ status: 'degraded', httpStatus: 200 });
+    expect(down.reasons.map((r) => r.code)).toEqual(['replica_unavailable']);
+    expect(assessHealth(inputs({ replica: { state: 'up', replayedPosition: 7 } }))).toMatchObject({ status: 'ok', reasons: [] });
+  });
+
   it('names a stopped or retrying worker, a crash loop of the worker process or of one worker, and a lag over either threshold', () => {
     const answer = assessHealth(inputs({
       processRestarts: 3,

@@ -1,9 +1,9 @@
 import type { IntegrityFinding, IntegrityStatus } from '@ledger/merkle-log';
-import type { HealthThresholds, WorkerStatus } from '@ledger/runtime';
+import type { HealthThresholds, ReplicaStatus, WorkerStatus } from '@ledger/runtime';
 
 /** Why /health is not `ok`; `code` is stable, `message` is for a person. */
 export interface HealthReason {
-  code: 'database_unavailable' | 'worker_failed' | 'worker_retrying' | 'worker_crash_loop' | 'worker_lag' | 'integrity_failure';
+  code: 'database_unavailable' | 'replica_unavailable' | 'worker_failed' | 'worker_retrying' | 'worker_crash_loop' | 'worker_lag' | 'integrity_failure';
   message: string;
   worker?: string;
   position?: number;
@@ -17,6 +17,8 @@ export interface HealthInputs {
   /** The first event this API process refused to serve because it did not match its hash, and how many. */
   served: { mismatches: number; first?: IntegrityFinding };
   thresholds: HealthThresholds;
+  /** The read replica (DATABASE_READ_URL) as last seen; undefined when none is configured. */
+  replica?: ReplicaStatus;
 }
 
 export interface HealthAssessment {
@@ -37,6 +39,10 @@ export function assessHealth(inputs: HealthInputs): HealthAssessment {
   const { thresholds } = inputs;
   if (!inputs.databaseUp) {
     reasons.push({ code: 'database_unavailable', message: 'the database cannot be reached: appends and reads answer 503 until it is back' });
+  }
+  if (inputs.replica?.state === 'down') {
+    // Reads fall back to the primary: degraded capacity, not an outage (still 200).
+    reasons.push({ code: 'replica_unavailable', message: 'the read replica cannot be reached: reads are answered by the primary until it is back' });
   }
   if (inputs.processRestarts >= thresholds.crashLoopRestarts) {
     reasons.push({

@@ -19,7 +19,7 @@ export class HealthController {
   @Get()
   @ApiOperation({
     summary:
-      '`ok`, or `degraded` with the reasons (database down, a worker failed or crash-looping, a worker lagging, an integrity failure ' +
+      '`ok`, or `degraded` with the reasons (database down, read replica down, a worker failed or crash-looping, a worker lagging, an integrity failure ' +
       'naming the position); 503 while the database is down, else 200; no credentials, no internal addresses',
   })
   async health(@Res() reply: FastifyReply): Promise<void> {
@@ -29,6 +29,10 @@ export class HealthController {
     } catch {
       // reported as database_unavailable
     }
+    // A live look at the standby (its replayed position), so /health shows it down or back at once.
+    const replica = this.runtime.readReplica;
+    await replica?.replayedPosition().catch(() => undefined);
+    const replicaStatus = replica?.status();
     let workers: WorkerStatus[] = [];
     try {
       workers = await this.workers.statuses();
@@ -41,6 +45,7 @@ export class HealthController {
       processRestarts: this.workers.processRestarts?.() ?? 0,
       served: this.alarm.snapshot(),
       thresholds: this.runtime.config.health,
+      replica: replicaStatus,
     });
     await reply.status(assessment.httpStatus).send({
       status: assessment.status,
@@ -48,6 +53,10 @@ export class HealthController {
       store: this.runtime.config.eventStoreUrl ? 'eventstoredb' : 'postgres',
       embeddedDatabase: this.runtime.database.embedded,
       headPosition: head,
+      // null: no DATABASE_READ_URL; else whether the standby answers and how far behind it is.
+      readReplica: replicaStatus
+        ? { ...replicaStatus, lagEvents: head !== null && replicaStatus.replayedPosition !== null ? Math.max(0, head - replicaStatus.replayedPosition) : null }
+        : null,
       workers: assessment.workers,
     });
   }

@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '@ledger/database';
 import {
   ForbiddenError,
@@ -11,6 +11,7 @@ import {
   type FieldProblem,
   type LedgerErrorCode,
 } from '@ledger/domain';
+import { prefersJapanese, withJapanese } from './messages-ja.js';
 
 export class MalformedJsonError extends LedgerError {
   readonly code = 'LEDGER.MALFORMED_JSON';
@@ -92,6 +93,8 @@ export interface ErrorAnswer {
   statusCode: number;
   code: string;
   message: string;
+  /** The code's message in Japanese: answers to Accept-Language: ja (message stays English). */
+  messageJa?: string;
   /** At most the first 100 problems (MAX_LISTED_PROBLEMS) … */
   errors?: FieldProblem[];
   /** … of this many. */
@@ -153,8 +156,12 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     // A 503 is expected while the database restarts (the pools report the lost connection once).
     if (answer.statusCode >= 500 && answer.statusCode !== 503) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
-    void reply.status(answer.statusCode).send(answer);
+    const japanese = prefersJapanese(request?.headers?.['accept-language']);
+    if (japanese) void reply.header('content-language', 'ja, en');
+    void reply.header('vary', 'accept-language');
+    void reply.status(answer.statusCode).send(japanese ? withJapanese(answer) : answer);
   }
 }
 

@@ -37,14 +37,20 @@ export class QueryReader {
     return Number(text);
   }
 
-  /** An RFC 3339 timestamp with offset, as epoch ms and as given. */
+  /**
+   * An RFC 3339 timestamp with offset, as epoch ms and as given. A `+` pasted unencoded into a URL
+   * arrives as a space: a space before an HH:MM offset can only mean `+`, so it is read as one.
+   */
   time(name: string, fallback: number): { ms: number; text: string } {
-    const text = this.single(name);
-    if (text === undefined) return { ms: fallback, text: new Date(fallback).toISOString() };
+    const given = this.single(name);
+    if (given === undefined) return { ms: fallback, text: new Date(fallback).toISOString() };
+    const text = given.replace(/(\d) (\d{2}:\d{2})$/, '$1+$2');
     const ms = parseTimestamp(text);
     if (ms === null) {
-      this.fail(name, 'isTimestamp', `${name} must be ${TIMESTAMP_RULE}`);
-      return { ms: fallback, text };
+      const received = JSON.stringify(given.slice(0, 64));
+      const hint = given.includes(' ') ? '; a + in a URL must be encoded as %2B' : '';
+      this.fail(name, 'isTimestamp', `${name} must be ${TIMESTAMP_RULE} (received ${received}${hint})`);
+      return { ms: fallback, text: given };
     }
     return { ms, text };
   }

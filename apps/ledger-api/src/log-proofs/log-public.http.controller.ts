@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query as QueryParams, Req, Res, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, NotFoundError } from '@ledger/domain';
 import { parseTilePath } from '@ledger/integrity';
@@ -59,6 +59,7 @@ export class LogPublicController {
       'A hash tile (C2SP tlog-tiles): /v1/log/tile/<L>/<N>[.p/<W>], N as 3-digit elements with x on all but the last ' +
       '(e.g. tile/0/x001/x234/067.p/5); 32-byte hashes concatenated; no credentials',
   })
+  @ApiParam({ name: 'path', type: String, description: 'the tile path after tile/: <L>/<N>[.p/<W>]', example: '0/x001/x234/067.p/5' })
   @ApiProduces('application/octet-stream')
   async tile(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const path = request.url.split('?', 1)[0]!.replace(/^.*?\/v1\/log\/tile\//, '');

@@ -7,6 +7,7 @@ import { RequireRole } from '../auth/roles.decorator.js';
 import { ContractScoped } from '../auth/scope.decorator.js';
 import { checkPathIds, QueryReader } from '../http/query.js';
 import { ReadContractEventsQuery, ReadRecordEventsQuery, type HistoryPage } from './read-history.queries.js';
+import { ReplicaReads } from '../read-model/replica-reads.js';
 
 @ApiTags('history')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class ReadHistoryController {
 
   @Get('events')
   @RequireRole('auditor')
+  @ReplicaReads()
   @AccessLogged()
   @ContractScoped()
   @ApiOperation({ summary: "A contract's events (its contract stream and every record stream) in ledger order, paged" })
@@ -32,6 +34,7 @@ export class ReadHistoryController {
 
   @Get('records/:recordId/events')
   @RequireRole('auditor')
+  @ReplicaReads()
   @AccessLogged()
   @ContractScoped()
   @ApiOperation({ summary: "One record's stream in stream order, paged" })

@@ -10,7 +10,7 @@ import {
   ReadModelsNotReadyError,
   type ReadModelQuery,
 } from '@ledger/projections';
-import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
+import { LEDGER_RUNTIME, readDataSource, readTarget, type LedgerRuntime } from '@ledger/runtime';
 import { ContractHistoryCache } from '../compliance/contract-history.cache.js';
 
 /** What an answer at a cut reads: the serving read model, how far it has applied the log, the contract, the cut's log position. */
@@ -49,9 +49,14 @@ export class HandlingReader {
 
   /** The contract's history, or 404. */
   async contract(contractId: string): Promise<ContractHistory> {
-    const contract = await this.contracts.current(contractId);
-    if (!contract) throw new NotFoundError(`contract ${contractId} is not registered`);
-    return contract.history;
+    // The cache is shared with primary reads and may hold contract events the standby has not
+    // replayed yet: on the standby, the contract as of its own log's head.
+    const history =
+      readTarget() === 'replica'
+        ? await this.contracts.upTo(contractId, await this.store.headPosition())
+        : ((await this.contracts.current(contractId))?.history ?? null);
+    if (!history) throw new NotFoundError(`contract ${contractId} is not registered`);
+    return history;
   }
 
   /** 404 unless the record has at least one event. */
@@ -69,7 +74,7 @@ export class HandlingReader {
     if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
     try {
       return await readActiveGeneration(
-        this.runtime.dataSource,
+        readDataSource(this.runtime.dataSource, this.runtime.readReplica),
         async (q) => {
           // No generation yet (a fresh service, the projector not started): nothing is projected,
           // every answer folds the log itself (bounded, else a 503).

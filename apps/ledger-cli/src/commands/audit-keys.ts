@@ -1,5 +1,6 @@
 import { loadLogKeys, publicLogKeys, type LogKeys } from '@ledger/merkle-log';
 import { type LedgerConfig, logKeyConfig } from '@ledger/runtime';
+import { verifierKeys } from '../cli-command.js';
 
 /**
  * The log's keys for an auditor's command: the public key given with --key (trust your own copy,
@@ -7,6 +8,9 @@ import { type LedgerConfig, logKeyConfig } from '@ledger/runtime';
  * key file in LEDGER_DATA_DIR). The CLI never generates a key.
  */
 export async function auditKeys(config: LedgerConfig, publicKey: string | undefined): Promise<LogKeys> {
-  if (publicKey !== undefined) return publicLogKeys(publicKey, config.logOrigin);
+  if (publicKey !== undefined) {
+    verifierKeys([publicKey], '--key');
+    return publicLogKeys(publicKey, config.logOrigin);
+  }
   return loadLogKeys(logKeyConfig(config), { create: false });
 }

@@ -19,7 +19,7 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-describe('npm run cli -- copy-log (the built CLI, PostgreSQL to PostgreSQL)', () => {
+describe('npx ledger copy-log (the built CLI, PostgreSQL to PostgreSQL)', () => {
   let source: TestDatabase;
   let target: TestDatabase;
   let leaves: Buffer[];

@@ -11,7 +11,7 @@ import {
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
-const USAGE = `usage: npm run cli -- copy-log --to eventstoredb|postgres --target-url URL [--batch-size N]
+const USAGE = `usage: npx ledger copy-log --to eventstoredb|postgres --target-url URL [--batch-size N]
 
 Copies the event log this ledger is configured with (EVENTSTORE_URL, else DATABASE_URL or the
 embedded PostgreSQL) into another store, in position order, keeping every stored event, leaf hash

@@ -1,18 +1,16 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { bundleFileName, exportBundle } from '@ledger/audit';
 import { LogProofs, keysInForce } from '@ledger/merkle-log';
 import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, parseOptions, UsageError, writeDocument, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
 
-const USAGE = `usage: npm run cli -- export --contract C [--as-of T] [--known-at T] [--tree-size N] --out FILE
+const USAGE = `usage: npx ledger export --contract C [--as-of T] [--known-at T] [--tree-size N] --out FILE
 
 Writes the audit bundle of one contract: every event of its contract stream and record streams
 (none of any other contract), each with its inclusion proof in the whole log, the signed checkpoint
 they are proven against, the log's public key, and an export statement signed with the log's key.
-Verify it anywhere, with no database: npm run cli -- verify-bundle FILE --key PUBKEY
+Verify it anywhere, with no database: npx ledger verify-bundle FILE --key PUBKEY
 
   --contract C     the contract ID
   --as-of T        RFC 3339: the moment replay of the bundle looks at (no event is left out for it:
@@ -54,19 +52,12 @@ export const exportCommand: CliCommand = {
     );
     progress.events?.finish();
     progress.proofs?.finish();
-    if (out === '-') {
-      context.out.write(exported.bytes);
-    } else {
-      // Whole or nothing: a temporary file renamed into place.
-      const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
-      await fs.writeFile(temporary, exported.bytes);
-      await fs.rename(temporary, out);
-    }
+    await writeDocument(out, exported.bytes, context);
     context.log(
       `${out === '-' ? 'wrote' : `wrote ${out}:`} ${exported.bundle.events.length} events of contract ${contractId} in ${exported.streams} streams, ` +
         `proven against checkpoint ${exported.treeSize} of log "${keys.origin}" (suggested name ${bundleFileName(contractId, exported.treeSize)})`,
     );
-    context.log(`verify it offline: npm run cli -- verify-bundle ${out === '-' ? 'FILE' : out} --key ${keys.publicKey}`);
+    context.log(`verify it offline: npx ledger verify-bundle ${out === '-' ? 'FILE' : out} --key ${keys.publicKey}`);
     return EXIT.ok;
   },
 };

@@ -12,7 +12,7 @@ import {
 } from '@ledger/feed-import';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 
-const USAGE = `usage: npm run cli -- import FILE --mapping MAPPING [options]
+const USAGE = `usage: npx ledger import FILE --mapping MAPPING [options]
 
 Imports a CSV feed (UTF-8 with or without BOM, or CP932/Shift_JIS: detected) into the running
 ledger through its HTTP API, in batches, with the typed client (retries on 429/503 and network
@@ -81,7 +81,7 @@ export const importCommand: CliCommand = {
     }
     const file = positionals[0]!;
     const view = progressView(process.stderr, dryRun ? 'checking' : 'importing');
-    process.once('SIGINT', () => process.stderr.write(`\ncontinue with: npm run cli -- import ${args.filter((a) => a !== '--resume').join(' ')} --resume\n`));
+    process.once('SIGINT', () => process.stderr.write(`\ncontinue with: npx ledger import ${args.filter((a) => a !== '--resume').join(' ')} --resume\n`));
     try {
       const result = await importFeed({
         file, mappingFile, encoding, dryRun, resume: flags.has('resume'), client, concurrency, maxProblems,

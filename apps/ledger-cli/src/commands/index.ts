@@ -12,7 +12,7 @@ import { rotateKeyCommand } from './rotate-key.command.js';
 import { witnessCommand } from './witness.command.js';
 import { workersCommand } from './workers.command.js';
 
-/** Every command of `npm run cli -- <command>`. */
+/** Every command of `npx ledger <command>`. */
 export const COMMANDS: CliCommand[] = [
   importCommand,
   copyLogCommand,

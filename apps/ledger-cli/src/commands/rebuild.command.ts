@@ -3,7 +3,7 @@ import { createProjections } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
-const USAGE = `usage: npm run cli -- rebuild [--batch-size N] [--restart] [--keep-retired N]
+const USAGE = `usage: npx ledger rebuild [--batch-size N] [--restart] [--keep-retired N]
 
 Rebuilds every read model (custody, and any projection registered in
 libs/runtime/src/workers/projections.ts) from position 0 into a fresh generation

@@ -1,15 +1,13 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { REPLAY_FORMATS, renderReplay, replay, replayFromLedger, verifyBundle, type ReplayFormat, type ReplayReport } from '@ledger/audit';
 import { LogProofs } from '@ledger/merkle-log';
 import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, parseOptions, readInputFile, UsageError, verifierKeys, writeDocument, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
 import { printBundleVerification } from './verify-bundle.command.js';
 
-const USAGE = `usage: npm run cli -- replay --contract C --as-of T [--known-at T] [--tree-size N] [--format json|md|html] [--out FILE] [--key PUBKEY]
-       npm run cli -- replay --bundle FILE --key PUBKEY [--as-of T] [--known-at T] [--format …] [--out FILE]
+const USAGE = `usage: npx ledger replay --contract C --as-of T [--known-at T] [--tree-size N] [--format json|md|html] [--out FILE] [--key PUBKEY]
+       npx ledger replay --bundle FILE --key PUBKEY [--as-of T] [--known-at T] [--format …] [--out FILE]
 
 A contract's compliance as of T (docs/rulebook.md), article by article with each violation's and
 pending obligation's evidence, in Japanese and English (md, html) or as JSON. It is judged only
@@ -25,7 +23,8 @@ options give the same bytes on every run (pin --tree-size to keep them while the
   --out FILE        write there instead of standard output
   --key PUBKEY      the log's public key (required with --bundle; default: the service's key)
 
-Not resumable: a replay recomputes everything from verified evidence each time.`;
+Not resumable: a replay recomputes everything from verified evidence each time. Exit 0: written;
+1: the bundle or the log failed verification; 2: usage, an unreadable file or a malformed key.`;
 
 export const replayCommand: CliCommand = {
   name: 'replay',
@@ -47,7 +46,7 @@ export const replayCommand: CliCommand = {
       const key = values.get('key');
       if (!key) throw new UsageError('--key PUBKEY is required with --bundle');
       if (values.has('tree-size')) throw new UsageError('--tree-size applies to --contract; a bundle is proven against its own checkpoint');
-      const verified = verifyBundle(await fs.readFile(bundleFile), key);
+      const verified = verifyBundle(await readInputFile(bundleFile, 'the bundle'), verifierKeys([key], '--key'));
       if (!verified.ok) {
         printBundleVerification(verified, bundleFile, context.err);
         return EXIT.failed;
@@ -73,14 +72,7 @@ export const replayCommand: CliCommand = {
       progress.proofs?.finish();
     }
     const text = renderReplay(report, format);
-    const out = values.get('out');
-    if (out === undefined) {
-      context.out.write(text);
-    } else {
-      const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
-      await fs.writeFile(temporary, text);
-      await fs.rename(temporary, out);
-    }
+    await writeDocument(values.get('out'), text, context);
     context.log(
       `${report.contractId} as of ${report.asOf}: ${report.status} (checkpoint ${report.checkpoint.treeSize} of log "${report.checkpoint.origin}", ` +
         `root ${report.checkpoint.rootHash}; ${report.evidence.events} events verified)`,

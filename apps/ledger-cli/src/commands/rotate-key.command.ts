@@ -5,7 +5,7 @@ import { NEXT_SIGNING_KEY_FILE, keyNameFor, loadLogKeys } from '@ledger/merkle-l
 import { ledgerConfigFromEnv, logKeyConfig } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 
-const USAGE = `usage: npm run cli -- rotate-key [--out FILE]
+const USAGE = `usage: npx ledger rotate-key [--out FILE]
 
 Prepares a new signing key for the log. The service's checkpoint signer introduces it at its next
 checkpoint (as soon as the log grows): a rotation checkpoint naming the old and the new key, signed

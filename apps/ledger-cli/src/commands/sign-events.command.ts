@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { ed25519PrivateKeyFromBase64, generateEventSigningKey, signEvent } from '@ledger/integrity';
 import { KEY_ID_PATTERN, KEY_ID_RULE } from '@ledger/domain';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, InputError, parseOptions, UsageError, writeDocument, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 
 /** The most events one POST /v1/events takes. */
 const MAX_BATCH = 10_000;
 
-const SIGN_USAGE = `usage: npm run cli -- sign-events --key FILE --key-id ID [--ndjson] [--out FILE] [INPUT]
+const SIGN_USAGE = `usage: npx ledger sign-events --key FILE --key-id ID [--ndjson] [--out FILE] [INPUT]
 
 Signs events as the party that states them (EVENTS.md v2 "Signed events", docs/security.md
 "Signing events"): each event gets a "signature" {keyId, sig}, the Ed25519 signature of the RFC 8785
@@ -22,15 +21,15 @@ for POST /v1/events (--ndjson: one signed event per line). Reads no database and
   --out FILE     where to write (default: standard output); written whole or not at all
 
 An eventId is written in lower case (the ledger stores it so, and the signature covers it). An
-event already signed is signed again with this key. Exit 0: written; 2: usage; 3: unreadable input
+event already signed is signed again with this key. Exit 0: written; 2: usage, an unreadable input
 or key.`;
 
-const NEW_KEY_USAGE = `usage: npm run cli -- new-signing-key --out FILE
+const NEW_KEY_USAGE = `usage: npx ledger new-signing-key --out FILE
 
 Generates a party's Ed25519 key pair for signing events: writes the private key to FILE (mode 600;
 keep it on the feed's machine, never send it anywhere) and prints the public key (base64). The city
 registers the public key (POST /v1/admin/signing-keys {"party", "publicKey", "label"}) and tells
-the party the keyId it got; the feed then signs with: npm run cli -- sign-events --key FILE --key-id ID`;
+the party the keyId it got; the feed then signs with: npx ledger sign-events --key FILE --key-id ID`;
 
 /** The events of an input: one event, an array, {"events": [...]}, or NDJSON. */
 export function readEvents(text: string): unknown[] {
@@ -47,29 +46,17 @@ export function readEvents(text: string): unknown[] {
       try {
         return [JSON.parse(line) as unknown];
       } catch (error) {
-        throw new InputError(`line ${i + 1} is not JSON: ${(error as Error).message}`);
+        throw new InputError(`the events: line ${i + 1} is not JSON: ${(error as Error).message}`);
       }
     });
   }
 }
-
-class InputError extends Error {}
 
 async function readInput(file: string | undefined): Promise<string> {
   if (file !== undefined && file !== '-') return fs.readFile(file, 'utf8');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-async function writeWhole(out: string | undefined, text: string, context: CliContext): Promise<void> {
-  if (out === undefined || out === '-') {
-    context.out.write(text);
-    return;
-  }
-  const temporary = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.partial`);
-  await fs.writeFile(temporary, text);
-  await fs.rename(temporary, out);
 }
 
 export const signEventsCommand: CliCommand = {
@@ -87,31 +74,27 @@ export const signEventsCommand: CliCommand = {
     try {
       privateKey = ed25519PrivateKeyFromBase64((await fs.readFile(keyFile, 'utf8')).trim());
     } catch (error) {
-      context.err.write(`cannot read the key ${keyFile}: ${(error as Error).message}\n`);
-      return EXIT.error;
+      throw new InputError(`cannot read the key ${keyFile}: ${(error as Error).message}`);
     }
-    if (!privateKey) {
-      context.err.write(`${keyFile} is not a private key written by new-signing-key (base64 of 32 bytes)\n`);
-      return EXIT.error;
-    }
-    let events: unknown[];
+    if (!privateKey) throw new InputError(`${keyFile} is not a private key written by new-signing-key (base64 of 32 bytes)`);
+    let text: string;
     try {
-      events = readEvents(await readInput(positionals[0]));
+      text = await readInput(positionals[0]);
     } catch (error) {
-      context.err.write(`cannot read the events: ${(error as Error).message}\n`);
-      return EXIT.error;
+      throw new InputError(`cannot read the events: ${(error as Error).message}`);
     }
+    const events = readEvents(text);
     const progress = events.length > 10_000 ? new Progress('sign-events', events.length, context.err) : undefined;
     const signed = events.map((event, i) => {
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new UsageError(`event ${i + 1} is not a JSON object`);
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new InputError(`event ${i + 1} is not a JSON object`);
       const { eventId } = event as { eventId?: unknown };
       const lowered = typeof eventId === 'string' ? { ...event, eventId: eventId.toLowerCase() } : event;
       if (i % 1_000 === 999) progress?.update(i + 1);
       return signEvent(lowered, privateKey, keyId);
     });
     progress?.finish();
-    const text = flags.has('ndjson') ? signed.map((e) => `${JSON.stringify(e)}\n`).join('') : `${JSON.stringify({ events: signed })}\n`;
-    await writeWhole(values.get('out'), text, context);
+    const output = flags.has('ndjson') ? signed.map((e) => `${JSON.stringify(e)}\n`).join('') : `${JSON.stringify({ events: signed })}\n`;
+    await writeDocument(values.get('out'), output, context);
     context.log(`signed ${signed.length} event${signed.length === 1 ? '' : 's'} with key ${keyId}`);
     if (!flags.has('ndjson') && signed.length > MAX_BATCH) context.log(`note: POST /v1/events takes at most ${MAX_BATCH} events at a time; use --ndjson and post them in batches`);
     return EXIT.ok;
@@ -131,8 +114,7 @@ export const newSigningKeyCommand: CliCommand = {
     try {
       await fs.writeFile(out, `${privateKey}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
-      context.err.write(`cannot write ${out} (an existing key is never overwritten): ${(error as Error).message}\n`);
-      return EXIT.error;
+      throw new InputError(`cannot write ${out} (an existing key is never overwritten): ${(error as Error).message}`);
     }
     context.out.write(`${publicKey}\n`);
     context.log(`private key written to ${out} (mode 600): keep it on the signing machine only`);

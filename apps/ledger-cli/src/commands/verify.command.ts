@@ -1,12 +1,12 @@
-import fs from 'node:fs/promises';
 import { parsePinnedKeys, pinnedKeyring, type PartyKey, verifyLog, type VerifyLogReport } from '@ledger/audit';
+import { checkpointName } from '@ledger/integrity';
 import { ledgerConfigFromEnv, SigningKeyStore } from '@ledger/runtime';
-import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
+import { EXIT, InputError, OUT_OPTION_HELP, parseOptions, readInputFile, UsageError, writeDocument, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
 import { auditKeys } from './audit-keys.js';
 import { witnessOptions } from './witness-options.js';
 
-const USAGE = `usage: npm run cli -- verify [--key PUBKEY] [--checkpoint FILE] [--witness WKEY … --quorum N] [--party-keys FILE] [--jobs N] [--max-problems N] [--json]
+const USAGE = `usage: npx ledger verify [--key PUBKEY] [--checkpoint FILE] [--witness WKEY … --quorum N] [--party-keys FILE] [--jobs N] [--max-problems N] [--json] [--out FILE]
 
 Verifies the whole stored log against its signed checkpoints, trusting nothing in the database:
 recomputes every leaf hash from the stored event text, checks every stored column against it,
@@ -28,11 +28,13 @@ On a change to the stored log it names the first bad position and what is wrong.
   --jobs N            worker threads (default: one per core, at most 4)
   --max-problems N    stop after N problems (default 20)
   --json              print the report as JSON
+${OUT_OPTION_HELP}
 
 Not resumable on purpose: a run trusts nothing a previous run left behind. Exit 0: every check
-holds; 1: the log is not as signed (problems listed); 2: usage; 3: the database or key unusable.`;
+holds; 1: the log is not as signed (problems listed); 2: usage, an unreadable file or a malformed
+key; 3: the database or the service's own key unusable.`;
 
-export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableStream): void {
+export function verifyReportText(report: VerifyLogReport): string {
   const lines: string[] = [];
   if (report.ok && report.latest === null) {
     lines.push('OK: the log is empty');
@@ -40,7 +42,7 @@ export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableS
     const latest = report.latest!;
     lines.push(
       `OK: ${count(report.events, 'event')}, ${count(report.streams, 'stream chain')} and ${count(report.checkpoints, 'signed checkpoint')} verified`,
-      `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in checkpoint #${latest.seq}`,
+      `the Merkle root of positions 1–${latest.treeSize} is ${latest.rootHash}, as signed in ${checkpointName(latest.treeSize, latest.seq)}`,
     );
     if (report.signedEvents > 0) lines.push(`${count(report.signedEvents, 'party signature')} verified`);
     if (report.witnessed) {
@@ -57,7 +59,7 @@ export function printVerifyReport(report: VerifyLogReport, out: NodeJS.WritableS
     }
     if (report.stoppedEarly) lines.push(`  (stopped after ${report.problems.length} problems; later positions were not checked)`);
   }
-  out.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 function count(n: number, noun: string): string {
@@ -67,9 +69,22 @@ function count(n: number, noun: string): string {
 /** A saved checkpoint: the signed note itself, or GET /v1/log/checkpoint's JSON answer. */
 function checkpointNote(text: string): string {
   if (!text.trimStart().startsWith('{')) return text;
-  const note = (JSON.parse(text) as { note?: unknown }).note;
-  if (typeof note !== 'string') throw new UsageError('--checkpoint: the JSON has no "note"');
+  let note: unknown;
+  try {
+    note = (JSON.parse(text) as { note?: unknown }).note;
+  } catch (error) {
+    throw new InputError(`--checkpoint: not JSON: ${(error as Error).message}`);
+  }
+  if (typeof note !== 'string') throw new InputError('--checkpoint: the JSON has no "note"');
   return note;
+}
+
+function parsePinnedKeysOption(text: string): ReturnType<typeof parsePinnedKeys> {
+  try {
+    return parsePinnedKeys(text);
+  } catch (error) {
+    throw new InputError(`--party-keys: ${(error as Error).message}`);
+  }
 }
 
 function positiveInt(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
@@ -84,18 +99,18 @@ export const verifyCommand: CliCommand = {
   summary: 'verify the whole log: leaf hashes, columns, stream chains, Merkle roots, signed checkpoints',
   usage: USAGE,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, flags, positionals, repeated } = parseOptions(args, { values: ['key', 'checkpoint', 'party-keys', 'jobs', 'max-problems', 'quorum'], repeatable: ['witness'], flags: ['json'] });
+    const { values, flags, positionals, repeated } = parseOptions(args, { values: ['key', 'checkpoint', 'party-keys', 'jobs', 'max-problems', 'quorum', 'out'], repeatable: ['witness'], flags: ['json'] });
     const { witnesses, quorum } = witnessOptions(repeated.get('witness'), values.get('quorum'));
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const jobs = positiveInt(values.get('jobs'), 'jobs', undefined);
     const maxProblems = positiveInt(values.get('max-problems'), 'max-problems', 20);
-    const trusted = values.has('checkpoint') ? [checkpointNote(await fs.readFile(values.get('checkpoint')!, 'utf8'))] : [];
+    const trusted = values.has('checkpoint') ? [checkpointNote((await readInputFile(values.get('checkpoint')!, '--checkpoint')).toString('utf8'))] : [];
     const keys = await auditKeys(ledgerConfigFromEnv(), values.get('key'));
     const runtime = await context.runtime();
     if (runtime.config.eventStoreUrl) {
       context.err.write(
         'verify checks the event table of PostgreSQL; this ledger keeps its log in EventStoreDB (EVENTSTORE_URL). ' +
-          'Copy the log into a PostgreSQL first (npm run cli -- copy-log --to postgres …) and verify that copy.\n',
+          'Copy the log into a PostgreSQL first (npx ledger copy-log --to postgres …) and verify that copy.\n',
       );
       return EXIT.error;
     }
@@ -103,7 +118,7 @@ export const verifyCommand: CliCommand = {
     let partyKeys: PartyKey[] = registered;
     let pinProblems: string[] = [];
     if (values.has('party-keys')) {
-      const pins = parsePinnedKeys(await fs.readFile(values.get('party-keys')!, 'utf8'));
+      const pins = parsePinnedKeysOption((await readInputFile(values.get('party-keys')!, '--party-keys')).toString('utf8'));
       const pinned = pinnedKeyring(registered, pins);
       pinProblems = pinned.problems;
       partyKeys = pins.map((pin) => pinned.keyring.get(pin.keyId)!);
@@ -127,10 +142,11 @@ export const verifyCommand: CliCommand = {
       },
     });
     progress?.finish();
-    if (flags.has('json')) context.out.write(`${JSON.stringify({ ...report, ok: report.ok && pinProblems.length === 0, keyRegistryProblems: pinProblems }, null, 2)}\n`);
-    else printVerifyReport(report, context.out);
     // The registry differs from the keys the auditor got from the parties: someone re-registered a party's key.
-    if (!flags.has('json')) for (const problem of pinProblems) context.out.write(`FAILED: ${problem}\n`);
+    const text = flags.has('json')
+      ? `${JSON.stringify({ ...report, ok: report.ok && pinProblems.length === 0, keyRegistryProblems: pinProblems }, null, 2)}\n`
+      : verifyReportText(report) + pinProblems.map((problem) => `FAILED: ${problem}\n`).join('');
+    await writeDocument(values.get('out'), text, context);
     return report.ok && pinProblems.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };

@@ -3,7 +3,7 @@ import { cosignerVerifierKey, parseVerifierKey } from '@ledger/integrity';
 import { WitnessServer, WitnessState, loadWitnessKey, type WitnessedLogConfig } from '@ledger/witness';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 
-const USAGE = `usage: npm run cli -- witness --log PUBKEY [--log …] [--port P] [--host H]
+const USAGE = `usage: npx ledger witness --log PUBKEY [--log …] [--port P] [--host H]
                               [--key-file FILE] [--name NAME] [--state FILE] [--public-key]
 
 Runs a transparency-log witness (C2SP tlog-witness) as its own process, with its own key and its own

@@ -1,7 +1,7 @@
 import { runWorkers } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 
-const USAGE = `usage: npm run cli -- workers [--status-every SECONDS]
+const USAGE = `usage: npx ledger workers [--status-every SECONDS]
 
 Runs only the background workers of a ledger process (the projector, the Merkle integrator, the
 checkpoint signer: libs/runtime/src/workers/workers.ts), against the same configuration as the

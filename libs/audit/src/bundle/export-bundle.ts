@@ -1,6 +1,6 @@
 import { contractNotFound, contractorParty, InvalidRequestError, isId, ID_RULE, parseTimestamp, TIMESTAMP_RULE, contractStreamId, instant, type FieldProblem, type Party } from '@ledger/domain';
 import { encodeStoredEvent, type EventStore } from '@ledger/event-store';
-import { LogKeyring, hashToBase64, signNote, type Checkpoint } from '@ledger/integrity';
+import { checkpointName, LogKeyring, hashToBase64, signNote, type Checkpoint } from '@ledger/integrity';
 import { LogIntegrityError, SigningKeyError, type LogKeys, type LogProofs } from '@ledger/merkle-log';
 import type { PartyKey } from '../signatures/party-keys.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, BUNDLE_VERSION_WITH_ROTATIONS, bodyDigest, digestText, serializeBundle, statementText, type AuditBundle, type BundleBody, type BundleEvent } from './bundle-format.js';
@@ -97,7 +97,7 @@ export async function collectBundleBody(
     for (const rotation of history.rotations) keyring.open(rotation);
     checkpoint = keyring.open(stored.note, { learn: false }).checkpoint;
   } catch (error) {
-    throw new LogIntegrityError(`checkpoint #${stored.seq} does not open with the log's key: ${(error as Error).message}`);
+    throw new LogIntegrityError(`${checkpointName(stored.treeSize, stored.seq)} does not open with the log's key: ${(error as Error).message}`);
   }
   const knownAtMs = request.knownAt ? parseTimestamp(request.knownAt)! : Number.POSITIVE_INFINITY;
 

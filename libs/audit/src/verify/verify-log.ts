@@ -7,6 +7,7 @@ import {
   TiledMerkleTree,
   addSignatures,
   checkConsistency,
+  checkpointName,
   checkQuorum,
   hashFromHex,
   hashToBase64,
@@ -291,7 +292,7 @@ function checkCheckpoints(
   let previous: ValidCheckpoint | null = null;
   let expectedSeq = 1;
   stored.forEach((row) => {
-    const label = `checkpoint #${row.seq} (tree size ${row.treeSize})`;
+    const label = checkpointName(row.treeSize, row.seq);
     if (row.seq !== expectedSeq) {
       const missing = row.seq === expectedSeq + 1 ? `checkpoint #${expectedSeq} is` : `checkpoints #${expectedSeq}–#${row.seq - 1} are`;
       report(row.treeSize, 'checkpoint-order', `${label}: ${missing} missing (checkpoints are numbered 1, 2, 3 …): a checkpoint was deleted`);
@@ -313,7 +314,7 @@ function checkCheckpoints(
       report(row.treeSize, 'checkpoint-columns',
         `${label}: its tree_size and root_hash columns (${row.treeSize}, ${hashToBase64(row.rootHash)}) differ from its signed text (${opened.size}, ${hashToBase64(opened.rootHash)})`);
     }
-    const checkpoint: ValidCheckpoint = { label: `checkpoint #${row.seq} (tree size ${opened.size})`, seq: row.seq, size: opened.size, root: opened.rootHash };
+    const checkpoint: ValidCheckpoint = { label: checkpointName(opened.size, row.seq), seq: row.seq, size: opened.size, root: opened.rootHash };
     if (previous && opened.size <= previous.size) {
       report(opened.size, 'checkpoint-order', `${checkpoint.label} does not sign more events than ${previous.label}: checkpoints were reordered or forked`);
       return;

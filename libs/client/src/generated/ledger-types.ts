@@ -271,9 +271,14 @@ export interface ErrorAnswer {
   statusCode: number;
   code: string;
   message: string;
+  /** The code's message in Japanese: answers to Accept-Language: ja (message stays English). */
+  messageJa?: string;
+  /** At most the first 100 problems (MAX_LISTED_PROBLEMS) … */
   errors?: FieldProblem[];
+  /** … of this many. */
+  errorCount?: number;
   details?: unknown;
-  /** Seconds, for the Retry-After header of a 429 (not part of the body). */
+  /** Seconds, for the Retry-After header of a 429 or 503 (not part of the body). */
   retryAfter?: number;
 }
 
@@ -390,6 +395,8 @@ export interface FieldProblem {
   field: string;
   rule: string;
   message: string;
+  /** The message in Japanese: answers to Accept-Language: ja, when the rule has a translation. */
+  messageJa?: string;
 }
 
 // --- from libs/domain/src/policy.ts
