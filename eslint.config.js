@@ -18,6 +18,14 @@ export default tseslint.config(
     },
   },
   {
+    // The console's script runs in the browser (apps/ledger-api/src/console/assets), as a classic script.
+    files: ['apps/ledger-api/src/console/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', DOMParser: 'readonly', TextEncoder: 'readonly', crypto: 'readonly', atob: 'readonly' },
+    },
+  },
+  {
     // Tests read JSON answers whose shapes the assertions spell out.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/support/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -3,12 +3,12 @@
 // `npm ci` builds through `prepare`); `--force` builds anyway.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const SOURCES = ['apps', 'libs', 'test/support', 'test/generators', 'bench'];
-const IGNORE = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/client/dist/**', 'libs/client/test-fixtures/**'];
+const IGNORE = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/client/dist/**', 'libs/client/test-fixtures/**', 'apps/ledger-api/src/console/assets/**'];
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'test-fixtures']);
 const STAMP = path.join('dist', '.sources');
 /** The built CLI, the package's `bin`: executable. */
@@ -41,6 +41,8 @@ const swc = path.join(path.dirname(require.resolve('@swc/cli/package.json')), 'b
 rmSync('dist', { recursive: true, force: true });
 const result = spawnSync(process.execPath, [swc, ...SOURCES, '-d', 'dist', '--quiet', '--ignore', IGNORE.join(',')], { stdio: 'inherit' });
 if (result.status === 0) {
+  // The console's stylesheet and script are served as they are (docs/console.md): copied, not compiled.
+  cpSync('apps/ledger-api/src/console/assets', 'dist/apps/ledger-api/src/console/assets', { recursive: true });
   chmodSync(CLI, 0o755);
   writeFileSync(STAMP, sources);
 }

@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateEventSigningKey } from '@ledger/integrity';
 import { createMerkleLogWorkers, createProjectorWorker, DEFAULT_RATE_LIMITS } from '@ledger/runtime';
 import { exampleEvent } from '@ledger/wire';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { CONSOLE_CONTROLLERS } from '../apps/ledger-api/src/app.module.js';
 import type { KeySpec, Role } from '../apps/ledger-api/src/auth/api-keys.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -134,6 +137,52 @@ const ROWS: Record<string, Row> = {
   'DELETE /v1/admin/signing-keys/{keyId}': { role: 'admin', scope: 'none', ok: 404, request: () => ({ path: '/v1/admin/signing-keys/0000000000000000' }) },
 };
 
+/**
+ * The console's routes (HTML, not in the OpenAPI description), listed from the controllers'
+ * own route metadata so that a page added later needs its row here. Each is asked twice per
+ * principal: with a console session opened by the principal's key (what a browser does), and with
+ * the key as a bearer header. `role: null` routes are public (the sign-in form, the assets).
+ */
+const CONSOLE_ROWS: Record<string, Row> = {
+  'GET /console': { role: 'officer', scope: 'filtered', ok: 200, request: () => ({ path: '/console' }) },
+  'GET /console/live': { role: 'officer', scope: 'filtered', ok: 200, request: () => ({ path: '/console/live' }) },
+  'GET /console/contracts/:contractId': { role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}` }) },
+  'GET /console/contracts/:contractId/live': { role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}/live` }) },
+  'GET /console/contracts/:contractId/records/:recordId': {
+    role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}/records/R-1` }),
+  },
+  'GET /console/contracts/:contractId/holdings': { role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}/holdings` }) },
+  'GET /console/contracts/:contractId/incidents': { role: 'officer', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}/incidents` }) },
+  'GET /console/contracts/:contractId/audit': { role: 'auditor', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}/audit` }) },
+  'GET /console/contracts/:contractId/audit/bundle': { role: 'auditor', scope: 'contract', ok: 200, request: (t) => ({ path: `/console/contracts/${contractOf(t)}/audit/bundle` }) },
+  'GET /console/contracts/:contractId/events/:eventId': {
+    role: 'auditor', scope: 'contract', ok: 200, request: (t, c) => ({ path: `/console/contracts/${contractOf(t)}/events/${c.eventIds[t]}` }),
+  },
+  'GET /console/sign-in': { role: null, scope: 'none', ok: 200, request: () => ({ path: '/console/sign-in' }) },
+  'GET /console/assets/:name': { role: null, scope: 'none', ok: 200, request: () => ({ path: '/console/assets/console.css' }) },
+  // Sign-in and sign-out are asserted on their own below (they take a form, not a key).
+  'POST /console/sign-in': { role: null, scope: 'none', ok: 303, request: () => ({ path: '/console/sign-in' }) },
+  'POST /console/sign-out': { role: null, scope: 'none', ok: 303, request: () => ({ path: '/console/sign-out' }) },
+};
+
+/** Every console route, from the controllers' metadata: "METHOD /path" with Nest's `:param`s. */
+function consoleRoutes(): string[] {
+  const routes: string[] = [];
+  for (const controller of CONSOLE_CONTROLLERS) {
+    const prefix = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+    const prototype = controller.prototype as unknown as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function' || name === 'constructor') continue;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (path === undefined || method === undefined) continue;
+      routes.push(`${RequestMethod[method]} ${`/${prefix}/${path}`.replace(/\/+/g, '/').replace(/\/$/, '')}`);
+    }
+  }
+  return routes.sort();
+}
+
 function expected(p: Principal, row: Row, target: Target): number {
   if (row.role === null) return row.ok;
   if (p.role === null) return 401;
@@ -236,6 +285,70 @@ describe('the authorization matrix: role × party × scope × every endpoint × 
     const event = await call(contractor, 'GET', `/v1/log/inclusion-proof?eventId=${context.eventIds.other}`);
     const noEvent = await call(cityWide, 'GET', '/v1/log/inclusion-proof?eventId=00000000-0000-4000-8000-000000000000');
     expect(JSON.stringify(event.body).replaceAll(context.eventIds.other, 'X')).toBe(JSON.stringify(noEvent.body).replaceAll('00000000-0000-4000-8000-000000000000', 'X'));
+  });
+
+  it('has a row for every console route, and no row for one that is gone', () => {
+    expect(consoleRoutes()).toEqual(Object.keys(CONSOLE_ROWS).sort());
+  });
+
+  it('answers every principal on every console page, with a console session and with a bearer key, for its own and another contractor\'s contract', async () => {
+    const mismatches: string[] = [];
+    const signIn = async (p: Principal): Promise<{ status: number; cookie: string | null }> => {
+      const answer = await fetch(`${app.url}/console/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams({ key: p.secret, next: '/console' }).toString(),
+      });
+      const cookie = /ledger_console=([^;]+)/.exec(answer.headers.get('set-cookie') ?? '')?.[1] ?? null;
+      return { status: answer.status, cookie: cookie ? `ledger_console=${cookie}` : null };
+    };
+    for (const p of all) {
+      const session = await signIn(p);
+      // Only keys that may read open a session: feed keys are refused (403), unknown ones 401.
+      const signInWant = p.role === null ? 401 : INCLUDES[p.role].includes('officer') ? 303 : 403;
+      if (session.status !== signInWant || (signInWant === 303) !== (session.cookie !== null)) mismatches.push(`${p.name} POST /console/sign-in: ${session.status}, expected ${signInWant}`);
+      for (const [key, row] of Object.entries(CONSOLE_ROWS)) {
+        if (key.startsWith('POST ')) continue;
+        for (const target of ['own', 'other'] as const) {
+          const { path } = row.request(target, context);
+          for (const mode of ['session', 'bearer'] as const) {
+            const headers: Record<string, string> = mode === 'session' ? (session.cookie ? { cookie: session.cookie } : {}) : p.secret ? { authorization: `Bearer ${p.secret}` } : {};
+            const answer = await fetch(`${app.url}${path}`, { headers, redirect: 'manual' });
+            const body = await answer.text();
+            let want = expected(mode === 'session' && session.cookie === null ? { ...p, role: null } : p, row, target);
+            // The console answers "who are you" with the sign-in page, not a 401.
+            if (want === 401) want = 303;
+            if (answer.status !== want) mismatches.push(`${p.name} (${mode}) GET ${path}: ${answer.status}, expected ${want}`);
+            if (row.scope === 'filtered' && answer.status === 200 && !readable(p, OTHER) && body.includes(OTHER)) {
+              mismatches.push(`${p.name} (${mode}) GET ${path}: shows ${OTHER}, outside its scope`);
+            }
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('answers a console page outside the scope exactly as for a contract that does not exist', async () => {
+    const pageOf = async (secret: string, path: string): Promise<{ status: number; body: string }> => {
+      const answer = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${secret}` }, redirect: 'manual' });
+      // The page names its reader's role (auditor) and scope; the rest must be byte for byte the same.
+      return { status: answer.status, body: (await answer.text()).replace(/<header class="top">[\s\S]*?<\/header>/, '') };
+    };
+    const cityWide = all.find((p) => p.name === 'admin/city/all')!;
+    const scoped = all.find((p) => p.name === 'auditor/city/own')!;
+    const vendor = all.find((p) => p.name === `auditor/contractor:${VENDOR}/all`)!;
+    for (const [key, row] of Object.entries(CONSOLE_ROWS)) {
+      if (row.scope !== 'contract' || key.includes(':eventId') || key.endsWith('/live')) continue;
+      const other = row.request('other', context).path;
+      const absent = await pageOf(cityWide.secret, other.replace(OTHER, MISSING));
+      expect([key, absent.status]).toEqual([key, 404]);
+      for (const p of [scoped, vendor]) {
+        const refused = await pageOf(p.secret, other);
+        expect([key, refused.status, refused.body.replaceAll(OTHER, MISSING)]).toEqual([key, 404, absent.body]);
+      }
+    }
   });
 
   it('refuses to create an admin key that is not the city\'s for all contracts', async () => {

@@ -45,6 +45,15 @@ import { MetricsRegistry } from './metrics/metrics.registry.js';
 import { ReadContractEventsHandler, ReadRecordEventsHandler } from './read-history/read-history.handlers.js';
 import { ReadHistoryController } from './read-history/read-history.http.controller.js';
 import { SigningKeysController } from './signing-keys/signing-keys.http.controller.js';
+import { ConsoleSessions } from './auth/console-sessions.js';
+import { ConsoleAssetsController } from './console/console-assets.controller.js';
+import { ConsoleExceptionFilter } from './console/console-exception.filter.js';
+import { ConsolePagesController } from './console/console-pages.controller.js';
+import { ConsoleSignInController } from './console/console-sign-in.controller.js';
+import { CONSOLE_QUERY_HANDLERS } from './console/console.handlers.js';
+
+/** The officers' and auditors' console (docs/console.md): HTML pages, not in the OpenAPI description. */
+export const CONSOLE_CONTROLLERS = [ConsoleSignInController, ConsolePagesController, ConsoleAssetsController];
 
 export const CONTROLLERS = [
   HealthController,
@@ -60,6 +69,7 @@ export const CONTROLLERS = [
   AuditReplayController,
   ApiKeysController,
   SigningKeysController,
+  ...CONSOLE_CONTROLLERS,
 ];
 
 /**
@@ -128,6 +138,9 @@ export class AppModule {
         AccessLogWriter,
         AccessLogInterceptor,
         IntegrityAlarm,
+        ConsoleSessions,
+        ConsoleExceptionFilter,
+        ...CONSOLE_QUERY_HANDLERS,
       ],
       exports: [LEDGER_RUNTIME, EVENT_STORE, ApiKeyRegistry, BACKGROUND_WORKERS, MetricsRegistry, AccessLogWriter, AccessLogInterceptor],
     };

@@ -7,6 +7,7 @@ import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { RateLimiter } from './auth/rate-limits.js';
 import { parseJsonBody } from './http/json-body.js';
 import { applyRequestLimits, serverTimeouts } from './http/request-limits.js';
+import { installConsoleHttp } from './console/console-http.js';
 import { type LedgerRuntime, inlineFleet, type WorkerFleet } from '@ledger/runtime';
 
 export interface AppOptions {
@@ -55,6 +56,8 @@ export async function createLedgerApp(runtime: LedgerRuntime, options: AppOption
     }
     done(null, payload);
   });
+  // The console's security headers and its HTML forms (console/console-http.ts).
+  installConsoleHttp(fastify);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,4 +1,5 @@
 export * from './handling/index.js';
+export * from './contracts/index.js';
 export { Lanes, type Projection, type ProjectionTransaction, type MigrationClass } from './runner/projection.js';
 export { applyBatch, CheckpointGapError, type ProjectionSet } from './runner/apply-batch.js';
 export {

@@ -60,6 +60,10 @@ export interface LedgerConfig {
   scrubber: ScrubberPace;
   /** LEDGER_TIME_ZONE: the zone every time in an answer is written in (default Asia/Tokyo). */
   timeZone: string;
+  /** LEDGER_CONSOLE_SESSION_MINUTES: a console session ends after this many minutes without a request (default 30; docs/console.md). */
+  consoleSessionMinutes: number;
+  /** LEDGER_PUBLIC_URL starts with https: the console's cookie is marked Secure even behind a proxy that ends TLS. */
+  publicHttps: boolean;
 }
 
 export interface HttpLimits {
@@ -195,6 +199,8 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ledge
       pauseMs: integerSetting(env, 'LEDGER_SCRUB_PAUSE_MS', 60_000, 0, 86_400_000),
     },
     timeZone: timeZone(env.LEDGER_TIME_ZONE),
+    consoleSessionMinutes: integerSetting(env, 'LEDGER_CONSOLE_SESSION_MINUTES', 30, 1, 480),
+    publicHttps: /^https:/i.test(env.LEDGER_PUBLIC_URL ?? ''),
   };
 }
 

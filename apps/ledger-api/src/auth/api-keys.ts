@@ -215,7 +215,11 @@ export class ApiKeyRegistry {
   }
 
   authenticate(secret: string, now: number): Principal | null {
-    const presented = digest(secret);
+    return this.authenticateDigest(digest(secret), now);
+  }
+
+  /** As `authenticate`, by the secret's digest (a console session keeps only that: auth/console-sessions.ts). */
+  authenticateDigest(presented: Buffer, now: number): Principal | null {
     let found: Principal | null = null;
     for (const entry of this.bootstrap) {
       if (timingSafeEqual(entry.digest, presented)) found = entry.principal;

@@ -16,7 +16,8 @@ import { BodyTooLargeError, BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingE
  *   body (NDJSON: an import may last hours) has no overall deadline; it is cut when it stalls;
  * - connections per source address (`maxConnectionsPerSource`): more are answered 503 and closed;
  * - before a body is read: Content-Encoding (none is decoded: 415), the charset (UTF-8 only: 415),
- *   the API key, its rate limits and its role (401/429/403, as the guard would), the declared
+ *   the API key, its rate limits and its role (401/429/403, as the guard would; the console's two
+ *   forms, @ConsoleForm, check their own and take at most CONSOLE_FORM_BYTES), the declared
  *   length (413; Fastify's body limit also cuts a body that grows past it while streaming);
  * - bodies received or processed at once (`inflightBodyBytes`): a request waits for room before its
  *   body is read, as long as it may take to send its headers (`headersTimeoutMs`), then 503 with
@@ -24,6 +25,9 @@ import { BodyTooLargeError, BusyError, RETRY_AFTER_SECONDS, UnsupportedEncodingE
  *   body counts as the chunk it holds at a time (NDJSON_CHUNK_BYTES).
  */
 export const SOCKET_INACTIVITY_MS = 120_000;
+
+/** The most a console form (sign-in, sign-out) may post. */
+export const CONSOLE_FORM_BYTES = 4096;
 
 /** Bodies read as a stream, chunk by chunk, by their route (append-events' NDJSON). */
 const STREAMED_BODY = /^application\/x-ndjson\b/i;
@@ -68,8 +72,18 @@ export function applyRequestLimits(fastify: FastifyInstance, options: RequestLim
       refuseBeforeBody(reply);
       throw new UnsupportedMediaTypeError(`charset ${charset.slice(0, 40)} is not accepted: send the body in UTF-8`);
     }
-    // Every route that takes a body needs a key; check it, and the route's role, before reading.
-    const required = (request.routeOptions.config as { requiredRole?: Role } | undefined)?.requiredRole;
+    const config = (request.routeOptions.config ?? {}) as { requiredRole?: Role; consoleForm?: boolean };
+    if (config.consoleForm) {
+      // The console's sign-in (the key is the form) and sign-out (the session is the cookie) check
+      // their own credentials; what they accept is a small form.
+      if (!(Number(request.headers['content-length']) <= CONSOLE_FORM_BYTES)) {
+        refuseBeforeBody(reply);
+        throw new BodyTooLargeError(`a console form is at most ${CONSOLE_FORM_BYTES} bytes, with its Content-Length`);
+      }
+      return;
+    }
+    // Every other route that takes a body needs a key; check it, and the route's role, before reading.
+    const required = config.requiredRole;
     try {
       authenticateRequest(request, options.auth, required);
     } catch (error) {

@@ -9,6 +9,7 @@ import { CustodyInTransitIndex1764900000001 } from './1764900000001-custody-in-t
 import { CheckpointCosignatures1765000000000 } from './1765000000000-checkpoint-cosignatures.js';
 import { PartyCredentials1765100000000 } from './1765100000000-party-credentials.js';
 import { EventOrderIndex1765200000000 } from './1765200000000-event-order-index.js';
+import { ConsoleSessions1765300000000 } from './1765300000000-console-sessions.js';
 
 /** Every schema change, in order. Listed explicitly: ESM builds cannot glob-load classes. */
-export const MIGRATIONS = [EventLog1764000000000, MerkleLog1764500000000, ReadModels1764600000000, AccessLog1764600000001, ComplianceReadModel1764700000000, ApiKeys1764800000000, CustodyOverdueAt1764900000000, CustodyInTransitIndex1764900000001, CheckpointCosignatures1765000000000, PartyCredentials1765100000000, EventOrderIndex1765200000000];
+export const MIGRATIONS = [EventLog1764000000000, MerkleLog1764500000000, ReadModels1764600000000, AccessLog1764600000001, ComplianceReadModel1764700000000, ApiKeys1764800000000, CustodyOverdueAt1764900000000, CustodyInTransitIndex1764900000001, CheckpointCosignatures1765000000000, PartyCredentials1765100000000, EventOrderIndex1765200000000, ConsoleSessions1765300000000];

@@ -1,12 +1,12 @@
 import { migrate } from '@ledger/database';
-import { handlingProjection, type MigrationClass, type Projection } from '@ledger/projections';
+import { contractsProjection, handlingProjection, type MigrationClass, type Projection } from '@ledger/projections';
 
 /**
  * Every read model the projector keeps, in the order they are applied within a batch. Adding one
  * (docs/architecture.md "Adding a projection") is a folder in libs/projections with its definition
  * and its migration, and one line here.
  */
-export const PROJECTIONS: readonly Projection[] = [handlingProjection as Projection];
+export const PROJECTIONS: readonly Projection[] = [handlingProjection as Projection, contractsProjection as Projection];
 
 export function createProjections(): Projection[] {
   return [...PROJECTIONS];
