@@ -3,7 +3,12 @@ import { isRecordEvent } from '@ledger/domain';
 import { hashToHex, leafHash, nodeHash } from '@ledger/integrity';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
 import type { LogRow } from './log-rows.js';
-import { decodeRow, interiorHash, matchesBinary, matchesColumns, parseStored, readInstant, readInstantBytes } from './verify-chunk.js';
+import { interiorHash } from './verify-chunk.js';
+import { decodeRow, parseStored, readInstant, readInstantBytes, RowMatcher } from './stored-row-match.js';
+
+const matcher = new RowMatcher();
+const matchesColumns = (canonical: string, row: Parameters<RowMatcher['columns']>[1]): boolean => matcher.columns(canonical, row);
+const matchesBinary = (...args: Parameters<RowMatcher['binary']>): boolean => matcher.binary(...args);
 
 /** Rows as PostgreSQL answers the verifier's query, for realistic events of every type. */
 function storedRows(): LogRow[] {

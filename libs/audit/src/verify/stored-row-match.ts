@@ -1,0 +1,417 @@
+/**
+ * How the verifier reads a stored row without parsing it: the fast paths that check, in place,
+ * that the hashed canonical text says exactly what the row's columns say (on the decoded text, and
+ * on the bytes PostgreSQL sends), the row decoding for the exact path, and timestamp readers.
+ * verify-chunk.ts.spec holds them equal to the exact parse (differential tests); anything they do
+ * not recognise falls to the exact path.
+ */
+import { canonicalize } from '@ledger/integrity';
+import type { LogRow } from './log-rows.js';
+
+/** The members a stored event ends with, after `data`, in the order both fast paths read them. */
+const TAIL = ['eventId', 'occurredAt', 'position', 'prevHash', 'recordId', 'recordedAt', 'signature', 'source', 'streamId', 'streamVersion', 'type'] as const;
+type TailMember = (typeof TAIL)[number];
+
+/**
+ * The order canonical JSON (RFC 8785, as the encoder writes a stored event) gives those members,
+ * computed rather than assumed: if the stored event ever gains a member that sorts among them, the
+ * verifier refuses to load instead of sending every row down the slow path unnoticed.
+ */
+const encoded = Object.keys(JSON.parse(canonicalize(Object.fromEntries(['actor', 'contractId', 'data', ...TAIL].map((k) => [k, 0])))) as object);
+if (encoded.slice(encoded.indexOf('eventId')).join() !== TAIL.join()) {
+  throw new Error(`the verifier reads a stored event's last members as ${TAIL.join(', ')}; canonical JSON orders them ${encoded.join(', ')}: update stored-row-match.ts`);
+}
+
+/** `,"name":` as it appears between members: after a string value when `closes`, before a string value when `opens` is '"'. */
+function member(name: TailMember, { closes = false, opens = '"' }: { closes?: boolean; opens?: string } = {}): string {
+  return `${closes ? '"' : ''},"${name}":${opens}`;
+}
+
+/** The member texts the fast paths look for, from the member names above. */
+const T = {
+  contractKey: '"contractId":"',
+  eventId: member('eventId'),
+  occurredAt: member('occurredAt', { closes: true }),
+  position: member('position', { closes: true, opens: '' }),
+  prevHashKey: member('prevHash', { opens: '' }),
+  recordId: member('recordId'),
+  recordedAt: member('recordedAt'),
+  signature: member('signature', { opens: '{' }),
+  source: member('source'),
+  streamId: member('streamId'),
+  streamVersion: member('streamVersion', { closes: true, opens: '' }),
+  type: member('type'),
+} as const;
+
+/** The same as bytes, for the binary path. */
+const B = {
+  contractKey: Buffer.from(T.contractKey),
+  eventId: Buffer.from(T.eventId),
+  occurredAt: Buffer.from(T.occurredAt),
+  position: Buffer.from(T.position),
+  prevHashNull: Buffer.from(`${T.prevHashKey}null`),
+  prevHash: Buffer.from(`${T.prevHashKey}"`),
+  recordId: Buffer.from(T.recordId),
+  recordedAt: Buffer.from(T.recordedAt),
+  signature: Buffer.from(T.signature),
+  source: Buffer.from(T.source),
+  streamId: Buffer.from(T.streamId),
+  streamVersion: Buffer.from(T.streamVersion),
+  type: Buffer.from(T.type),
+  contract: Buffer.from('contract-'),
+  record: Buffer.from('record-'),
+} as const;
+
+/** The top-level fields of a stored event the verifier checks (actor and data are not needed). */
+export interface StoredFields {
+  eventId?: unknown;
+  type?: unknown;
+  contractId?: unknown;
+  recordId?: unknown;
+  occurredAt?: unknown;
+  recordedAt?: unknown;
+  position?: unknown;
+  streamId?: unknown;
+  streamVersion?: unknown;
+  prevHash?: unknown;
+}
+
+/**
+ * The fields of a stored event. Canonical JSON sorts keys, so every field after `data` is a plain
+ * value: parse only from `"eventId"` on (about half the text, and neither actor nor data), and
+ * contractId (which precedes data) directly. A text that does not look so is parsed whole; one that
+ * is not what the ledger wrote fails its hash check anyway.
+ */
+export function parseStored(canonical: string): StoredFields | null {
+  const tail = canonical.lastIndexOf(T.eventId);
+  const contract = canonical.indexOf(T.contractKey);
+  if (tail > 0 && contract > 0 && contract < tail) {
+    const end = canonical.indexOf('"', contract + T.contractKey.length);
+    const contractId = canonical.slice(contract + T.contractKey.length, end);
+    if (end > 0 && !contractId.includes('\\')) {
+      try {
+        const fields = JSON.parse(`{${canonical.slice(tail + 1)}`) as StoredFields;
+        if (fields !== null && typeof fields === 'object') {
+          fields.contractId = contractId;
+          return fields;
+        }
+      } catch {
+        // fall through to the whole text
+      }
+    }
+  }
+  try {
+    const parsed: unknown = JSON.parse(canonical);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as StoredFields) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The fast paths' cursor over one row at a time: one matcher per chunk checker, its fields reused
+ * from row to row, so nothing is allocated per row and nothing is shared between checkers.
+ */
+export class RowMatcher {
+  private text = '';
+  private at = 0;
+  private bin: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Whether the last row binary() accepted carries a signature (a signed event is checked further). */
+  signatureSeen = false;
+
+  /**
+   * The fast path: whether the hashed text says exactly what the row's columns say, read in place
+   * (canonical JSON sorts keys, so every field after `data` comes in a known order, as plain
+   * values). No allocation: string comparisons at offsets and a digit-by-digit timestamp reader.
+   * False for anything else, and then the exact JSON parse decides what to report.
+   */
+  columns(canonical: string, row: LogRow): boolean {
+    const contractId = row[8];
+    const recordId = row[9];
+    const streamId = row[5];
+    // stream_id must be the stream of contract_id and record_id.
+    if (recordId === null) {
+      if (streamId.length !== 9 + contractId.length || !streamId.startsWith('contract-') || !streamId.endsWith(contractId)) return false;
+    } else if (
+      streamId.length !== 8 + contractId.length + recordId.length || !streamId.startsWith('record-') ||
+      !streamId.startsWith(contractId, 7) || streamId.charCodeAt(7 + contractId.length) !== 45 || !streamId.endsWith(recordId)
+    ) {
+      return false;
+    }
+    const contract = canonical.indexOf(T.contractKey);
+    if (contract < 0 || !canonical.startsWith(contractId, contract + T.contractKey.length) || canonical.charCodeAt(contract + T.contractKey.length + contractId.length) !== 34) return false;
+    this.text = canonical;
+    this.at = canonical.lastIndexOf(T.eventId);
+    if (this.at < contract) return false;
+    if (!(this.expect(T.eventId) && this.expect(row[4]) && this.expect(T.occurredAt) && this.instant(row[10]))) return false;
+    if (!(this.expect(T.position) && this.expect(row[0]) && this.expect(T.prevHashKey))) return false;
+    if (!(row[3] === null ? this.expect('null') : this.expect('"') && this.expect(row[3]) && this.expect('"'))) return false;
+    if (recordId !== null && !(this.expect(T.recordId) && this.expect(recordId) && this.expect('"'))) return false;
+    if (!(this.expect(T.recordedAt) && this.instant(row[11]) && this.expect('"'))) return false;
+    if (canonical.startsWith(T.signature, this.at)) {
+      const end = canonical.indexOf('}', this.at);
+      if (end < 0) return false;
+      this.at = end + 1;
+    }
+    if (canonical.startsWith(T.source, this.at)) {
+      const end = canonical.indexOf('"', this.at + T.source.length);
+      if (end < 0) return false;
+      this.at = end + 1;
+    }
+    return (
+      this.expect(T.streamId) && this.expect(streamId) && this.expect(T.streamVersion) && this.expect(row[6]) &&
+      this.expect(T.type) && this.expect(row[7]) && this.expect('"}') && this.at === canonical.length
+    );
+  }
+
+  private expect(piece: string): boolean {
+    if (!this.text.startsWith(piece, this.at)) return false;
+    this.at += piece.length;
+    return true;
+  }
+
+  private instant(storedMs: string): boolean {
+    const end = this.text.indexOf('"', this.at);
+    if (end < 0) return false;
+    const ms = readInstant(this.text, this.at, end);
+    this.at = end;
+    return ms !== null && Math.abs(Number(storedMs) - ms) <= 1;
+  }
+
+  // Plain loops: for the few dozen bytes compared here, cheaper than Buffer#compare's native call.
+  private literal(piece: Buffer): boolean {
+    const length = piece.length;
+    if (this.pos + length > this.bin.length) return false;
+    for (let i = 0; i < length; i++) if (this.bin[this.pos + i] !== piece[i]) return false;
+    this.pos += length;
+    return true;
+  }
+
+  private sameBytes(start: number, length: number): boolean {
+    if (this.pos + length > this.bin.length) return false;
+    for (let i = 0; i < length; i++) if (this.bin[this.pos + i] !== this.bin[start + i]) return false;
+    this.pos += length;
+    return true;
+  }
+
+  private quote(): boolean {
+    if (this.bin[this.pos] !== 34) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** Decimal digits at the cursor equal to `value` (canonical JSON: no sign, no leading zero). */
+  private decimal(value: number, end: number): boolean {
+    let n = 0;
+    const start = this.pos;
+    while (this.pos < end && this.bin[this.pos]! >= 48 && this.bin[this.pos]! <= 57) n = n * 10 + (this.bin[this.pos++]! - 48);
+    return this.pos > start && n === value;
+  }
+
+  /** A quoted timestamp at the cursor within `ms` ± 1 (PostgreSQL keeps microseconds). */
+  private instantNear(ms: number, end: number): boolean {
+    const close = this.bin.indexOf(34, this.pos);
+    if (close < 0 || close >= end) return false;
+    const parsed = readInstantBytes(this.bin, this.pos, close);
+    this.pos = close;
+    return parsed !== null && Math.abs(parsed - ms) <= 1;
+  }
+
+  /** 64 lowercase hex digits at the cursor spelling the 32 bytes at `start`. */
+  private hexOf(start: number): boolean {
+    for (let i = 0; i < 32; i++) {
+      const high = hexValue(this.bin[this.pos + 2 * i]!);
+      const low = hexValue(this.bin[this.pos + 2 * i + 1]!);
+      if (high < 0 || low < 0 || high * 16 + low !== this.bin[start + i]) return false;
+    }
+    this.pos += 64;
+    return true;
+  }
+
+  /**
+   * matchesColumns on the row's bytes: whether the canonical text says exactly what the other
+   * columns say, read in place. False for anything else; the exact path then decides.
+   */
+  binary(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number): boolean {
+    const c0 = offsets[1]!;
+    const c1 = c0 + lengths[1]!;
+    const prevAt = offsets[3]!;
+    const eventAt = offsets[4]!;
+    const streamAt = offsets[5]!;
+    const versionAt = offsets[6]!;
+    const typeAt = offsets[7]!;
+    const contractAt = offsets[8]!;
+    const recordAt = offsets[9]!;
+    const contractLength = lengths[8]!;
+    const recordLength = lengths[9]!;
+    const streamLength = lengths[5]!;
+    this.bin = bytes;
+    // stream_id must be the stream of contract_id and record_id.
+    if (recordLength === -1) {
+      this.pos = streamAt;
+      if (streamLength !== 9 + contractLength || !this.literal(B.contract) || !this.sameBytes(contractAt, contractLength)) return false;
+    } else {
+      this.pos = streamAt;
+      if (streamLength !== 8 + contractLength + recordLength || !this.literal(B.record) || !this.sameBytes(contractAt, contractLength) || bytes[this.pos++] !== 45 ||
+          !this.sameBytes(recordAt, recordLength)) {
+        return false;
+      }
+    }
+    const contract = bytes.indexOf(B.contractKey, c0);
+    if (contract < 0 || contract + B.contractKey.length + contractLength >= c1) return false;
+    this.pos = contract + B.contractKey.length;
+    if (!this.sameBytes(contractAt, contractLength) || !this.quote()) return false;
+    const event = bytes.lastIndexOf(B.eventId, c1 - B.eventId.length);
+    if (event < contract) return false;
+    this.pos = event + B.eventId.length;
+    if (!this.sameBytes(eventAt, lengths[4]!) || !this.literal(B.occurredAt) || !this.instantNear(pgMillis(bytes, offsets[10]!), c1)) return false;
+    if (!this.literal(B.position) || !this.decimal(position, c1)) return false;
+    if (lengths[3] === -1 ? !this.literal(B.prevHashNull) : !(this.literal(B.prevHash) && this.hexOf(prevAt) && this.quote())) return false;
+    if (recordLength !== -1 && !(this.literal(B.recordId) && this.sameBytes(recordAt, recordLength) && this.quote())) return false;
+    if (!this.literal(B.recordedAt) || !this.instantNear(pgMillis(bytes, offsets[11]!), c1) || !this.quote()) return false;
+    this.signatureSeen = false;
+    if (this.literal(B.signature)) {
+      const close = bytes.indexOf(125, this.pos);
+      if (close < 0 || close >= c1) return false;
+      this.pos = close + 1;
+      this.signatureSeen = true;
+    }
+    if (this.literal(B.source)) {
+      const close = bytes.indexOf(34, this.pos);
+      if (close < 0 || close >= c1) return false;
+      this.pos = close + 1;
+    }
+    if (!this.literal(B.streamId) || !this.sameBytes(streamAt, streamLength) || !this.literal(B.streamVersion) || !this.decimal(bytes.readInt32BE(versionAt), c1)) return false;
+    if (!this.literal(B.type) || !this.sameBytes(typeAt, lengths[7]!) || !this.quote()) return false;
+    return bytes[this.pos] === 125 && this.pos + 1 === c1;
+  }
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * Epoch milliseconds of an RFC 3339 timestamp with offset in text[start, end), fraction truncated
+ * to milliseconds as Date.parse does; null for any other shape.
+ */
+export function readInstant(text: string, start: number, end: number): number | null {
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return Number.NaN;
+      value = value * 10 + d;
+    }
+    return value;
+  };
+  if (end - start < 20 || text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45 || text.charCodeAt(start + 10) !== 84 ||
+      text.charCodeAt(start + 13) !== 58 || text.charCodeAt(start + 16) !== 58) {
+    return null;
+  }
+  let at = start + 19;
+  let ms = 0;
+  if (text.charCodeAt(at) === 46) {
+    let scale = 100;
+    at++;
+    const first = at;
+    while (at < end && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) {
+      if (scale >= 1) ms += (text.charCodeAt(at) - 48) * scale;
+      scale /= 10;
+      at++;
+    }
+    if (at === first) return null;
+  }
+  let offset: number;
+  const sign = text.charCodeAt(at);
+  if (sign === 90 && at + 1 === end) {
+    offset = 0;
+  } else if ((sign === 43 || sign === 45) && at + 6 === end && text.charCodeAt(at + 3) === 58) {
+    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
+  } else {
+    return null;
+  }
+  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
+  const result = utc + ms - offset;
+  return Number.isFinite(result) ? result : null;
+}
+
+/** PostgreSQL's timestamptz epoch (2000-01-01T00:00:00Z) in Unix milliseconds. */
+const PG_EPOCH_MS = 946_684_800_000;
+
+export function int64(bytes: Buffer, offset: number): number {
+  return bytes.readInt32BE(offset) * 4_294_967_296 + bytes.readUInt32BE(offset + 4);
+}
+
+/** A timestamptz field (int64 microseconds since 2000) as Unix milliseconds, fraction kept. */
+export function pgMillis(bytes: Buffer, offset: number): number {
+  return int64(bytes, offset) / 1000 + PG_EPOCH_MS;
+}
+
+
+/** The row as the exact path reads it (the text each column has in SQL). */
+export function decodeRow(bytes: Buffer, offsets: Int32Array, lengths: Int32Array): LogRow {
+  const text = (i: number): string | null => (lengths[i] === -1 ? null : bytes.toString('utf8', offsets[i]!, offsets[i]! + lengths[i]!));
+  const hex = (i: number): string | null => (lengths[i] === -1 ? null : bytes.toString('hex', offsets[i]!, offsets[i]! + lengths[i]!));
+  const number = (i: number, size: number, read: (at: number) => number): string =>
+    lengths[i] === size ? String(read(offsets[i]!)) : String(Number.NaN);
+  return [
+    number(0, 8, (at) => int64(bytes, at)),
+    text(1) ?? '',
+    hex(2),
+    hex(3),
+    text(4) ?? '',
+    text(5) ?? '',
+    number(6, 4, (at) => bytes.readInt32BE(at)),
+    text(7) ?? '',
+    text(8) ?? '',
+    text(9),
+    number(10, 8, (at) => pgMillis(bytes, at)),
+    number(11, 8, (at) => pgMillis(bytes, at)),
+  ];
+}
+
+
+/** readInstant on bytes. */
+export function readInstantBytes(bytes: Buffer, start: number, end: number): number | null {
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+      const d = bytes[i]! - 48;
+      if (d < 0 || d > 9) return Number.NaN;
+      value = value * 10 + d;
+    }
+    return value;
+  };
+  if (end - start < 20 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || bytes[start + 10] !== 84 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) {
+    return null;
+  }
+  let at = start + 19;
+  let ms = 0;
+  if (bytes[at] === 46) {
+    let scale = 100;
+    at++;
+    const first = at;
+    while (at < end && bytes[at]! >= 48 && bytes[at]! <= 57) {
+      if (scale >= 1) ms += (bytes[at]! - 48) * scale;
+      scale /= 10;
+      at++;
+    }
+    if (at === first) return null;
+  }
+  let offset: number;
+  const sign = bytes[at];
+  if (sign === 90 && at + 1 === end) {
+    offset = 0;
+  } else if ((sign === 43 || sign === 45) && at + 6 === end && bytes[at + 3] === 58) {
+    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
+  } else {
+    return null;
+  }
+  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
+  const result = utc + ms - offset;
+  return Number.isFinite(result) ? result : null;
+}
