@@ -4,7 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ARTICLE_IDS, PARTIES, RULES, type Party } from '@ledger/compliance';
-import { ID_PATTERN, ID_RULE, InvalidRequestError, LedgerError, UUID_PATTERN, type RecordedEvent } from '@ledger/domain';
+import { ID_PATTERN, ID_RULE, InvalidRequestError, LedgerError, UUID_PATTERN, type RecordedEvent, instant } from '@ledger/domain';
 import { decodeCursor } from '@ledger/projections';
 import { LEDGER_RUNTIME, type LedgerRuntime } from '@ledger/runtime';
 import { AccessLogged } from '../access-log/access-logged.decorator.js';
@@ -85,7 +85,7 @@ export class ConsolePagesController {
     const rows: OverviewRow[] = [];
     for (const listing of page.contracts) {
       const view = await this.present(listing.contractId, ctx.now, { status: 'pending' });
-      rows.push({ listing, view, dueSoon: view.findings.filter((f) => f.dueAt !== undefined && Date.parse(f.dueAt) >= ctx.now && Date.parse(f.dueAt) <= ctx.now + WEEK_MS) });
+      rows.push({ listing, view, dueSoon: view.findings.filter((f) => f.dueAt !== undefined && instant(f.dueAt) >= ctx.now && instant(f.dueAt) <= ctx.now + WEEK_MS) });
     }
     return overviewPage(ctx, { rows, next: page.next, liveTag: overviewTag(rows.map((r) => r.view)) }).text;
   }
@@ -136,7 +136,7 @@ export class ConsolePagesController {
     );
     const events = await this.evidence(contractId, view.findings.map((f) => f.eventIds[0]!).filter(Boolean));
     const when = (f: ContractComplianceAnswer['findings'][number]): number | null =>
-      f.dueAt !== undefined ? Date.parse(f.dueAt) : (events.get(f.eventIds[0]!)?.occurredAt ?? null);
+      f.dueAt !== undefined ? instant(f.dueAt) : (events.get(f.eventIds[0]!)?.occurredAt ?? null);
     const findings = view.findings.filter((f) => {
       const t = when(f);
       return (from === undefined || (t !== null && t >= from.ms)) && (to === undefined || (t !== null && t <= to.ms));
@@ -151,7 +151,7 @@ export class ConsolePagesController {
       view,
       findings,
       when,
-      dueSoon: pending.findings.filter((f) => f.dueAt !== undefined && Date.parse(f.dueAt) >= cut.asOf.ms && Date.parse(f.dueAt) <= cut.asOf.ms + WEEK_MS),
+      dueSoon: pending.findings.filter((f) => f.dueAt !== undefined && instant(f.dueAt) >= cut.asOf.ms && instant(f.dueAt) <= cut.asOf.ms + WEEK_MS),
       liveTag: cut.present ? contractTag(view) : null,
       auditor: roleAllows(request.principal!.role, 'auditor'),
     }).text;
@@ -187,7 +187,7 @@ export class ConsolePagesController {
     let more = false;
     if (auditor) {
       const history = await this.queryBus.execute(new ReadRecordEventsQuery(contractId, recordId, 0, TIMELINE_READ));
-      events = history.events.filter((e) => Date.parse(e.event.occurredAt) <= cut.asOf.ms && Date.parse(e.recordedAt) <= cut.knownAt.ms);
+      events = history.events.filter((e) => instant(e.event.occurredAt) <= cut.asOf.ms && instant(e.recordedAt) <= cut.knownAt.ms);
       more = history.next !== null;
     }
     return recordPage(ctx, { contractId, recordId, cut, verdict, custody, events, more, auditor }).text;
@@ -296,7 +296,7 @@ export class ConsolePagesController {
   /** When each evidence event happened (by eventId), to place findings in a period. */
   private async evidence(contractId: string, eventIds: string[]): Promise<Map<string, { occurredAt: number }>> {
     const events: RecordedEvent[] = await this.queryBus.execute(new ReadContractEventsByIdQuery(contractId, eventIds));
-    return new Map(events.map((e) => [e.event.eventId, { occurredAt: Date.parse(e.event.occurredAt) }]));
+    return new Map(events.map((e) => [e.event.eventId, { occurredAt: instant(e.event.occurredAt) }]));
   }
 
   /** The contract's title, contractor and term from the directory (null while the projector has not listed it). */

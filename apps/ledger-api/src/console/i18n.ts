@@ -5,7 +5,7 @@
  * taken from it, never written again here.
  */
 import { ARTICLES, RULES, TERMS, type ArticleId, type Status } from '@ledger/compliance';
-import { isoInZone, jstFields, warekiJst, type EventType } from '@ledger/domain';
+import { isoInZone, jstFields, warekiJst, type EventType, instant as instantMs } from '@ledger/domain';
 
 export type Lang = 'ja' | 'en';
 export const LANGS: readonly Lang[] = ['ja', 'en'];
@@ -246,7 +246,7 @@ export function roleLabel(role: string, lang: Lang): string {
 
 /** An instant as the console writes it: 令和7年7月2日10時00分 (ja), 2025-07-02 10:00 JST (en). */
 export function formatTime(instant: number | string, lang: Lang): string {
-  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  const ms = typeof instant === 'number' ? instant : instantMs(instant);
   if (lang === 'ja') return warekiJst(ms);
   const f = jstFields(ms);
   const pad = (n: number): string => String(n).padStart(2, '0');
@@ -261,7 +261,7 @@ export function formatDay(instant: number | string, lang: Lang): string {
 
 /** RFC 3339 in JST with milliseconds: what `<time datetime>` and the countdowns read. */
 export function isoJst(instant: number | string): string {
-  return isoInZone(typeof instant === 'number' ? instant : Date.parse(instant), JST);
+  return isoInZone(typeof instant === 'number' ? instant : instantMs(instant), JST);
 }
 
 /** The JST calendar day (YYYY-MM-DD) of an instant: the value of a date picker. */

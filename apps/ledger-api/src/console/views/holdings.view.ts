@@ -1,3 +1,4 @@
+import { instant } from '@ledger/domain';
 import type { HoldingListItem } from '@ledger/projections';
 import type { HoldingsAnswer } from '../../custody/custody.queries.js';
 import type { ConsoleContext } from '../console-context.js';
@@ -28,23 +29,23 @@ export function holdingsPage(ctx: ConsoleContext, data: HoldingsPageData): Html 
   const { contractId } = data;
   const base = `/console/contracts/${seg(contractId)}`;
   const holding = (h: HoldingListItem): Html => html`<a href="${recordHref(contractId, h.recordId, null, `#holding-${h.copyId === null ? 'original' : `copy-${h.copyId}`}`)}">${h.recordId}</a> ${h.copyId ?? t(lang, 'original')}`;
-  const now = Date.parse(data.inTransit.at);
+  const now = instant(data.inTransit.at);
 
   const transitRows = data.inTransit.holdings.map((h) => html`<tr>
   <th scope="row" data-sort="${h.recordId} ${h.copyId ?? ''}">${holding(h)}</th>
   <td>${h.from ?? '—'} → ${h.to ?? '—'}</td>
   <td>${h.transport?.transportId ?? '—'}</td>
   <td>${h.holder?.carrierId ?? '—'}</td>
-  <td data-sort="${Date.parse(h.since)}">${time(h.since, lang)}</td>
-  <td data-sort="${h.transport ? Date.parse(h.transport.dueAt) : ''}">${h.transport ? html`${time(h.transport.dueAt, lang)}<br>${dueIn(h.transport.dueAt, now, lang)}` : '—'}</td>
+  <td data-sort="${instant(h.since)}">${time(h.since, lang)}</td>
+  <td data-sort="${h.transport ? instant(h.transport.dueAt) : ''}">${h.transport ? html`${time(h.transport.dueAt, lang)}<br>${dueIn(h.transport.dueAt, now, lang)}` : '—'}</td>
 </tr>`);
   const overdueRows = data.overdue.holdings.map((h) => html`<tr>
   <th scope="row" data-sort="${h.recordId} ${h.copyId ?? ''}">${holding(h)}</th>
   <td>${holdingStateLabel(h.state, lang)}</td>
   <td>${h.state === 'in_transit' ? `${h.from ?? '—'} → ${h.to ?? '—'}` : (h.location ?? '—')}</td>
   <td>${reasons(h, lang)}</td>
-  <td data-sort="${h.transport ? Date.parse(h.transport.dueAt) : ''}">${h.transport ? time(h.transport.dueAt, lang) : '—'}</td>
-  <td data-sort="${h.disposal ? Date.parse(h.disposal.dueAt) : ''}">${h.disposal ? html`${time(h.disposal.dueAt, lang)} (${eventTypeLabel(h.disposal.orderedBy.type, lang)})` : '—'}</td>
+  <td data-sort="${h.transport ? instant(h.transport.dueAt) : ''}">${h.transport ? time(h.transport.dueAt, lang) : '—'}</td>
+  <td data-sort="${h.disposal ? instant(h.disposal.dueAt) : ''}">${h.disposal ? html`${time(h.disposal.dueAt, lang)} (${eventTypeLabel(h.disposal.orderedBy.type, lang)})` : '—'}</td>
 </tr>`);
   const open = [...data.held.holdings, ...data.inTransit.holdings];
   const afterEnd = open.filter((h) => h.disposal?.orderedBy.type === 'ContractEnded');
@@ -53,7 +54,7 @@ export function holdingsPage(ctx: ConsoleContext, data: HoldingsPageData): Html 
   <td>${holdingStateLabel(h.state, lang)}</td>
   <td>${h.location ?? (h.state === 'in_transit' ? `${h.from ?? '—'} → ${h.to ?? '—'}` : '—')}</td>
   <td>${holderText(h)}</td>
-  <td data-sort="${Date.parse(h.disposal!.dueAt)}">${time(h.disposal!.dueAt, lang)}<br>${dueIn(h.disposal!.dueAt, now, lang)}</td>
+  <td data-sort="${instant(h.disposal!.dueAt)}">${time(h.disposal!.dueAt, lang)}<br>${dueIn(h.disposal!.dueAt, now, lang)}</td>
 </tr>`);
   const byLocation = new Map<string, HoldingListItem[]>();
   for (const h of open) {

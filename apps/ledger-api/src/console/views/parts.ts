@@ -1,3 +1,4 @@
+import { instant as instantMs } from '@ledger/domain';
 import type { Status } from '@ledger/compliance';
 import { withParam, type ConsoleContext } from '../console-context.js';
 import type { PageCut } from '../console-params.js';
@@ -7,7 +8,7 @@ import { countdown, formatDay, formatTime, isoJst, statusLabel, t, type Lang } f
 /** A time as the console writes it, machine-readable in `datetime`. */
 export function time(instant: number | string | null | undefined, lang: Lang): Html | string {
   if (instant === null || instant === undefined) return '—';
-  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  const ms = typeof instant === 'number' ? instant : instantMs(instant);
   return html`<time datetime="${isoJst(ms)}">${formatTime(ms, lang)}</time>`;
 }
 
@@ -22,7 +23,7 @@ export function status(value: Status | 'violation' | 'pending' | 'compliant', la
  */
 export function dueIn(dueAt: string | undefined | null, now: number, lang: Lang, options: { done?: boolean; live?: boolean } = {}): Html | string {
   if (!dueAt) return '—';
-  const ms = Date.parse(dueAt);
+  const ms = instantMs(dueAt);
   if (options.done) return html`<span class="countdown countdown-done">${t(lang, 'done')}</span>`;
   const live = options.live ?? true;
   return html`<span class="countdown${ms < now ? ' countdown-late' : ''}"${live ? html` data-countdown="${isoJst(ms)}"` : ''}>${countdown(ms, now, lang)}</span>`;

@@ -1,5 +1,5 @@
 import { ARTICLE_IDS } from '@ledger/compliance';
-import type { RecordedEvent } from '@ledger/domain';
+import { instant, type RecordedEvent } from '@ledger/domain';
 import type { CustodyStepView } from '@ledger/handling';
 import type { RecordComplianceAnswer } from '../../compliance/compliance.queries.js';
 import type { RecordCustodyAnswer } from '../../custody/custody.queries.js';
@@ -47,7 +47,7 @@ function stepsOf(custody: RecordCustodyAnswer): Array<{ step: CustodyStepView; c
   for (const holding of custody.holdings) {
     for (const step of holding.history) if (!byEvent.has(step.eventId) || step.newCopyId === undefined) byEvent.set(step.eventId, { step, copyId: holding.copyId });
   }
-  return [...byEvent.values()].sort((a, b) => Date.parse(a.step.occurredAt) - Date.parse(b.step.occurredAt) || a.step.position - b.step.position);
+  return [...byEvent.values()].sort((a, b) => instant(a.step.occurredAt) - instant(b.step.occurredAt) || a.step.position - b.step.position);
 }
 
 export function recordPage(ctx: ConsoleContext, data: RecordPageData): Html {
@@ -67,7 +67,7 @@ export function recordPage(ctx: ConsoleContext, data: RecordPageData): Html {
       timelineIds.add(e.event.eventId);
       const rules = proves.get(e.event.eventId);
       return html`<tr id="ev-${e.event.eventId}"${rules ? html` class="evidence-row"` : ''}>
-  <td data-sort="${Date.parse(e.event.occurredAt)}">${time(e.event.occurredAt, lang)}</td>
+  <td data-sort="${instant(e.event.occurredAt)}">${time(e.event.occurredAt, lang)}</td>
   <td>${eventTypeLabel(e.event.type, lang)}<br><code>${e.event.type}</code></td>
   <td>${actorText(e)}</td>
   <td class="summary">${eventSummary(e)}</td>
@@ -80,7 +80,7 @@ export function recordPage(ctx: ConsoleContext, data: RecordPageData): Html {
       timelineIds.add(step.eventId);
       const rules = proves.get(step.eventId);
       return html`<tr id="ev-${step.eventId}"${rules ? html` class="evidence-row"` : ''}>
-  <td data-sort="${Date.parse(step.occurredAt)}">${time(step.occurredAt, lang)}</td>
+  <td data-sort="${instant(step.occurredAt)}">${time(step.occurredAt, lang)}</td>
   <td>${eventTypeLabel(step.type, lang)}<br><code>${step.type}</code></td>
   <td>${copyId ?? t(lang, 'original')}${step.newCopyId ? ` → ${step.newCopyId}` : ''}</td>
   <td>${holdingStateLabel(step.state, lang)} · ${step.location ?? '—'}${step.transportId ? ` · ${step.transportId}` : ''}</td>
@@ -118,7 +118,7 @@ export function recordPage(ctx: ConsoleContext, data: RecordPageData): Html {
   <td data-sort="${h.state}">${holdingStateLabel(h.state, lang)}${h.overdue ? html` <span class="badge badge-violation">${t(lang, 'overdue')}</span>` : ''}</td>
   <td>${h.state === 'in_transit' && h.from ? `${h.from} → ${h.to}` : (h.location ?? '—')}</td>
   <td>${h.holder ? [h.holder.org, h.holder.workerId, h.holder.carrierId].filter(Boolean).join(' / ') : '—'}</td>
-  <td data-sort="${Date.parse(h.since)}">${time(h.since, lang)}</td>
+  <td data-sort="${instant(h.since)}">${time(h.since, lang)}</td>
   <td>${h.disposal ? html`${time(h.disposal.dueAt, lang)} (${eventTypeLabel(h.disposal.orderedBy.type, lang)})` : '—'}</td>
 </tr>`);
   const transportRows = custody.transports.map((l) => html`<tr>
@@ -126,9 +126,9 @@ export function recordPage(ctx: ConsoleContext, data: RecordPageData): Html {
   <td>${l.copyId ?? t(lang, 'original')}</td>
   <td>${l.from} → ${l.to}</td>
   <td>${l.carrierId}</td>
-  <td data-sort="${Date.parse(l.startedAt)}">${time(l.startedAt, lang)}</td>
-  <td data-sort="${Date.parse(l.dueAt)}">${time(l.dueAt, lang)}</td>
-  <td data-sort="${l.completedAt ? Date.parse(l.completedAt) : ''}">${l.completedAt ? time(l.completedAt, lang) : html`<span class="badge ${l.overdue ? 'badge-violation' : 'badge-pending'}">${l.overdue ? t(lang, 'overdue') : t(lang, 'inTransit')}</span>`}</td>
+  <td data-sort="${instant(l.startedAt)}">${time(l.startedAt, lang)}</td>
+  <td data-sort="${instant(l.dueAt)}">${time(l.dueAt, lang)}</td>
+  <td data-sort="${l.completedAt ? instant(l.completedAt) : ''}">${l.completedAt ? time(l.completedAt, lang) : html`<span class="badge ${l.overdue ? 'badge-violation' : 'badge-pending'}">${l.overdue ? t(lang, 'overdue') : t(lang, 'inTransit')}</span>`}</td>
 </tr>`);
 
   const body = html`
