@@ -47,7 +47,7 @@ export function benchKey(role: string): string {
 export async function startService(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
   // The V8 flags supervise.ts gives the API under `npm start`.
   const child = spawn(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', 'dist/apps/ledger-api/src/main.js'], {
-    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: '', LEDGER_RATE_LIMITS: 'off', ...env },
+    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '', LEDGER_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
