@@ -69,9 +69,13 @@ export class HandlingReader {
   async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>): Promise<T> {
     const history = await this.contract(contractId);
     const now = this.now();
-    let knownPosition = cut.knownAt >= now ? null : await positionKnownAt(this.store, cut.knownAt);
-    // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
-    if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
+    let knownPosition: number | null = null;
+    if (cut.knownAt < now) {
+      const head = await this.store.headPosition();
+      knownPosition = await positionKnownAt(this.store, cut.knownAt, head);
+      // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
+      if (knownPosition >= head) knownPosition = null;
+    }
     try {
       return await readActiveGeneration(
         readDataSource(this.runtime.dataSource, this.runtime.readReplica),
