@@ -71,6 +71,9 @@ export class HandlingCache {
   readonly contracts = new Map<string, { events: RecordedEvent[]; history: ContractHistory | null }>();
   readonly heads = new Map<string, HeadRow>();
 
+  /** `headCapacity`: heads kept between batches (least recently used dropped first). */
+  constructor(private readonly headCapacity = HEADS_CACHED) {}
+
   async history(contractId: string, batchEvents: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<ContractHistory> {
     let entry = this.contracts.get(contractId);
     if (entry) {
@@ -93,7 +96,7 @@ export class HandlingCache {
     const key = `${head.contractId}\u0000${head.recordId}`;
     this.heads.delete(key);
     this.heads.set(key, head);
-    while (this.heads.size > HEADS_CACHED) this.heads.delete(this.heads.keys().next().value!);
+    while (this.heads.size > this.headCapacity) this.heads.delete(this.heads.keys().next().value!);
   }
 
   head(contractId: string, recordId: string): HeadRow | undefined {
@@ -270,12 +273,14 @@ async function applyContract(contractId: string, batch: ContractBatch, tx: Proje
   const writes = new Writes(tx);
   for (let i = 0; i < all.length; i += RECORDS_PER_CHUNK) {
     const chunk = all.slice(i, i + RECORDS_PER_CHUNK);
-    const missing = chunk.filter((r) => !cache.head(contractId, r));
-    const loaded = await loadHeads(tx, contractId, missing);
+    // Every head of the chunk taken now: keeping the heads this chunk folds may drop others from the
+    // cache before their turn, and a head neither cached nor loaded would be taken for a new record.
+    const cached = new Map(chunk.map((r) => [r, cache.head(contractId, r)] as const));
+    const loaded = await loadHeads(tx, contractId, chunk.filter((r) => cached.get(r) === undefined));
     const heads: HeadRow[] = [];
     const holdings: HoldingRowInput[] = [];
     for (const recordId of chunk) {
-      const head = cache.head(contractId, recordId) ?? loaded.get(recordId) ?? emptyHead(contractId, recordId);
+      const head = cached.get(recordId) ?? loaded.get(recordId) ?? emptyHead(contractId, recordId);
       // The record's inputs of this batch in log order: its events and the contract events aimed at it.
       const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
         .sort((a, b) => a.pos - b.pos);
