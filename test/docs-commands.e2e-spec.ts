@@ -49,6 +49,7 @@ const CURATED: ReadonlyArray<{ file: string; name: string; prelude?: string[] }>
   // README: feeds, reads, audit
   { file: 'README.md', name: 'readme-import' },
   { file: 'README.md', name: 'readme-import-compliance' },
+  { file: 'docs/feed-import.md', name: 'feed-import-compliance' },
   { file: 'README.md', name: 'readme-compliance' },
   { file: 'README.md', name: 'readme-findings-page' },
   { file: 'README.md', name: 'readme-custody' },
@@ -57,6 +58,8 @@ const CURATED: ReadonlyArray<{ file: string; name: string; prelude?: string[] }>
   { file: 'README.md', name: 'readme-rebuild' },
   { file: 'README.md', name: 'readme-log-endpoints' },
   { file: 'README.md', name: 'readme-cli-audit' },
+  // security.md: the city issues a contractor its keys
+  { file: 'docs/security.md', name: 'security-issue-keys' },
   // auditing.md: its own contract, proofs, bundles, replays, then a tampering (last: the log is altered)
   { file: 'docs/auditing.md', name: 'auditing-post-events' },
   { file: 'docs/auditing.md', name: 'auditing-proofs' },
@@ -116,7 +119,7 @@ describe('the commands of the README and docs/, run as written on a ledger that 
       'code=$?; status=${written: -3}; [ ${#written} -gt 3 ] && printf "%s\\n" "${written:0:-3}" >&2',
       '[ $code -ne 0 ] && exit $code',
       'case $status in 4??) [ "${DOC_TEST_SHOWS_4XX:-0}" = 1 ] && exit 0;; [123]??) exit 0;; esac',
-      'echo "doc test: HTTP $status from curl $*" >&2; exit 22',
+      'printf "\\ndoc test: HTTP %s from curl %s\\n" "$status" "$*" >&2; exit 22',
     ].join('\n'));
     script('npm', `if [ "$1 $2" = "run demo" ]; then shift 2; [ "\${1:-}" = -- ] && shift; exec node ${JSON.stringify(path.join(REPO, 'scripts/demo.mjs'))} "$@"; fi\necho "doc test: npm $* is not provided here" >&2; exit 127`);
 

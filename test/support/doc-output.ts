@@ -28,6 +28,8 @@ const VOLATILE_TEXT: Array<[RegExp, string]> = [
   // base64 (roots, keys, signatures): long, with a digit and both cases, not after a `\n` escape
   [/(?<!\\)(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{20,}={0,2}/g, '<base64>'],
   [/\b[0-9a-f]{8,}\b/g, '<hex>'],
+  // an abbreviated hex value in the doc (`9c1f…`)
+  [/\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{4,}…/g, '<hex>…'],
   // positions, tree sizes and checkpoint numbers, in the CLI's words and in JSON
   [/\b(first bad position|positions?|leaf|checkpoint|tree size|treeSize) (\d+)(–\d+)?/gi, '$1 <n>'],
   [/"(position|treeSize|leafIndex|seq|id|to)":\d+/g, '"$1":<n>'],
