@@ -229,6 +229,68 @@ async function benchServer(label: string, serverUrl: string, postmaster: number 
     await emmett.close();
     await stopService(service);
   }
+  await bytesOnDisk(serverUrl, dataDir);
+}
+
+/** Bytes of every table (its indexes and TOAST included) of a database's public schema, by table. */
+async function tableBytes(url: string): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT').catch(() => undefined);
+    const rows = (await client.query<{ name: string; bytes: string }>(
+      `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`,
+    )).rows;
+    return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
+  } finally {
+    await client.end();
+  }
+}
+
+async function countOf(url: string, sql: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Bytes on disk per event, for the same events in both stores: the ledger's events (table, indexes,
+ * TOAST), its Merkle log (tiles and checkpoints, built here by its workers if the runs had them
+ * off), and the whole public schema; Emmett's whole schema (messages, streams and their indexes).
+ */
+async function bytesOnDisk(serverUrl: string, dataDir: string): Promise<void> {
+  const ledgerUrl = withDatabase(serverUrl, LEDGER_DB);
+  const port = await freePort();
+  const service = await startService(dataDir, port, {
+    LEDGER_API_KEYS: `${FEED_KEY}:feed`, DATABASE_URL: ledgerUrl, LEDGER_WORKER_NAMES: 'merkle-integrator,checkpoint-signer',
+  });
+  const client = new BenchClient(`http://127.0.0.1:${port}`, 1);
+  try {
+    await client.workersCaughtUp(250);
+  } finally {
+    client.close();
+    await stopService(service);
+  }
+  const ledger = await tableBytes(ledgerUrl);
+  const emmett = await tableBytes(withDatabase(serverUrl, EMMETT_DB));
+  const ledgerEvents = await countOf(ledgerUrl, 'SELECT count(*) AS n FROM ledger_events');
+  const emmettEvents = await countOf(withDatabase(serverUrl, EMMETT_DB), 'SELECT count(*) AS n FROM emt_messages');
+  const sum = (m: Map<string, number>, names?: readonly string[]): number =>
+    [...m].filter(([name]) => names === undefined || names.includes(name)).reduce((n, [, b]) => n + b, 0);
+  const perEvent = (bytes: number, events: number): string => `${formatCount(bytes / events)} B/event`;
+  const events = sum(ledger, ['ledger_events']);
+  const merkle = sum(ledger, ['merkle_tiles', 'log_checkpoints', 'merkle_log_state']);
+  const ledgerAll = sum(ledger);
+  const emmettAll = sum(emmett);
+  console.log(`bytes on disk (${formatCount(ledgerEvents)} events in the ledger, ${formatCount(emmettEvents)} in Emmett's store; tables with their indexes and TOAST):`);
+  console.log(`  ledger events ${perEvent(events, ledgerEvents)}, Merkle log ${perEvent(merkle, ledgerEvents)}, events + Merkle log ${perEvent(events + merkle, ledgerEvents)}, whole schema ${perEvent(ledgerAll, ledgerEvents)}`);
+  console.log(`  Emmett's whole schema ${perEvent(emmettAll, emmettEvents)}`);
+  console.log(`  ratio ledger (events + Merkle log) / Emmett: ${((events + merkle) / ledgerEvents / (emmettAll / emmettEvents)).toFixed(2)} (target ≤ 1.5)`);
 }
 
 function spread(values: number[]): string {

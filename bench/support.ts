@@ -47,7 +47,7 @@ export function benchKey(role: string): string {
 export async function startService(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
   // The V8 flags supervise.ts gives the API under `npm start`.
   const child = spawn(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', 'dist/apps/ledger-api/src/main.js'], {
-    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: '', LEDGER_RATE_LIMITS: 'off', ...env },
+    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '', LEDGER_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -75,7 +75,28 @@ export class BenchClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   }
 
-  request(method: string, pathname: string, key: string, body?: string): Promise<{ status: number; text: string; ms: number }> {
+  /** Requests sent again after the connection was reset before an answer (printed by the benchmarks that see any). */
+  resets = 0;
+
+  /**
+   * One request; sent again (up to 3 times) when the connection is reset before any answer: a kept-alive
+   * socket the server closed as it was reused. Every request a benchmark sends may be repeated:
+   * reads, and appends (exactly once by eventId).
+   */
+  async request(method: string, pathname: string, key: string, body?: string): Promise<{ status: number; text: string; ms: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, pathname, key, body);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt >= 3 || !(code === 'ECONNRESET' || code === 'EPIPE')) throw error;
+        this.resets += 1;
+        console.log(`  (connection reset before an answer to ${method} ${pathname.split('?')[0]}: sent again)`);
+      }
+    }
+  }
+
+  private once(method: string, pathname: string, key: string, body?: string): Promise<{ status: number; text: string; ms: number }> {
     const { hostname, port } = new URL(this.base);
     const started = performance.now();
     return new Promise((resolve, reject) => {

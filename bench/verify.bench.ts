@@ -114,7 +114,7 @@ async function buildLedger(url: string, keys: LogKeys): Promise<void> {
     }
     if (head > 0) throw new Error(`the bench database holds ${head} events, fewer than ${EVENTS}: remove BENCH_DATA_DIR`);
     const integrator = new MerkleIntegrator({ pool, store, batchSize: 10_000 });
-    const signer = new CheckpointSigner({ pool, keys });
+    const signer = new CheckpointSigner({ pool, store, keys });
     const started = performance.now();
     let appended = 0;
     let nextCheckpoint = EVENTS / 10;

@@ -39,8 +39,7 @@ export class ReadRecordComplianceHandler implements IQueryHandler<ReadRecordComp
     const cut = { asOf: asOf.ms, knownAt: knownAt.ms };
     const zone = this.reader.zone;
     const verdict = await this.reader.atCut(contractId, cut, async (c) => {
-      await this.reader.requireRecord(contractId, recordId);
-      const at = await recordAt({ ...c, contractId, recordId, listLimit: LIST_PER_ARTICLE, historyLimit: 0 });
+      const at = this.reader.requireJudged(contractId, recordId, await recordAt({ ...c, contractId, recordId, listLimit: LIST_PER_ARTICLE, historyLimit: 0 }));
       const cursors = new Map<string, string | null>();
       if (c.knownPosition === null) {
         for (const [article, n] of at.storedListed) cursors.set(article, await findingCursorAfter(c.q, contractId, recordId, article, n));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Controller, Get, Headers, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Headers, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -47,6 +47,14 @@ const RULE_IDS = [...new Set(RULES.map((r) => r.id))];
 const STATUSES = ['violation', 'pending'] as const;
 
 /**
+ * A console page about one contract (the path's `contractId`): the role it needs, the key's scope
+ * checked on that contract, and the page access-logged, like the API routes that show the same.
+ */
+function ContractPage(role: 'officer' | 'auditor'): MethodDecorator {
+  return applyDecorators(RequireRole(role), ContractScoped(), AccessLogged());
+}
+
+/**
  * The officers' and auditors' console (docs/console.md): server-rendered pages over the API's own
  * queries (QueryBus), behind the API's own guards. Each route declares its role and scope rule
  * like any API route, and every page that shows custody or compliance is access-logged.
@@ -65,6 +73,30 @@ export class ConsolePagesController {
     rememberLang(request, reply);
     void reply.header('content-type', 'text/html; charset=utf-8');
     return contextOf(request, this.runtime.clock());
+  }
+
+  /**
+   * The opening of a page that takes no parameter but `lang` (and, with a cut, `asOf` and `known`):
+   * its context, its path IDs checked, any other query parameter refused by name.
+   */
+  private openPage(request: ConsoleRequest, reply: FastifyReply, ids: Record<string, string>, query: Record<string, unknown>): ConsoleContext {
+    const ctx = this.begin(request, reply);
+    checkPathIds(ids, ID_PATTERN, ID_RULE);
+    new QueryReader(without(query), ['lang']).done();
+    return ctx;
+  }
+
+  private openCutPage(
+    request: ConsoleRequest,
+    reply: FastifyReply,
+    ids: Record<string, string>,
+    query: Record<string, unknown>,
+  ): { ctx: ConsoleContext; cut: ReturnType<typeof readCut> } {
+    const ctx = this.begin(request, reply);
+    checkPathIds(ids, ID_PATTERN, ID_RULE);
+    const cut = readCut(query, ctx.now);
+    new QueryReader(without(query, 'asOf', 'known'), ['lang']).done();
+    return { ctx, cut };
   }
 
   private async present(contractId: string, now: number, filter: ContractPageData['filter'] = {}, after: string | null = null, limit = PENDING_READ): Promise<ContractComplianceAnswer> {
@@ -102,9 +134,7 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId')
-  @RequireRole('officer')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('officer')
   async contract(
     @Req() request: ConsoleRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -166,9 +196,7 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId/records/:recordId')
-  @RequireRole('officer')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('officer')
   async record(
     @Req() request: ConsoleRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -176,10 +204,7 @@ export class ConsolePagesController {
     @Param('recordId') recordId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    const ctx = this.begin(request, reply);
-    checkPathIds({ contractId, recordId }, ID_PATTERN, ID_RULE);
-    const cut = readCut(query, ctx.now);
-    new QueryReader(without(query, 'asOf', 'known'), ['lang']).done();
+    const { ctx, cut } = this.openCutPage(request, reply, { contractId, recordId }, query);
     const verdict = await this.queryBus.execute(new ReadRecordComplianceQuery(contractId, recordId, cut.asOf, cut.knownAt));
     const custody = await this.queryBus.execute(new ReadRecordCustodyQuery(contractId, recordId, cut.asOf, cut.knownAt));
     const auditor = roleAllows(request.principal!.role, 'auditor');
@@ -194,18 +219,14 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId/holdings')
-  @RequireRole('officer')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('officer')
   async holdings(
     @Req() request: ConsoleRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('contractId') contractId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    const ctx = this.begin(request, reply);
-    checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
-    new QueryReader(without(query), ['lang']).done();
+    const ctx = this.openPage(request, reply, { contractId }, query);
     const list = (state: 'held' | 'in_transit' | undefined, overdue: boolean | undefined): Promise<HoldingsAnswer> =>
       this.queryBus.execute(new ListHoldingsQuery(contractId, state, overdue, undefined, HOLDINGS_READ));
     const inTransit = await list('in_transit', undefined);
@@ -216,18 +237,14 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId/incidents')
-  @RequireRole('officer')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('officer')
   async incidents(
     @Req() request: ConsoleRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('contractId') contractId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    const ctx = this.begin(request, reply);
-    checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
-    new QueryReader(without(query), ['lang']).done();
+    const ctx = this.openPage(request, reply, { contractId }, query);
     const incidents = await this.queryBus.execute(new ListIncidentsQuery(contractId));
     const view = await this.present(contractId, ctx.now, {}, null, 1);
     const listing = await this.listing(request.principal!, contractId);
@@ -235,19 +252,14 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId/audit')
-  @RequireRole('auditor')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('auditor')
   async audit(
     @Req() request: ConsoleRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('contractId') contractId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    const ctx = this.begin(request, reply);
-    checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
-    const cut = readCut(query, ctx.now);
-    new QueryReader(without(query, 'asOf', 'known'), ['lang']).done();
+    const { ctx, cut } = this.openCutPage(request, reply, { contractId }, query);
     const checkpoint = await this.latestCheckpoint();
     const publicKey: PublicKeyAnswer = await this.queryBus.execute(new ReadPublicKeyQuery());
     const replayRequest = { contractId, asOf: cut.asOf.text, knownAt: cut.known ? cut.knownAt.text : null, treeSize: checkpoint?.treeSize };
@@ -257,9 +269,7 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId/audit/bundle')
-  @RequireRole('auditor')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('auditor')
   async bundle(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('contractId') contractId: string,
@@ -274,9 +284,7 @@ export class ConsolePagesController {
   }
 
   @Get('contracts/:contractId/events/:eventId')
-  @RequireRole('auditor')
-  @ContractScoped()
-  @AccessLogged()
+  @ContractPage('auditor')
   async event(
     @Req() request: ConsoleRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -284,10 +292,8 @@ export class ConsolePagesController {
     @Param('eventId') eventId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    const ctx = this.begin(request, reply);
-    checkPathIds({ contractId }, ID_PATTERN, ID_RULE);
+    const ctx = this.openPage(request, reply, { contractId }, query);
     checkPathIds({ eventId }, UUID_PATTERN, 'a UUID');
-    new QueryReader(without(query), ['lang']).done();
     const [event] = await this.queryBus.execute(new ReadContractEventsByIdQuery(contractId, [eventId]));
     if (!event) throw new InvalidRequestError([{ index: null, field: 'eventId', rule: 'exists', message: `event ${eventId} is not an event of contract ${contractId}` }]);
     return eventPage(ctx, { contractId, event }).text;

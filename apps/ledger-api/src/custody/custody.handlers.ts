@@ -23,8 +23,7 @@ export class ReadRecordCustodyHandler implements IQueryHandler<ReadRecordCustody
   async execute({ contractId, recordId, asOf, knownAt }: ReadRecordCustodyQuery): Promise<RecordCustodyAnswer> {
     const zone = this.reader.zone;
     const view = await this.reader.atCut(contractId, { asOf: asOf.ms, knownAt: knownAt.ms }, async (c) => {
-      await this.reader.requireRecord(contractId, recordId);
-      const at = await recordAt({ ...c, contractId, recordId, listLimit: 0, historyLimit: HISTORY_PER_HOLDING });
+      const at = this.reader.requireJudged(contractId, recordId, await recordAt({ ...c, contractId, recordId, listLimit: 0, historyLimit: HISTORY_PER_HOLDING }));
       return custodyOf(at, asOf.ms, zone);
     });
     return { contractId, recordId, asOf: isoInZone(asOf.ms, zone), knownAt: isoInZone(knownAt.ms, zone), ...view };

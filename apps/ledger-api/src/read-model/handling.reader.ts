@@ -13,6 +13,10 @@ import {
 import { LEDGER_RUNTIME, readDataSource, readTarget, type LedgerRuntime } from '@ledger/runtime';
 import { ContractHistoryCache } from '../compliance/contract-history.cache.js';
 
+function recordNotFound(contractId: string, recordId: string): NotFoundError {
+  return new NotFoundError(`record ${recordId} of contract ${contractId} has no events`);
+}
+
 /** What an answer at a cut reads: the serving read model, how far it has applied the log, the contract, the cut's log position. */
 export interface CutContext {
   readonly q: ReadModelQuery;
@@ -61,17 +65,25 @@ export class HandlingReader {
 
   /** 404 unless the record has at least one event. */
   async requireRecord(contractId: string, recordId: string): Promise<void> {
-    if ((await this.store.streamVersion(recordStreamId(contractId, recordId))) === null) {
-      throw new NotFoundError(`record ${recordId} of contract ${contractId} has no events`);
-    }
+    if ((await this.store.streamVersion(recordStreamId(contractId, recordId))) === null) throw recordNotFound(contractId, recordId);
+  }
+
+  /** 404 unless the record judged at a cut has at least one event (what `recordAt` read says, without another query). */
+  requireJudged<T extends { readonly exists: boolean }>(contractId: string, recordId: string, at: T): T {
+    if (!at.exists) throw recordNotFound(contractId, recordId);
+    return at;
   }
 
   async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>): Promise<T> {
     const history = await this.contract(contractId);
     const now = this.now();
-    let knownPosition = cut.knownAt >= now ? null : await positionKnownAt(this.store, cut.knownAt);
-    // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
-    if (knownPosition !== null && knownPosition >= (await this.store.headPosition())) knownPosition = null;
+    let knownPosition: number | null = null;
+    if (cut.knownAt < now) {
+      const head = await this.store.headPosition();
+      knownPosition = await positionKnownAt(this.store, cut.knownAt, head);
+      // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.
+      if (knownPosition >= head) knownPosition = null;
+    }
     try {
       return await readActiveGeneration(
         readDataSource(this.runtime.dataSource, this.runtime.readReplica),

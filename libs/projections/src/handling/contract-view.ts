@@ -172,15 +172,29 @@ interface ListRow {
 async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict): Promise<ContractComplianceView> {
   const { q, contractId, cut, filter, limit, zone } = input;
   const now = cut.asOf;
+  // The records at each final status are counted by the projector; only the records whose status
+  // moves with the clock (an open obligation) are judged at `now`, and moved from one count to another.
   const [counts] = await q.query<{ total: number; violation: number; pending: number; compliant: number; not_applicable: number }>(
-    `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE s = 'violation')::int AS violation,
-            count(*) FILTER (WHERE s = 'pending')::int AS pending,
-            count(*) FILTER (WHERE s = 'compliant')::int AS compliant,
-            count(*) FILTER (WHERE s = 'not_applicable')::int AS not_applicable
-       FROM (SELECT CASE WHEN final_status = 'violation' OR violation_from < $2 THEN 'violation'
-                         WHEN pending_from <= $2 THEN 'pending' ELSE final_status END AS s
-               FROM handling_records WHERE contract_id = $1) x`,
+    `WITH base AS (
+       SELECT coalesce(sum(n), 0)::int AS total,
+              coalesce(sum(n) FILTER (WHERE final_status = 'violation'), 0)::int AS violation,
+              coalesce(sum(n) FILTER (WHERE final_status = 'compliant'), 0)::int AS compliant,
+              coalesce(sum(n) FILTER (WHERE final_status = 'not_applicable'), 0)::int AS not_applicable
+         FROM handling_contract_counts WHERE contract_id = $1
+     ), moving AS (
+       SELECT final_status AS f, CASE WHEN violation_from < $2 THEN 'violation' WHEN pending_from <= $2 THEN 'pending' ELSE final_status END AS s
+         FROM handling_records
+        WHERE contract_id = $1 AND final_status <> 'violation' AND (pending_from IS NOT NULL OR violation_from IS NOT NULL)
+     ), moved AS (
+       SELECT count(*) FILTER (WHERE s = 'violation')::int AS violation,
+              count(*) FILTER (WHERE s = 'pending')::int AS pending,
+              count(*) FILTER (WHERE f = 'compliant' AND s <> 'compliant')::int AS from_compliant,
+              count(*) FILTER (WHERE f = 'not_applicable' AND s <> 'not_applicable')::int AS from_not_applicable
+         FROM moving
+     )
+     SELECT base.total, base.violation + moved.violation AS violation, moved.pending AS pending,
+            base.compliant - moved.from_compliant AS compliant, base.not_applicable - moved.from_not_applicable AS not_applicable
+       FROM base, moved`,
     [contractId, now],
   );
   const records: RecordCounts = counts ?? { total: 0, violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
@@ -200,7 +214,7 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
              UNION ALL
              SELECT o->>'article', o->>'rule', CASE WHEN o->>'final' = 'violation' OR (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
                FROM handling_records r, jsonb_array_elements(r.open) o
-              WHERE r.contract_id = $1 AND (o->>'from')::bigint <= $2) x
+              WHERE r.contract_id = $1 AND r.open <> '[]'::jsonb AND (o->>'from')::bigint <= $2) x
       GROUP BY article, rule`,
     [contractId, now],
   )) add(row.article, row.rule, row.violation, row.pending);
@@ -237,7 +251,7 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
               CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'en' ELSE o.v->'pending'->>'en' END,
               (o.v->>'due')::bigint
          FROM handling_records r CROSS JOIN LATERAL jsonb_array_elements(r.open) WITH ORDINALITY AS o(v, n)
-        WHERE r.contract_id = $1 AND (o.v->>'from')::bigint <= $2
+        WHERE r.contract_id = $1 AND r.open <> '[]'::jsonb AND (o.v->>'from')::bigint <= $2
      ) x ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY record_id, at, pos, tie LIMIT ${param(limit + 1)}`,
     params,

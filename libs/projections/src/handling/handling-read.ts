@@ -60,6 +60,8 @@ export interface RecordAtInput {
 export interface RecordAt {
   /** The record has events inside the cut. */
   readonly known: boolean;
+  /** The record has at least one event in the log, inside the cut or not (else: no such record). */
+  readonly exists: boolean;
   readonly result: FoldResult;
   /** Final findings to list (stored and folded now) and the open ones at the cut, at most listLimit per article. */
   readonly listed: readonly Judged[];
@@ -224,7 +226,7 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
     if (stepsOf.length > input.historyLimit) stepsOf.shift();
     histories.set(step.holding, stepsOf);
   }
-  return { known: fold.state.handling.events > 0, result, listed: listed.sort(compareJudged), histories, start: start.key, folded, storedListed };
+  return { known: fold.state.handling.events > 0, exists: head !== null || unprojected.length > 0, result, listed: listed.sort(compareJudged), histories, start: start.key, folded, storedListed };
 }
 
 /** The verdict answer of `recordAt` (articles' findings capped, with counts and where the rest is). */

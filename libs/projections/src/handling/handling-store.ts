@@ -116,18 +116,35 @@ export async function* recordsOf(
 
 export async function upsertHeads(q: Sql, heads: readonly HeadRow[]): Promise<void> {
   if (heads.length === 0) return;
+  // The heads, and the contract's count of records per final status moved by the same statement
+  // (every CTE reads the rows as they were before it: `old` is the heads being replaced).
   await q.query(
-    `INSERT INTO handling_records (contract_id, record_id, state, last_at, last_pos, events, max_position, final_status,
-                                   pending_from, violation_from, open, tags, snapshot_events, next_seq)
-     SELECT h.c, h.r, h.s, h.la, h.lp, h.e, h.mp, h.fs, h.pf, h.vf, h.o, ARRAY(SELECT jsonb_array_elements_text(h.t)), h.se, h.ns
-       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[],
-                   $9::bigint[], $10::bigint[], $11::jsonb[], $12::bigint[], $13::bigint[], $14::jsonb[])
-            AS h(c, r, s, la, lp, e, mp, fs, pf, vf, t, se, ns, o)
-     ON CONFLICT (contract_id, record_id) DO UPDATE SET
-       state = EXCLUDED.state, last_at = EXCLUDED.last_at, last_pos = EXCLUDED.last_pos, events = EXCLUDED.events,
-       max_position = EXCLUDED.max_position, final_status = EXCLUDED.final_status, pending_from = EXCLUDED.pending_from,
-       violation_from = EXCLUDED.violation_from, open = EXCLUDED.open, tags = EXCLUDED.tags, snapshot_events = EXCLUDED.snapshot_events,
-       next_seq = EXCLUDED.next_seq`,
+    `WITH h AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[],
+                            $9::bigint[], $10::bigint[], $11::jsonb[], $12::bigint[], $13::bigint[], $14::jsonb[])
+              AS h(c, r, s, la, lp, e, mp, fs, pf, vf, t, se, ns, o)
+     ),
+     old AS (
+       SELECT x.contract_id, x.final_status FROM handling_records x JOIN h ON x.contract_id = h.c AND x.record_id = h.r
+     ),
+     written AS (
+       INSERT INTO handling_records (contract_id, record_id, state, last_at, last_pos, events, max_position, final_status,
+                                     pending_from, violation_from, open, tags, snapshot_events, next_seq)
+       SELECT h.c, h.r, h.s, h.la, h.lp, h.e, h.mp, h.fs, h.pf, h.vf, h.o, ARRAY(SELECT jsonb_array_elements_text(h.t)), h.se, h.ns FROM h
+       ON CONFLICT (contract_id, record_id) DO UPDATE SET
+         state = EXCLUDED.state, last_at = EXCLUDED.last_at, last_pos = EXCLUDED.last_pos, events = EXCLUDED.events,
+         max_position = EXCLUDED.max_position, final_status = EXCLUDED.final_status, pending_from = EXCLUDED.pending_from,
+         violation_from = EXCLUDED.violation_from, open = EXCLUDED.open, tags = EXCLUDED.tags, snapshot_events = EXCLUDED.snapshot_events,
+         next_seq = EXCLUDED.next_seq
+     ),
+     moved AS (
+       SELECT c AS contract_id, fs AS final_status, sum(d)::bigint AS d
+         FROM (SELECT h.c, h.fs, 1 AS d FROM h UNION ALL SELECT old.contract_id, old.final_status, -1 FROM old) m(c, fs, d)
+        GROUP BY c, fs
+     )
+     INSERT INTO handling_contract_counts (contract_id, final_status, n)
+     SELECT contract_id, final_status, d FROM moved WHERE d <> 0
+     ON CONFLICT (contract_id, final_status) DO UPDATE SET n = handling_contract_counts.n + EXCLUDED.n`,
     [
       heads.map((h) => h.contractId),
       heads.map((h) => h.recordId),

@@ -122,6 +122,19 @@ describe('the handling read model: stored folds answer every cut as a fold of th
     const dump = await h.dump(HANDLING_TABLES);
     expect(dump.handling_records!.length).toBe(80);
   });
+
+  it('keeps each contract\'s count of records per final status equal to its records, through late arrivals and refolds', async () => {
+    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
+    const counted = (await h.dataSource.query(
+      `SELECT contract_id, final_status, n::int AS n FROM ${generation.schema}.handling_contract_counts WHERE n <> 0 ORDER BY 1, 2`,
+    )) as unknown[];
+    const actual = (await h.dataSource.query(
+      `SELECT contract_id, final_status, count(*)::int AS n FROM ${generation.schema}.handling_records GROUP BY 1, 2 ORDER BY 1, 2`,
+    )) as Array<{ final_status: string }>;
+    expect(counted).toEqual(actual);
+    // The history has violations and compliant records: both counts are exercised.
+    expect(new Set(actual.map((r) => r.final_status))).toEqual(new Set(['violation', 'compliant']));
+  });
 });
 
 describe('a long record: answers resume from the nearest key-snapshot', () => {

@@ -47,11 +47,14 @@ import {
   type SnapshotRow,
   type StepRow,
 } from './handling-store.js';
+import { HandlingContractCounts1765400000000 } from './contract-counts.migration.js';
 import { HandlingReadModel1765200000001 } from './handling.migration.js';
 import { tagsOf, targetsOf } from './targets.js';
 
 export const HANDLING_PROJECTION = 'handling';
-export const HANDLING_TABLES = ['handling_records', 'handling_snapshots', 'handling_findings', 'handling_steps', 'handling_holdings'];
+export const HANDLING_TABLES = [
+  'handling_records', 'handling_snapshots', 'handling_findings', 'handling_steps', 'handling_holdings', 'handling_contract_counts',
+];
 
 /** The end of time: a fold finished there reports every open obligation overdue, with its due time. */
 export const FAR = 8_640_000_000_000_000;
@@ -333,7 +336,7 @@ async function applyHandling(events: readonly RecordedEvent[], tx: ProjectionTra
 export const handlingProjection: Projection<HandlingCache> = {
   name: HANDLING_PROJECTION,
   tables: HANDLING_TABLES,
-  migrations: [HandlingReadModel1765200000001],
+  migrations: [HandlingReadModel1765200000001, HandlingContractCounts1765400000000],
   createCache: () => new HandlingCache(),
   apply: applyHandling,
 };
