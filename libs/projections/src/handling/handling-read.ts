@@ -79,6 +79,8 @@ interface Start {
   key: Key | null;
   /** Stored rows to list are those at or before `key`, valid at this knownAt position (null: the present). */
   rowsKnown: number | null;
+  /** The start already holds every event the cut sees (the head, nothing unprojected): nothing to read after it. */
+  complete?: boolean;
 }
 
 
@@ -101,7 +103,7 @@ async function startOf(input: RecordAtInput, head: HeadRow | null, unprojected: 
   const rowsKnown = present ? null : known;
   if (head && !head.stale && head.events > 0 && present) {
     const last = { at: head.lastAt, pos: head.lastPos };
-    if (last.at <= cut.asOf && (firstUnseen === null || precedes(last, firstUnseen))) return { state: head.state, key: last, rowsKnown };
+    if (last.at <= cut.asOf && (firstUnseen === null || precedes(last, firstUnseen))) return { state: head.state, key: last, rowsKnown, complete: firstUnseen === null };
   }
   const bound = minKey({ at: cut.asOf, pos: Number.MAX_SAFE_INTEGER }, firstUnseen)!;
   const snapshot = await snapshotBefore(input.q, input.contractId, input.recordId, bound, rowsKnown);
@@ -204,7 +206,7 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
   let after: Key = start.key ?? START;
   let folded = 0;
   const known = input.knownPosition ?? Number.MAX_SAFE_INTEGER;
-  for (;;) {
+  while (!start.complete) {
     const chunk = await store.readStreamInOrder(stream, { after, untilAt: cut.asOf, maxPosition: known, limit: 2_000 });
     if (chunk.length === 0) break;
     for (const recorded of chunk) {
