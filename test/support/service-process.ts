@@ -79,7 +79,7 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
   };
 }
 
-export async function postJson(url: string, pathname: string, body: unknown, key = TEST_KEYS.feed): Promise<{ status: number; body: any }> {
+export async function postJson(url: string, pathname: string, body: unknown, key: string = TEST_KEYS.feed): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}${pathname}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

@@ -2,6 +2,7 @@ import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema, 
 
 export type MigrationClass = new () => MigrationInterface;
 import { MIGRATIONS } from './migrations/index.js';
+import { ADVISORY_LOCKS } from './advisory-locks.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Entities = MixedList<Function | string | EntitySchema>;
@@ -38,12 +39,12 @@ export async function migrate(url: string, extra: readonly MigrationClass[] = []
   const ds = ledgerDataSource(url, [], { extra: { max: 1 } } as Partial<DataSourceOptions>, [...MIGRATIONS, ...extra]);
   await ds.initialize();
   try {
-    await ds.query('SELECT pg_advisory_lock(7311001)');
+    await ds.query(`SELECT pg_advisory_lock(${ADVISORY_LOCKS.migrations})`);
     try {
       const done = await ds.runMigrations();
       return done.map((m) => m.name);
     } finally {
-      await ds.query('SELECT pg_advisory_unlock(7311001)');
+      await ds.query(`SELECT pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`);
     }
   } finally {
     await ds.destroy();

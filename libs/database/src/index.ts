@@ -3,3 +3,4 @@ export * from './database-url.js';
 export * from './data-source.js';
 export { MIGRATIONS } from './migrations/index.js';
 export * from './database-pool.js';
+export { ADVISORY_LOCKS } from './advisory-locks.js';

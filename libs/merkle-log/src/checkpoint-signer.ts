@@ -1,5 +1,6 @@
 import { Follower, sleep, type EventStore, type LogFollower, type LogFollowerStatus } from '@ledger/event-store';
 import type pg from 'pg';
+import { ADVISORY_LOCKS } from '@ledger/database';
 import { checkpointName, MissingTileError, TiledMerkleTree, addSignatures, checkConsistency, formatCheckpoint, keyRotationLine, openCheckpoint, signNote, splitNote } from '@ledger/integrity';
 import { PostgresCheckpointStore, type StoredCheckpoint } from './checkpoint-store.js';
 import { LogIntegrityError, SigningKeyError } from './errors.js';
@@ -9,7 +10,7 @@ import { inTransaction } from './queryable.js';
 import { readTreeState } from './tree-state.js';
 
 /** Serializes signers across processes, so two never sign the same size or race on order. */
-const SIGN_LOCK = 7311004;
+const SIGN_LOCK = ADVISORY_LOCKS.checkpointSign;
 
 export interface CheckpointSignerOptions {
   pool: pg.Pool;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ADVISORY_LOCKS } from '@ledger/database';
 import type { RecordedEvent } from '@ledger/domain';
 import { encodeStoredEvent, Follower, followLog, type EventStore, type LogFollower } from '@ledger/event-store';
 import { changedTiles, hashFromHex, type CompactRange } from '@ledger/integrity';
@@ -9,7 +10,7 @@ import { readTreeState, writeTreeState } from './tree-state.js';
 import type { IntegrityStatus } from './integrity-report.js';
 
 /** Serializes integrators across processes (two API processes may both run workers). */
-const INTEGRATE_LOCK = 7311003;
+const INTEGRATE_LOCK = ADVISORY_LOCKS.merkleIntegrate;
 
 export interface MerkleIntegratorOptions {
   /** PostgreSQL holding the tiles and the tree state (the log itself may live elsewhere). */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { isDatabaseUnavailable, isRefusedValue } from '@ledger/database';
+import { ADVISORY_LOCKS, isDatabaseUnavailable, isRefusedValue } from '@ledger/database';
 import {
   InvalidEventsError,
   StoreUnavailableError,
@@ -28,7 +28,7 @@ import { copyIn } from './copy-in.js';
 import { encodeEventRows, EVENT_ROW_COLUMNS, UnstorableValueError } from './event-rows.js';
 
 /** Serializes every writer of the log, in this process and in any other (CLI, second API). */
-const APPEND_LOCK = 7311002;
+const APPEND_LOCK = ADVISORY_LOCKS.append;
 const NOTIFY_CHANNEL = 'ledger_events';
 
 export interface PostgresEventStoreOptions {

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { ADVISORY_LOCKS } from '@ledger/database';
 import type { Projection } from './projection.js';
 
 /** The schema with the canonical, empty read-model tables (created by migrations). */
@@ -7,7 +8,7 @@ export const CHECKPOINT_TABLE = 'projection_checkpoints';
 const SCHEMA_PATTERN = /^read_model_g[0-9]{1,9}$/;
 const TABLE_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Serializes the creation of generations and of their tables. */
-const GENERATIONS_LOCK = 7311003;
+const GENERATIONS_LOCK = ADVISORY_LOCKS.readModelGenerations;
 
 export type GenerationStatus = 'building' | 'active' | 'retired';
 

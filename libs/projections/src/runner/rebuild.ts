@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '@ledger/database';
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
 import { Lanes } from './projection.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from './generations.js';
 
 /** One rebuild at a time (a session lock, released when the rebuild's connection ends). */
-const REBUILD_LOCK = 7311004;
+const REBUILD_LOCK = ADVISORY_LOCKS.readModelRebuild;
 
 export interface RebuildProgress {
   generation: number;
