@@ -168,36 +168,55 @@ interface ListRow {
   due_at: string | null;
 }
 
-/** The contract view at the present, from the records' rows. */
-async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict): Promise<ContractComplianceView> {
+/**
+ * The contract view at the present, from the records' rows; null when a record has an event dated
+ * after the cut (the rows hold the whole future: that view is judged from the folds). The counts,
+ * the summary by rule and that check are one statement; the list is a second.
+ */
+async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict): Promise<ContractComplianceView | null> {
   const { q, contractId, cut, filter, limit, zone } = input;
   const now = cut.asOf;
   // The records at each final status are counted by the projector; only the records whose status
   // moves with the clock (an open obligation) are judged at `now`, and moved from one count to another.
-  const [counts] = await q.query<{ total: number; violation: number; pending: number; compliant: number; not_applicable: number }>(
-    `WITH base AS (
-       SELECT coalesce(sum(n), 0)::int AS total,
-              coalesce(sum(n) FILTER (WHERE final_status = 'violation'), 0)::int AS violation,
-              coalesce(sum(n) FILTER (WHERE final_status = 'compliant'), 0)::int AS compliant,
-              coalesce(sum(n) FILTER (WHERE final_status = 'not_applicable'), 0)::int AS not_applicable
-         FROM handling_contract_counts WHERE contract_id = $1
-     ), moving AS (
-       SELECT final_status AS f, CASE WHEN violation_from < $2 THEN 'violation' WHEN pending_from <= $2 THEN 'pending' ELSE final_status END AS s
-         FROM handling_records
-        WHERE contract_id = $1 AND final_status <> 'violation' AND (pending_from IS NOT NULL OR violation_from IS NOT NULL)
-     ), moved AS (
-       SELECT count(*) FILTER (WHERE s = 'violation')::int AS violation,
-              count(*) FILTER (WHERE s = 'pending')::int AS pending,
-              count(*) FILTER (WHERE f = 'compliant' AND s <> 'compliant')::int AS from_compliant,
-              count(*) FILTER (WHERE f = 'not_applicable' AND s <> 'not_applicable')::int AS from_not_applicable
-         FROM moving
-     )
-     SELECT base.total, base.violation + moved.violation AS violation, moved.pending AS pending,
-            base.compliant - moved.from_compliant AS compliant, base.not_applicable - moved.from_not_applicable AS not_applicable
-       FROM base, moved`,
+  const [head] = await q.query<{
+    future: number; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
+    summary: Array<[string, string, number, number]>;
+  }>(
+    `SELECT (SELECT count(*)::int FROM handling_records WHERE contract_id = $1 AND last_at > $2) AS future, c.*,
+            (SELECT coalesce(json_agg(json_build_array(article, rule, violation, pending)), '[]'::json) FROM (
+               SELECT article, rule, count(*) FILTER (WHERE st = 'violation')::int AS violation, count(*) FILTER (WHERE st = 'pending')::int AS pending
+                 FROM (SELECT article, rule, 'violation' AS st FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
+                       UNION ALL
+                       SELECT o->>'article', o->>'rule', CASE WHEN o->>'final' = 'violation' OR (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
+                         FROM handling_records r, jsonb_array_elements(r.open) o
+                        WHERE r.contract_id = $1 AND r.open <> '[]'::jsonb AND (o->>'from')::bigint <= $2) x
+                GROUP BY article, rule) s) AS summary
+       FROM (WITH base AS (
+               SELECT coalesce(sum(n), 0)::int AS total,
+                      coalesce(sum(n) FILTER (WHERE final_status = 'violation'), 0)::int AS violation,
+                      coalesce(sum(n) FILTER (WHERE final_status = 'compliant'), 0)::int AS compliant,
+                      coalesce(sum(n) FILTER (WHERE final_status = 'not_applicable'), 0)::int AS not_applicable
+                 FROM handling_contract_counts WHERE contract_id = $1
+             ), moving AS (
+               SELECT final_status AS f, CASE WHEN violation_from < $2 THEN 'violation' WHEN pending_from <= $2 THEN 'pending' ELSE final_status END AS s
+                 FROM handling_records
+                WHERE contract_id = $1 AND final_status <> 'violation' AND (pending_from IS NOT NULL OR violation_from IS NOT NULL)
+             ), moved AS (
+               SELECT count(*) FILTER (WHERE s = 'violation')::int AS violation,
+                      count(*) FILTER (WHERE s = 'pending')::int AS pending,
+                      count(*) FILTER (WHERE f = 'compliant' AND s <> 'compliant')::int AS from_compliant,
+                      count(*) FILTER (WHERE f = 'not_applicable' AND s <> 'not_applicable')::int AS from_not_applicable
+                 FROM moving
+             )
+             SELECT base.total, base.violation + moved.violation AS violation, moved.pending AS pending,
+                    base.compliant - moved.from_compliant AS compliant, base.not_applicable - moved.from_not_applicable AS not_applicable
+               FROM base, moved) c`,
     [contractId, now],
   );
-  const records: RecordCounts = counts ?? { total: 0, violation: 0, pending: 0, compliant: 0, not_applicable: 0 };
+  if (head === undefined || head.future > 0) return null;
+  const records: RecordCounts = {
+    total: head.total, violation: head.violation, pending: head.pending, compliant: head.compliant, not_applicable: head.not_applicable,
+  };
   const summary = new Map<string, RuleSummary>();
   const add = (article: string, rule: string, violation: number, pending: number): void => {
     const key = `${article}|${rule}`;
@@ -208,16 +227,7 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
   };
   const contractItems = contractLevelItems(contract);
   for (const item of contractItems) add(item.article, item.rule, item.status === 'violation' ? 1 : 0, item.status === 'pending' ? 1 : 0);
-  for (const row of await q.query<{ article: string; rule: string; violation: number; pending: number }>(
-    `SELECT article, rule, count(*) FILTER (WHERE st = 'violation')::int AS violation, count(*) FILTER (WHERE st = 'pending')::int AS pending
-       FROM (SELECT article, rule, 'violation' AS st FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
-             UNION ALL
-             SELECT o->>'article', o->>'rule', CASE WHEN o->>'final' = 'violation' OR (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
-               FROM handling_records r, jsonb_array_elements(r.open) o
-              WHERE r.contract_id = $1 AND r.open <> '[]'::jsonb AND (o->>'from')::bigint <= $2) x
-      GROUP BY article, rule`,
-    [contractId, now],
-  )) add(row.article, row.rule, row.violation, row.pending);
+  for (const [article, rule, violation, pending] of head.summary) add(article, rule, violation, pending);
 
   // The list: contract-level items first (record ''), then the records' items in record order.
   const cursor = input.after === null ? null : decodeCursor(input.after);
@@ -393,13 +403,9 @@ export async function contractView(input: ContractViewInput, present: boolean): 
   if (unprojected.length > MAX_LIVE_EVENTS) throw new JudgementTooLongError(`the read model is more than ${MAX_LIVE_EVENTS} events behind for contract ${input.contractId}`);
   const known = input.knownPosition ?? Number.MAX_SAFE_INTEGER;
   const extra = unprojected.filter((e) => e.position <= known && e.event.recordId !== undefined).map((e) => e.event.recordId!);
-  if (present && unprojected.length === 0) {
-    const [{ future }] = await input.q.query<{ future: number }>(
-      `SELECT count(*)::int AS future FROM handling_records WHERE contract_id = $1 AND last_at > $2`,
-      [input.contractId, input.cut.asOf],
-    ) as [{ future: number }];
-    const contractFuture = input.history.entries.some((e) => e.at > input.cut.asOf);
-    if (future === 0 && !contractFuture) return fromRows(input, contract);
+  if (present && unprojected.length === 0 && !input.history.entries.some((e) => e.at > input.cut.asOf)) {
+    const view = await fromRows(input, contract);
+    if (view !== null) return view;
   }
   return fromFolds(input, contract, extra);
 }
