@@ -187,9 +187,8 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
                SELECT article, rule, count(*) FILTER (WHERE st = 'violation')::int AS violation, count(*) FILTER (WHERE st = 'pending')::int AS pending
                  FROM (SELECT article, rule, 'violation' AS st FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
                        UNION ALL
-                       SELECT o->>'article', o->>'rule', CASE WHEN o->>'final' = 'violation' OR (o->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END
-                         FROM handling_records r, jsonb_array_elements(r.open) o
-                        WHERE r.contract_id = $1 AND r.open <> '[]'::jsonb AND (o->>'from')::bigint <= $2) x
+                       SELECT article, rule, CASE WHEN final OR due_at < $2 THEN 'violation' ELSE 'pending' END
+                         FROM handling_open WHERE contract_id = $1 AND from_at <= $2) x
                 GROUP BY article, rule) s) AS summary
        FROM (WITH base AS (
                SELECT coalesce(sum(n), 0)::int AS total,
@@ -254,14 +253,12 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
               message_ja, message_en, due_at
          FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
        UNION ALL
-       SELECT r.record_id, (o.v->>'firstAt')::bigint, (o.v->>'firstPos')::bigint, -(o.n)::bigint, o.v->>'article', o.v->>'rule',
-              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN 'violation' ELSE 'pending' END, o.v->>'party',
-              ARRAY(SELECT jsonb_array_elements_text(o.v->'eventIds')),
-              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'ja' ELSE o.v->'pending'->>'ja' END,
-              CASE WHEN o.v->>'final' = 'violation' OR (o.v->>'due')::bigint < $2 THEN o.v->'overdue'->>'en' ELSE o.v->'pending'->>'en' END,
-              (o.v->>'due')::bigint
-         FROM handling_records r CROSS JOIN LATERAL jsonb_array_elements(r.open) WITH ORDINALITY AS o(v, n)
-        WHERE r.contract_id = $1 AND r.open <> '[]'::jsonb AND (o.v->>'from')::bigint <= $2
+       SELECT record_id, first_at, first_pos, tie, article, rule,
+              CASE WHEN final OR due_at < $2 THEN 'violation' ELSE 'pending' END, party, event_ids,
+              CASE WHEN final OR due_at < $2 THEN overdue_ja ELSE pending_ja END,
+              CASE WHEN final OR due_at < $2 THEN overdue_en ELSE pending_en END,
+              due_at
+         FROM handling_open WHERE contract_id = $1 AND from_at <= $2
      ) x ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY record_id, at, pos, tie LIMIT ${param(limit + 1)}`,
     params,

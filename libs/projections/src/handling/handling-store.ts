@@ -5,6 +5,7 @@
 import { emptyFoldState, isCurrentFoldState, type FoldState, type Judged, type OpenItem } from '@ledger/compliance';
 import type { CustodyStep, Key } from '@ledger/handling';
 import type { ProjectionTransaction } from '../runner/projection.js';
+import { OPEN_ROWS_OF } from './contract-counts.migration.js';
 
 export type Sql = Pick<ProjectionTransaction, 'query'>;
 
@@ -114,15 +115,34 @@ export async function* recordsOf(
   }
 }
 
+/**
+ * Rows sent as one JSON document (`jsonb_to_recordset`) rather than one array per column: the
+ * driver writes a text[] or jsonb[] parameter by escaping every element in JavaScript, which cost
+ * the projector more than its folds; JSON.stringify is native. `raw` members are already JSON
+ * texts (a snapshot's state, frozen when it was taken) and are spliced in as they are.
+ */
+function rowsJson<T>(rows: readonly T[], row: (r: T) => Record<string, unknown>, raw?: (r: T) => Record<string, string>): string {
+  const out: string[] = [];
+  for (const r of rows) {
+    let text = JSON.stringify(row(r));
+    if (raw) {
+      const extra = Object.entries(raw(r)).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',');
+      if (extra) text = text === '{}' ? `{${extra}}` : `${text.slice(0, -1)},${extra}}`;
+    }
+    out.push(text);
+  }
+  return `[${out.join(',')}]`;
+}
+
 export async function upsertHeads(q: Sql, heads: readonly HeadRow[]): Promise<void> {
   if (heads.length === 0) return;
-  // The heads, and the contract's count of records per final status moved by the same statement
-  // (every CTE reads the rows as they were before it: `old` is the heads being replaced).
+  // The heads, their open obligations as rows, and the contract's count of records per final status
+  // moved by the same statement (every CTE reads the rows as they were before it: `old` is the heads
+  // being replaced, and `gone` deletes only the open rows that were there before).
   await q.query(
     `WITH h AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[],
-                            $9::bigint[], $10::bigint[], $11::jsonb[], $12::bigint[], $13::bigint[], $14::jsonb[])
-              AS h(c, r, s, la, lp, e, mp, fs, pf, vf, t, se, ns, o)
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+              AS h(c text, r text, s jsonb, la bigint, lp bigint, e bigint, mp bigint, fs text, pf bigint, vf bigint, t jsonb, se bigint, ns bigint, o jsonb)
      ),
      old AS (
        SELECT x.contract_id, x.final_status FROM handling_records x JOIN h ON x.contract_id = h.c AND x.record_id = h.r
@@ -137,6 +157,12 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[]): Promise<vo
          violation_from = EXCLUDED.violation_from, open = EXCLUDED.open, tags = EXCLUDED.tags, snapshot_events = EXCLUDED.snapshot_events,
          next_seq = EXCLUDED.next_seq
      ),
+     gone AS (
+       DELETE FROM handling_open x USING h WHERE x.contract_id = h.c AND x.record_id = h.r
+     ),
+     opened AS (
+       INSERT INTO handling_open ${OPEN_ROWS_OF('h.c', 'h.r', 'h.o', 'h')}
+     ),
      moved AS (
        SELECT c AS contract_id, fs AS final_status, sum(d)::bigint AS d
          FROM (SELECT h.c, h.fs, 1 AS d FROM h UNION ALL SELECT old.contract_id, old.final_status, -1 FROM old) m(c, fs, d)
@@ -146,20 +172,10 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[]): Promise<vo
      SELECT contract_id, final_status, d FROM moved WHERE d <> 0
      ON CONFLICT (contract_id, final_status) DO UPDATE SET n = handling_contract_counts.n + EXCLUDED.n`,
     [
-      heads.map((h) => h.contractId),
-      heads.map((h) => h.recordId),
-      heads.map((h) => JSON.stringify(h.state)),
-      heads.map((h) => h.lastAt),
-      heads.map((h) => h.lastPos),
-      heads.map((h) => h.events),
-      heads.map((h) => h.maxPosition),
-      heads.map((h) => h.finalStatus),
-      heads.map((h) => h.pendingFrom),
-      heads.map((h) => h.violationFrom),
-      heads.map((h) => JSON.stringify(h.tags)),
-      heads.map((h) => h.snapshotEvents),
-      heads.map((h) => h.nextSeq),
-      heads.map((h) => JSON.stringify(h.open)),
+      rowsJson(heads, (h) => ({
+        c: h.contractId, r: h.recordId, s: h.state, la: h.lastAt, lp: h.lastPos, e: h.events, mp: h.maxPosition, fs: h.finalStatus,
+        pf: h.pendingFrom, vf: h.violationFrom, t: h.tags, se: h.snapshotEvents, ns: h.nextSeq, o: h.open,
+      })),
     ],
   );
 }
@@ -181,26 +197,14 @@ export async function insertFindings(q: Sql, rows: readonly FindingRow[]): Promi
       `INSERT INTO handling_findings (contract_id, record_id, seq, article, rule, status, party, fin_at, fin_pos, first_at, first_pos,
                                       due_at, event_ids, message_ja, message_en, valid_from)
        SELECT f.c, f.r, f.seq, f.a, f.rule, f.st, f.p, f.fa, f.fp, f.ffa, f.ffp, f.d, ARRAY(SELECT jsonb_array_elements_text(f.ids)), f.ja, f.en, f.vf
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
-                     $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::text[], $15::text[], $16::bigint[])
-              AS f(c, r, seq, a, rule, st, p, fa, fp, ffa, ffp, d, ids, ja, en, vf)`,
+         FROM jsonb_to_recordset($1::jsonb) AS f(c text, r text, seq bigint, a text, rule text, st text, p text, fa bigint, fp bigint,
+                                                 ffa bigint, ffp bigint, d bigint, ids jsonb, ja text, en text, vf bigint)`,
       [
-        chunk.map((r) => r.contractId),
-        chunk.map((r) => r.recordId),
-        chunk.map((r) => r.seq),
-        chunk.map((r) => r.finding.article),
-        chunk.map((r) => r.finding.rule),
-        chunk.map((r) => r.finding.status),
-        chunk.map((r) => r.finding.party),
-        chunk.map((r) => r.fin.at),
-        chunk.map((r) => r.fin.pos),
-        chunk.map((r) => r.finding.events[0]!.at),
-        chunk.map((r) => r.finding.events[0]!.pos),
-        chunk.map((r) => r.finding.due ?? null),
-        chunk.map((r) => JSON.stringify(r.finding.events.map((e) => e.id))),
-        chunk.map((r) => r.finding.message.ja),
-        chunk.map((r) => r.finding.message.en),
-        chunk.map((r) => r.validFrom),
+        rowsJson(chunk, (r) => ({
+          c: r.contractId, r: r.recordId, seq: r.seq, a: r.finding.article, rule: r.finding.rule, st: r.finding.status, p: r.finding.party,
+          fa: r.fin.at, fp: r.fin.pos, ffa: r.finding.events[0]!.at, ffp: r.finding.events[0]!.pos, d: r.finding.due ?? null,
+          ids: r.finding.events.map((e) => e.id), ja: r.finding.message.ja, en: r.finding.message.en, vf: r.validFrom,
+        })),
       ],
     );
   }
@@ -219,17 +223,8 @@ export async function insertSteps(q: Sql, rows: readonly StepRow[]): Promise<voi
     const chunk = rows.slice(i, i + 5_000);
     await q.query(
       `INSERT INTO handling_steps (contract_id, record_id, seq, holding, key_at, key_pos, step, valid_from)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::jsonb[], $8::bigint[])`,
-      [
-        chunk.map((r) => r.contractId),
-        chunk.map((r) => r.recordId),
-        chunk.map((r) => r.seq),
-        chunk.map((r) => r.step.holding),
-        chunk.map((r) => r.step.at),
-        chunk.map((r) => r.step.pos),
-        chunk.map((r) => JSON.stringify(r.step)),
-        chunk.map((r) => r.validFrom),
-      ],
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(c text, r text, seq bigint, h text, ka bigint, kp bigint, step jsonb, vf bigint)`,
+      [rowsJson(chunk, (r) => ({ c: r.contractId, r: r.recordId, seq: r.seq, h: r.step.holding, ka: r.step.at, kp: r.step.pos, step: r.step, vf: r.validFrom }))],
     );
   }
 }
@@ -248,17 +243,8 @@ export async function insertSnapshots(q: Sql, rows: readonly SnapshotRow[]): Pro
   if (rows.length === 0) return;
   await q.query(
     `INSERT INTO handling_snapshots (contract_id, record_id, seq, key_at, key_pos, events, valid_from, state)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::jsonb[])`,
-    [
-      rows.map((r) => r.contractId),
-      rows.map((r) => r.recordId),
-      rows.map((r) => r.seq),
-      rows.map((r) => r.key.at),
-      rows.map((r) => r.key.pos),
-      rows.map((r) => r.events),
-      rows.map((r) => r.validFrom),
-      rows.map((r) => r.state),
-    ],
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(c text, r text, seq bigint, ka bigint, kp bigint, e bigint, vf bigint, state jsonb)`,
+    [rowsJson(rows, (r) => ({ c: r.contractId, r: r.recordId, seq: r.seq, ka: r.key.at, kp: r.key.pos, e: r.events, vf: r.validFrom }), (r) => ({ state: r.state }))],
   );
 }
 
@@ -325,14 +311,7 @@ export async function replaceHoldings(q: Sql, records: readonly { contractId: st
   if (rows.length === 0) return;
   await q.query(
     `INSERT INTO handling_holdings (contract_id, record_id, holding, state, overdue_at, view)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[])`,
-    [
-      rows.map((r) => r.contractId),
-      rows.map((r) => r.recordId),
-      rows.map((r) => r.holding),
-      rows.map((r) => r.state),
-      rows.map((r) => r.overdueAt),
-      rows.map((r) => JSON.stringify(r.view)),
-    ],
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS h(c text, r text, h text, st text, o bigint, v jsonb)`,
+    [rowsJson(rows, (r) => ({ c: r.contractId, r: r.recordId, h: r.holding, st: r.state, o: r.overdueAt, v: r.view }))],
   );
 }

@@ -135,6 +135,19 @@ describe('the handling read model: stored folds answer every cut as a fold of th
     // The history has violations and compliant records: both counts are exercised.
     expect(new Set(actual.map((r) => r.final_status))).toEqual(new Set(['violation', 'compliant']));
   });
+
+  it('keeps one open-obligation row per item of every head\'s open list, in its order, through late arrivals and refolds', async () => {
+    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
+    const rows = (await h.dataSource.query(`
+      SELECT r.contract_id, r.record_id, x.n, x.v->>'rule' AS rule, o.rule AS stored_rule, (x.v->>'due')::bigint AS due, o.due_at
+        FROM ${generation.schema}.handling_records r
+        CROSS JOIN LATERAL jsonb_array_elements(r.open) WITH ORDINALITY AS x(v, n)
+        FULL JOIN ${generation.schema}.handling_open o ON o.contract_id = r.contract_id AND o.record_id = r.record_id AND o.tie = -x.n`)) as Array<{
+      rule: string | null; stored_rule: string | null; due: string | null; due_at: string | null;
+    }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.rule !== r.stored_rule || r.due !== r.due_at)).toEqual([]);
+  });
 });
 
 describe('heads kept between batches: a batch touching more records than the cache holds', () => {

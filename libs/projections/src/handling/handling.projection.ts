@@ -53,7 +53,7 @@ import { tagsOf, targetsOf } from './targets.js';
 
 export const HANDLING_PROJECTION = 'handling';
 export const HANDLING_TABLES = [
-  'handling_records', 'handling_snapshots', 'handling_findings', 'handling_steps', 'handling_holdings', 'handling_contract_counts',
+  'handling_records', 'handling_snapshots', 'handling_findings', 'handling_steps', 'handling_holdings', 'handling_contract_counts', 'handling_open',
 ];
 
 /** The end of time: a fold finished there reports every open obligation overdue, with its due time. */
