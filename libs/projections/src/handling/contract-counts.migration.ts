@@ -7,7 +7,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `handling_open`: every open obligation of the heads, one narrow row each (the heads' `open`,
  *   written by the same statement), in list order: the summary counts them without reading the
  *   records' large rows, and the first page of the list stops after a page;
- * - `handling_findings_list`: a contract's violation findings in list order, likewise.
+ * - `handling_findings_list`: a contract's violation findings in list order, likewise;
+ * - `handling_records_moving`: the records whose status can still move with the clock (not a final
+ *   violation, an obligation open), with the three values "now" is judged from.
  * Existing generations get the table (filled from their records) and the indexes here; the
  * projector keeps the counts from then on.
  */
@@ -61,6 +63,10 @@ export class HandlingContractCounts1765400000000 implements MigrationInterface {
           overdue_en  text    NOT NULL
         )`);
       await q.query(`CREATE INDEX handling_open_list ON "${schema}".handling_open (contract_id, record_id, first_at, first_pos, tie)`);
+      // The records whose status can still move with the clock, with what "now" needs: read without their large rows.
+      await q.query(`
+        CREATE INDEX handling_records_moving ON "${schema}".handling_records (contract_id) INCLUDE (final_status, pending_from, violation_from)
+         WHERE final_status <> 'violation' AND (pending_from IS NOT NULL OR violation_from IS NOT NULL)`);
       await q.query(`
         CREATE INDEX handling_findings_list ON "${schema}".handling_findings (contract_id, record_id, first_at, first_pos, seq)
          WHERE valid_to IS NULL AND status = 'violation'`);
@@ -78,6 +84,7 @@ export class HandlingContractCounts1765400000000 implements MigrationInterface {
       if (!/^read_model_(template|g[0-9]+)$/.test(schema)) throw new Error(`unexpected read-model schema ${schema}`);
       await q.query(`DROP TABLE IF EXISTS "${schema}".handling_contract_counts`);
       await q.query(`DROP TABLE IF EXISTS "${schema}".handling_open`);
+      await q.query(`DROP INDEX IF EXISTS "${schema}".handling_records_moving`);
       await q.query(`DROP INDEX IF EXISTS "${schema}".handling_findings_list`);
     }
   }
