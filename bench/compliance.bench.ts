@@ -19,7 +19,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { demoContract } from '../test/generators/demo-contract.js';
-import { benchKey, BenchClient, freePort, median, peakRssMb, percentile, startService, stopService, workerProcessRssMb } from './support.js';
+import { benchKey, BenchClient, freePort, median, peakRssMb, percentile, seededRandom as random, startService, stopService, workerProcessRssMb } from './support.js';
 
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 20);
@@ -30,18 +30,6 @@ const PAST_CONTRACT_REQUESTS = Number(process.env.BENCH_PAST_CONTRACT_REQUESTS ?
 const FEEDS = 4;
 const FEED_KEY = benchKey('feed');
 const OFFICER_KEY = benchKey('officer');
-
-/** A small seedable PRNG for picking records (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let client: BenchClient;
 

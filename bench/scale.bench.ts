@@ -31,7 +31,7 @@ import { createProjections, ledgerConfigFromEnv, logKeyConfig, openRuntime, type
 import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
 import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { benchKey, percentile } from './support.js';
+import { benchKey, percentile, seededRandom as random } from './support.js';
 
 const STEPS = (process.env.BENCH_STEPS ?? '1000000,10000000').split(',').map(Number).sort((a, b) => a - b);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
@@ -113,18 +113,6 @@ function get(base: string, pathname: string, key: string): Promise<{ status: num
     request.on('error', reject);
     request.end();
   });
-}
-
-/** A seedable PRNG (mulberry32), so every step asks about records picked the same way. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Figure {
