@@ -18,10 +18,10 @@ export function OPEN_ROWS_OF(contract: string, record: string, open: string, fro
   return `(contract_id, record_id, tie, first_at, first_pos, article, rule, party, event_ids, from_at, due_at, final,
            pending_ja, pending_en, overdue_ja, overdue_en)
     SELECT ${contract}, ${record}, -x.n, (x.v->>'firstAt')::bigint, (x.v->>'firstPos')::bigint, x.v->>'article', x.v->>'rule', x.v->>'party',
-           ARRAY(SELECT jsonb_array_elements_text(x.v->'eventIds')), (x.v->>'from')::bigint, (x.v->>'due')::bigint,
+           ARRAY(SELECT json_array_elements_text(x.v->'eventIds')), (x.v->>'from')::bigint, (x.v->>'due')::bigint,
            coalesce(x.v->>'final' = 'violation', false),
            x.v->'pending'->>'ja', x.v->'pending'->>'en', x.v->'overdue'->>'ja', x.v->'overdue'->>'en'
-      FROM ${from} CROSS JOIN LATERAL jsonb_array_elements(${open}) WITH ORDINALITY AS x(v, n)`;
+      FROM ${from} CROSS JOIN LATERAL json_array_elements((${open})::json) WITH ORDINALITY AS x(v, n)`;
 }
 
 export class HandlingContractCounts1765400000000 implements MigrationInterface {

@@ -141,7 +141,7 @@ describe('the handling read model: stored folds answer every cut as a fold of th
     const rows = (await h.dataSource.query(`
       SELECT r.contract_id, r.record_id, x.n, x.v->>'rule' AS rule, o.rule AS stored_rule, (x.v->>'due')::bigint AS due, o.due_at
         FROM ${generation.schema}.handling_records r
-        CROSS JOIN LATERAL jsonb_array_elements(r.open) WITH ORDINALITY AS x(v, n)
+        CROSS JOIN LATERAL json_array_elements(r.open::json) WITH ORDINALITY AS x(v, n)
         FULL JOIN ${generation.schema}.handling_open o ON o.contract_id = r.contract_id AND o.record_id = r.record_id AND o.tie = -x.n`)) as Array<{
       rule: string | null; stored_rule: string | null; due: string | null; due_at: string | null;
     }>;

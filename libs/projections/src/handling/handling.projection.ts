@@ -48,7 +48,9 @@ import {
   type StepRow,
 } from './handling-store.js';
 import { HandlingContractCounts1765400000000 } from './contract-counts.migration.js';
+import { HandlingJsonColumns1765500000000 } from './json-columns.migration.js';
 import { HandlingReadModel1765200000001 } from './handling.migration.js';
+import { Pending } from './pending.js';
 import { tagsOf, targetsOf } from './targets.js';
 
 export const HANDLING_PROJECTION = 'handling';
@@ -65,6 +67,8 @@ const FLUSH_ROWS = 10_000;
 const HEADS_CACHED = 2_000;
 const CONTRACTS_CACHED = 64;
 const RECORDS_PER_CHUNK = 500;
+/** Records folded between two turns of the event loop (when the statements already sent move on). */
+const YIELD_EVERY = 25;
 
 /** What the projection keeps between consecutive batches (the runner drops it on any discontinuity). */
 export class HandlingCache {
@@ -111,26 +115,35 @@ function emptyHead(contractId: string, recordId: string): HeadRow {
   };
 }
 
-/** Rows a batch writes, flushed when large. */
+/** Rows a batch writes, sent when large. */
 class Writes {
   findings: FindingRow[] = [];
   steps: StepRow[] = [];
   snapshots: SnapshotRow[] = [];
 
-  constructor(private readonly tx: Sql) {}
+  constructor(
+    private readonly tx: Sql,
+    private readonly pending: Pending,
+  ) {}
 
   get size(): number {
     return this.findings.length + this.steps.length + this.snapshots.length;
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Sends the rows (the statements run before anything sent after them). The promise settles when
+   * they have run: a long refold waits for it, so that its rows do not pile up in memory.
+   */
+  flush(): Promise<void> {
     const { findings, steps, snapshots } = this;
     this.findings = [];
     this.steps = [];
     this.snapshots = [];
-    await insertFindings(this.tx, findings);
-    await insertSteps(this.tx, steps);
-    await insertSnapshots(this.tx, snapshots);
+    return Promise.all([
+      findings.length > 0 ? this.pending.send(insertFindings(this.tx, findings)) : undefined,
+      steps.length > 0 ? this.pending.send(insertSteps(this.tx, steps)) : undefined,
+      snapshots.length > 0 ? this.pending.send(insertSnapshots(this.tx, snapshots)) : undefined,
+    ]).then(() => undefined);
   }
 }
 
@@ -227,8 +240,9 @@ function isLate(head: HeadRow, item: Entry): boolean {
  * holding from the late event's position), through the whole stream up to the batch's end.
  */
 async function refold(tx: ProjectionTransaction, history: ContractHistory, head: HeadRow, late: Late, writes: Writes): Promise<FoldRun> {
-  // Rows this batch made before the late input must be in the table for the late input to close them.
-  await writes.flush();
+  // Rows this batch made before the late input must be in the table for the late input to close them
+  // (sent first, they run first).
+  void writes.flush();
   const start = await snapshotBefore(tx, head.contractId, head.recordId, late.key, null);
   await closeAfter(tx, head.contractId, head.recordId, start?.key ?? START, late.position);
   const run = new FoldRun(history, head, start?.state ?? emptyFoldState(), writes, late.position, late.known);
@@ -246,7 +260,24 @@ async function refold(tx: ProjectionTransaction, history: ContractHistory, head:
   return run;
 }
 
-async function applyContract(contractId: string, batch: ContractBatch, tx: ProjectionTransaction, cache: HandlingCache): Promise<void> {
+/** A contract's part of a batch, ready to fold: its history and the inputs aimed at each record. */
+interface ContractWork {
+  contractId: string;
+  history: ContractHistory;
+  batch: ContractBatch;
+  eventsByPosition: Map<number, RecordedEvent>;
+  /** Contract events aimed at every record, and those aimed at some (by record). */
+  wide: Entry<ContractEvent>[];
+  specific: Map<string, Entry<ContractEvent>[]>;
+}
+
+/** Up to RECORDS_PER_CHUNK records of one contract, folded together and written by one statement per table. */
+interface Chunk {
+  work: ContractWork;
+  recordIds: string[];
+}
+
+async function prepareContract(contractId: string, batch: ContractBatch, tx: ProjectionTransaction, cache: HandlingCache): Promise<{ work: ContractWork; ids: string[] }> {
   const history = await cache.history(contractId, batch.contractEvents, tx);
   const contractEntries = batch.contractEvents.map((e) => toEntry(e) as Entry<ContractEvent>);
   const eventsByPosition = new Map<number, RecordedEvent>();
@@ -269,56 +300,88 @@ async function applyContract(contractId: string, batch: ContractBatch, tx: Proje
       }
     }
   }
-  const all = [...ids].sort();
-  const writes = new Writes(tx);
-  for (let i = 0; i < all.length; i += RECORDS_PER_CHUNK) {
-    const chunk = all.slice(i, i + RECORDS_PER_CHUNK);
-    // Every head of the chunk taken now: keeping the heads this chunk folds may drop others from the
-    // cache before their turn, and a head neither cached nor loaded would be taken for a new record.
-    const cached = new Map(chunk.map((r) => [r, cache.head(contractId, r)] as const));
-    const loaded = await loadHeads(tx, contractId, chunk.filter((r) => cached.get(r) === undefined));
-    const heads: HeadRow[] = [];
-    const holdings: HoldingRowInput[] = [];
-    for (const recordId of chunk) {
-      const head = cached.get(recordId) ?? loaded.get(recordId) ?? emptyHead(contractId, recordId);
-      // The record's inputs of this batch in log order: its events and the contract events aimed at it.
-      const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
-        .sort((a, b) => a.pos - b.pos);
-      let run = new FoldRun(history, head, head.state, writes, 0, START.at);
-      if (head.stale && inputs.length > 0) {
-        // A head of another fold version: refold the whole record (once; it is current afterwards).
-        const first = inputs[0]!;
-        head.stale = false;
-        head.events = 0;
-        run = await refold(tx, history, head, { key: START, position: first.pos, known: first.known }, writes);
-        inputs.length = 0;
-      }
-      for (const input of inputs) {
-        if (isLate(head, input)) {
-          // A late input: refold through the whole batch (every later input of this record included).
-          run = await refold(tx, history, head, { key: { at: input.at, pos: input.pos }, position: input.pos, known: input.known }, writes);
-          break;
-        }
-        if (input.event.recordId !== undefined) {
-          run.add(eventsByPosition.get(input.pos)!);
-          head.events = run.fold.state.handling.events;
-          head.lastAt = run.fold.state.handling.last!.at;
-          head.lastPos = run.fold.state.handling.last!.pos;
-        }
-      }
-      if (head.events === 0 && run.fold.state.handling.events === 0) continue;
-      run.finish(holdings);
-      heads.push(head);
-      cache.keepHead(head);
-      if (writes.size > FLUSH_ROWS) await writes.flush();
-    }
-    await writes.flush();
-    await upsertHeads(tx, heads);
-    await replaceHoldings(tx, heads, holdings);
+  return { work: { contractId, history, batch, eventsByPosition, wide, specific }, ids: [...ids].sort() };
+}
+
+/** The batch's chunks, contract after contract (a contract is prepared when its first chunk is asked for). */
+async function* chunksOf(batches: Map<string, ContractBatch>, tx: ProjectionTransaction, cache: HandlingCache): AsyncGenerator<Chunk> {
+  for (const [contractId, batch] of batches) {
+    const { work, ids } = await prepareContract(contractId, batch, tx, cache);
+    for (let i = 0; i < ids.length; i += RECORDS_PER_CHUNK) yield { work, recordIds: ids.slice(i, i + RECORDS_PER_CHUNK) };
   }
 }
 
-async function applyHandling(events: readonly RecordedEvent[], tx: ProjectionTransaction, cache: HandlingCache): Promise<void> {
+/**
+ * The heads a chunk folds onto: those cached, taken now (keeping the heads an earlier chunk folds
+ * may drop these from the cache before their turn, and a head neither cached nor loaded would be
+ * taken for a new record's), and a read of the others, sent now.
+ */
+function headsOf(chunk: Chunk, tx: ProjectionTransaction, cache: HandlingCache): { cached: Map<string, HeadRow | undefined>; loaded: Promise<Map<string, HeadRow>> } {
+  const { contractId } = chunk.work;
+  const cached = new Map(chunk.recordIds.map((r) => [r, cache.head(contractId, r)] as const));
+  const loaded = loadHeads(tx, contractId, chunk.recordIds.filter((r) => cached.get(r) === undefined));
+  // Awaited later; a failure is reported there (this only keeps it from being unhandled meanwhile).
+  loaded.catch(() => undefined);
+  return { cached, loaded };
+}
+
+async function foldChunk(
+  chunk: Chunk,
+  heads: { cached: Map<string, HeadRow | undefined>; loaded: Promise<Map<string, HeadRow>> },
+  tx: ProjectionTransaction,
+  cache: HandlingCache,
+  pending: Pending,
+): Promise<void> {
+  const { contractId, history, batch, eventsByPosition, wide, specific } = chunk.work;
+  const loaded = await heads.loaded;
+  const writes = new Writes(tx, pending);
+  const written: HeadRow[] = [];
+  const hadOpen = new Set<HeadRow>();
+  const holdings: HoldingRowInput[] = [];
+  let folded = 0;
+  for (const recordId of chunk.recordIds) {
+    const head = heads.cached.get(recordId) ?? loaded.get(recordId) ?? emptyHead(contractId, recordId);
+    if (head.open.length > 0) hadOpen.add(head);
+    // The record's inputs of this batch in log order: its events and the contract events aimed at it.
+    const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
+      .sort((a, b) => a.pos - b.pos);
+    let run = new FoldRun(history, head, head.state, writes, 0, START.at);
+    if (head.stale && inputs.length > 0) {
+      // A head of another fold version: refold the whole record (once; it is current afterwards).
+      const first = inputs[0]!;
+      head.stale = false;
+      head.events = 0;
+      run = await refold(tx, history, head, { key: START, position: first.pos, known: first.known }, writes);
+      inputs.length = 0;
+    }
+    for (const input of inputs) {
+      if (isLate(head, input)) {
+        // A late input: refold through the whole batch (every later input of this record included).
+        run = await refold(tx, history, head, { key: { at: input.at, pos: input.pos }, position: input.pos, known: input.known }, writes);
+        break;
+      }
+      if (input.event.recordId !== undefined) {
+        run.add(eventsByPosition.get(input.pos)!);
+        head.events = run.fold.state.handling.events;
+        head.lastAt = run.fold.state.handling.last!.at;
+        head.lastPos = run.fold.state.handling.last!.pos;
+      }
+    }
+    if (head.events === 0 && run.fold.state.handling.events === 0) continue;
+    run.finish(holdings);
+    written.push(head);
+    cache.keepHead(head);
+    if (writes.size > FLUSH_ROWS) await writes.flush();
+    // Let the statements sent meanwhile go to PostgreSQL (they run while this chunk folds on).
+    if (++folded % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  void writes.flush();
+  if (written.length === 0) return;
+  pending.send(upsertHeads(tx, written, (h) => hadOpen.has(h) || h.open.length > 0));
+  pending.send(replaceHoldings(tx, written, holdings));
+}
+
+async function applyHandling(events: readonly RecordedEvent[], transaction: ProjectionTransaction, cache: HandlingCache): Promise<void> {
   const batches = new Map<string, ContractBatch>();
   for (const recorded of events) {
     const event = recorded.event;
@@ -334,14 +397,38 @@ async function applyHandling(events: readonly RecordedEvent[], tx: ProjectionTra
       else batch.records.set(event.recordId, [recorded]);
     }
   }
-  for (const [contractId, batch] of batches) await applyContract(contractId, batch, tx, cache);
+  // A pipeline over the batch's chunks: the next chunk's heads are read before this chunk's writes are
+  // sent, and those writes run while the next chunk folds (two cores: PostgreSQL's and this one).
+  const pending = new Pending(transaction);
+  const tx = pending.tx;
+  // At most two chunks' writes wait at a time (a chunk whose heads are all cached reads nothing, so
+  // nothing else would hold the folds back).
+  const inFlight: Promise<void>[] = [];
+  try {
+    const chunks = chunksOf(batches, tx, cache);
+    let next = await chunks.next();
+    let nextHeads = next.done ? undefined : headsOf(next.value, tx, cache);
+    while (!next.done) {
+      const chunk = next.value;
+      const heads = nextHeads!;
+      next = await chunks.next();
+      nextHeads = next.done ? undefined : headsOf(next.value, tx, cache);
+      await foldChunk(chunk, heads, tx, cache, pending);
+      inFlight.push(pending.group());
+      if (inFlight.length > 2) await inFlight.shift();
+      pending.check();
+    }
+    await pending.settle();
+  } catch (error) {
+    await pending.fail(error);
+  }
 }
 
 /** The projection definition (docs/architecture.md "Adding a projection"). */
 export const handlingProjection: Projection<HandlingCache> = {
   name: HANDLING_PROJECTION,
   tables: HANDLING_TABLES,
-  migrations: [HandlingReadModel1765200000001, HandlingContractCounts1765400000000],
+  migrations: [HandlingReadModel1765200000001, HandlingContractCounts1765400000000, HandlingJsonColumns1765500000000],
   createCache: () => new HandlingCache(),
   apply: applyHandling,
 };
