@@ -1,4 +1,4 @@
-import { RebuildBusyError, rebuildReadModels } from '@ledger/projections';
+import { PROJECTOR_BATCH_SIZE, RebuildBusyError, rebuildReadModels } from '@ledger/projections';
 import { createProjections } from '@ledger/runtime';
 import { EXIT, parseOptions, UsageError, type CliCommand, type CliContext } from '../cli-command.js';
 import { Progress } from '../progress.js';
@@ -14,7 +14,7 @@ one transaction. Progress goes to stderr.
 Resumable: interrupted (Ctrl-C, a crash), the same command continues from the new generation's
 own checkpoint.
 
-  --batch-size N     events per transaction (default 5000)
+  --batch-size N     events per transaction (default 10000; also cut at 16 MiB of events)
   --restart          discard the generation an interrupted rebuild left and start from 0
   --keep-retired N   replaced generations to keep for a look back (default 1; older ones are dropped)
 
@@ -34,7 +34,7 @@ export const rebuildCommand: CliCommand = {
   async run(args: string[], context: CliContext): Promise<number> {
     const { values, flags, positionals } = parseOptions(args, { values: ['batch-size', 'keep-retired'], flags: ['restart'] });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    const batchSize = positiveInt('batch-size', values.get('batch-size'), 5_000, 1, 50_000);
+    const batchSize = positiveInt('batch-size', values.get('batch-size'), PROJECTOR_BATCH_SIZE, 1, 50_000);
     const keepRetired = positiveInt('keep-retired', values.get('keep-retired'), 1, 0, 100);
     const runtime = await context.runtime();
     const stop = new AbortController();

@@ -9,9 +9,21 @@ import {
   type Generation,
 } from './generations.js';
 
+/**
+ * Events per projector transaction by default. A record touched twice in a batch is written once,
+ * so larger batches write fewer heads per event (bench:projector, 200,000 events of the realistic
+ * mix: 2,000 → 10,000 events per batch took catch-up from ≈ 5,000 to ≈ 7,000 events/s), bounded
+ * in memory by PROJECTOR_BATCH_BYTES as well as by count.
+ */
+export const PROJECTOR_BATCH_SIZE = 10_000;
+/** Bytes of stored events per projector transaction by default (as the Merkle integrator's batches). */
+export const PROJECTOR_BATCH_BYTES = 16 * 1024 * 1024;
+
 export interface ProjectorOptions {
-  /** Events per transaction (default 2,000). */
+  /** Events per transaction (default PROJECTOR_BATCH_SIZE). */
   batchSize?: number;
+  /** Bytes of stored events per transaction (default PROJECTOR_BATCH_BYTES): large events make smaller batches. */
+  batchBytes?: number;
   clock?: () => number;
   log?: (line: string) => void;
   /** First wait after a failure; doubles up to 30 s (default 500 ms). */
@@ -36,7 +48,8 @@ export class Projector implements LogFollower {
 
   constructor(set: ProjectionSet, options: ProjectorOptions = {}) {
     this.set = { ...set, lanes: set.lanes ?? new Lanes() };
-    const batchSize = options.batchSize ?? 2_000;
+    const batchSize = options.batchSize ?? PROJECTOR_BATCH_SIZE;
+    const maxBytes = options.batchBytes ?? PROJECTOR_BATCH_BYTES;
     let generation: Generation | null = null;
     this.follower = new Follower(
       {
@@ -46,7 +59,7 @@ export class Projector implements LogFollower {
           return generationPosition(this.set.dataSource, generation, this.set.projections);
         },
         follow: (after, context) =>
-          followLog(this.set.eventStore, { after, batchSize, signal: context.signal }, async (events) => {
+          followLog(this.set.eventStore, { after, batchSize, maxBytes, signal: context.signal }, async (events) => {
             const position = await applyBatch(this.set, generation!, events, { status: 'active' });
             context.progress(position);
             return position;

@@ -1,6 +1,7 @@
 import { ADVISORY_LOCKS } from '@ledger/database';
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
 import { Lanes } from './projection.js';
+import { PROJECTOR_BATCH_BYTES, PROJECTOR_BATCH_SIZE } from './projector.js';
 import {
   dropRetiredGenerations,
   ensureBuildingGeneration,
@@ -21,7 +22,7 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  /** Events per transaction (default 5,000). */
+  /** Events per transaction (default PROJECTOR_BATCH_SIZE; batches are cut at PROJECTOR_BATCH_BYTES too). */
   batchSize?: number;
   /** Discard a generation an interrupted rebuild left, instead of resuming it. */
   restart?: boolean;
@@ -55,7 +56,7 @@ export class RebuildBusyError extends Error {}
 export async function rebuildReadModels(given: ProjectionSet, options: RebuildOptions = {}): Promise<RebuildResult> {
   // Its own lane of caches: a rebuild beside the live projector never shares the projector's.
   const set: ProjectionSet = { ...given, lanes: new Lanes() };
-  const batchSize = options.batchSize ?? 5_000;
+  const batchSize = options.batchSize ?? PROJECTOR_BATCH_SIZE;
   const lock = set.dataSource.createQueryRunner();
   await lock.connect();
   try {
@@ -70,7 +71,7 @@ export async function rebuildReadModels(given: ProjectionSet, options: RebuildOp
       };
       await report();
       while (!options.signal?.aborted) {
-        const events = await set.eventStore.readAll({ after: position, limit: batchSize });
+        const events = await set.eventStore.readAll({ after: position, limit: batchSize, maxBytes: PROJECTOR_BATCH_BYTES });
         if (events.length === 0) break;
         position = await applyBatch(set, generation, events, { status: 'building' });
         await report();
@@ -86,7 +87,7 @@ export async function rebuildReadModels(given: ProjectionSet, options: RebuildOp
         await qr.query(`SELECT generation FROM public.read_model_generations ORDER BY generation FOR UPDATE`);
         replaced = await findGeneration(qr, 'active');
         for (;;) {
-          const events = await set.eventStore.readAll({ after: position, limit: batchSize });
+          const events = await set.eventStore.readAll({ after: position, limit: batchSize, maxBytes: PROJECTOR_BATCH_BYTES });
           if (events.length === 0) break;
           position = await applyBatch(set, generation, events, { status: 'building', queryRunner: qr });
         }
