@@ -16,27 +16,24 @@
  * and the numbers move with what else runs on it: read them as a floor, not a ceiling.
  *
  * Environment: BENCH_EVENTS (default 1000000), BENCH_RUNS (3), BENCH_QUERIES (1000 per run),
- * BENCH_BATCH (projector batch size, default 2000), DATABASE_URL (use that server; its database
+ * BENCH_BATCH (projector batch size, default the projector's), DATABASE_URL (use that server; its database
  * must be empty or hold this benchmark's earlier history), BENCH_DATA_DIR (an embedded data directory
  * to use and keep, e.g. one filled by an earlier run), BENCH_KEEP=1 (keep the fresh data directory).
  */
-import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Projector, type Projection } from '@ledger/projections';
+import { Projector, PROJECTOR_BATCH_SIZE, type Projection } from '@ledger/projections';
 import type { LedgerEvent } from '@ledger/domain';
 import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
-import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
-import { createProjections, ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
+import { createProjections, type LedgerRuntime } from '@ledger/runtime';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { benchKey, median, percentile } from './support.js';
+import { benchKey, median, openBenchLedger, percentile } from './support.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 2_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? PROJECTOR_BATCH_SIZE);
 const LONG_EVENTS = Number(process.env.BENCH_LONG_EVENTS ?? 1_000_000);
 const CONTRACTS = 10;
 const LONG_CONTRACT = 'okayama-kaigo-bench-long';
@@ -139,21 +136,11 @@ function get(base: string, pathname: string): Promise<{ status: number; ms: numb
 }
 
 async function main(): Promise<void> {
-  const given = process.env.DATABASE_URL || undefined;
-  const reuse = process.env.BENCH_DATA_DIR || undefined;
-  const dataDir = reuse ? path.resolve(reuse) : await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-bench-projector-'));
-  await fs.mkdir(dataDir, { recursive: true });
-  await fs.chmod(dataDir, 0o755);
+  const ledger = await openBenchLedger('projector');
+  const { runtime } = ledger;
   console.log(`bench:projector — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}`);
-  console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `${reuse ? 'embedded PostgreSQL' : 'fresh embedded PostgreSQL'} in ${dataDir}`}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
-  let closing = false;
-  const runtime = await openRuntime(
-    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0, rateLimits: null },
-    // Idle connections ended by the server's own shutdown at the end are not news.
-    { log: (l) => !closing && console.log(`  ${l}`) },
-  );
+  console.log(`${ledger.where}; ${fmt(EVENTS)} events, ${RUNS} runs, projector batches of ${fmt(BATCH)}\n`);
   const keys = new ApiKeyRegistry([{ secret: OFFICER_KEY, role: 'officer' }]);
-  let app: Awaited<ReturnType<typeof createLedgerApp>> | null = null;
   try {
     await fill(runtime);
     if (LONG_EVENTS > 0) await fillLong(runtime);
@@ -162,10 +149,7 @@ async function main(): Promise<void> {
       `SELECT contract_id, record_id FROM ledger_events WHERE record_id IS NOT NULL AND position % 97 = 0 LIMIT 20000`,
     )).rows;
     const contracts = [...new Set(records.map((r) => r.contract_id))];
-    app = await createLedgerApp(runtime, { keys });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address() as { port: number };
-    const base = `http://127.0.0.1:${address.port}`;
+    const base = await ledger.serve(keys);
 
     const rates: number[] = [];
     const names = createProjections().map((p) => p.name).join(' + ');
@@ -244,10 +228,7 @@ async function main(): Promise<void> {
     console.log(`  peak resident memory of this process (projector and service): ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
     agent.destroy();
-    await app?.close();
-    closing = true;
-    await runtime.close();
-    if (!reuse && process.env.BENCH_KEEP !== '1') await fs.rm(dataDir, { recursive: true, force: true });
+    await ledger.close();
   }
 }
 

@@ -20,18 +20,15 @@
  * DATABASE_URL, BENCH_DATA_DIR, BENCH_KEEP=1. Client, service and PostgreSQL share this machine's
  * cores: figures are indicative of this machine at this moment; nothing is asserted.
  */
-import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Projector } from '@ledger/projections';
 import { CheckpointSigner, loadLogKeys, MerkleIntegrator } from '@ledger/merkle-log';
-import { createProjections, ledgerConfigFromEnv, logKeyConfig, openRuntime, type LedgerRuntime } from '@ledger/runtime';
+import { createProjections, logKeyConfig, type LedgerRuntime } from '@ledger/runtime';
 import { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
-import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
 import { generateHistory } from '../test/generators/care-insurance-history.js';
-import { benchKey, percentile, seededRandom as random } from './support.js';
+import { benchKey, openBenchLedger, percentile, seededRandom as random } from './support.js';
 
 const STEPS = (process.env.BENCH_STEPS ?? '1000000,10000000').split(',').map(Number).sort((a, b) => a - b);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
@@ -175,23 +172,14 @@ async function measureStep(runtime: LedgerRuntime, base: string, step: number): 
 }
 
 async function main(): Promise<void> {
-  const given = process.env.DATABASE_URL || undefined;
-  const reuse = process.env.BENCH_DATA_DIR || undefined;
-  const dataDir = reuse ? path.resolve(reuse) : await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-bench-scale-'));
-  await fs.mkdir(dataDir, { recursive: true });
-  await fs.chmod(dataDir, 0o755);
+  const ledger = await openBenchLedger('scale');
+  const { runtime } = ledger;
   console.log(`bench:scale — ${os.cpus().length} cores (${os.cpus()[0]?.model}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`${given ? 'PostgreSQL of DATABASE_URL' : `embedded PostgreSQL in ${dataDir}`}; steps ${STEPS.map(fmt).join(' → ')} events; ${fmt(QUERIES)} requests per figure\n`);
-  let closing = false;
-  const config = { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0, rateLimits: null };
-  const runtime = await openRuntime(config, { log: (l) => !closing && console.log(`  ${l}`) });
+  console.log(`${ledger.where}; steps ${STEPS.map(fmt).join(' → ')} events; ${fmt(QUERIES)} requests per figure\n`);
   const keys = new ApiKeyRegistry([{ secret: OFFICER_KEY, role: 'officer' }, { secret: AUDITOR_KEY, role: 'auditor' }]);
-  let app: Awaited<ReturnType<typeof createLedgerApp>> | null = null;
   const results: Array<{ step: number; figures: StepFigures }> = [];
   try {
-    app = await createLedgerApp(runtime, { keys });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const base = await ledger.serve(keys);
     const filler = new Filler(runtime);
     const logKeys = await loadLogKeys(logKeyConfig(runtime.config), { create: true });
     const integrator = new MerkleIntegrator({ pool: runtime.pool, store: runtime.eventStore, batchSize: 10_000 });
@@ -225,10 +213,7 @@ async function main(): Promise<void> {
     }
   } finally {
     agent.destroy();
-    await app?.close();
-    closing = true;
-    await runtime.close();
-    if (!reuse && process.env.BENCH_KEEP !== '1') await fs.rm(dataDir, { recursive: true, force: true });
+    await ledger.close();
   }
 }
 

@@ -8,6 +8,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ledgerConfigFromEnv, openRuntime, type LedgerRuntime } from '@ledger/runtime';
+import type { ApiKeyRegistry } from '../apps/ledger-api/src/auth/api-keys.js';
+import { createLedgerApp } from '../apps/ledger-api/src/create-app.js';
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -161,4 +166,49 @@ export async function workerProcessRssMb(apiPid: number): Promise<number> {
     if (cmdline.includes('worker-main')) return peakRssMb(Number(pid));
   }
   return Number.NaN;
+}
+
+/**
+ * A benchmark's own ledger in this process: DATABASE_URL's server, or an embedded one in
+ * BENCH_DATA_DIR (kept and reused) or in a fresh temporary directory (removed by `close` unless
+ * BENCH_KEEP=1); `serve` starts the real HTTP service on it. `close` stops both and quiets the
+ * runtime's log first.
+ */
+export interface BenchLedger {
+  runtime: LedgerRuntime;
+  dataDir: string;
+  /** Where it lives, for the benchmark's first line. */
+  where: string;
+  serve(keys: ApiKeyRegistry): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openBenchLedger(name: string): Promise<BenchLedger> {
+  const given = process.env.DATABASE_URL || undefined;
+  const reuse = process.env.BENCH_DATA_DIR || undefined;
+  const dataDir = reuse ? path.resolve(reuse) : await fs.mkdtemp(path.join(os.tmpdir(), `ledger-bench-${name}-`));
+  await fs.mkdir(dataDir, { recursive: true });
+  await fs.chmod(dataDir, 0o755);
+  let closing = false;
+  const runtime = await openRuntime(
+    { ...ledgerConfigFromEnv({}), databaseUrl: given, dataDir, port: 0, rateLimits: null },
+    { log: (l) => !closing && console.log(`  ${l}`) },
+  );
+  let app: Awaited<ReturnType<typeof createLedgerApp>> | null = null;
+  return {
+    runtime,
+    dataDir,
+    where: given ? 'PostgreSQL of DATABASE_URL' : `${reuse ? 'embedded PostgreSQL' : 'fresh embedded PostgreSQL'} in ${dataDir}`,
+    async serve(keys) {
+      app = await createLedgerApp(runtime, { keys });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    },
+    async close() {
+      await app?.close();
+      closing = true;
+      await runtime.close();
+      if (!reuse && process.env.BENCH_KEEP !== '1') await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
