@@ -247,19 +247,25 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
   if (cursor && cursor.recordId !== '') {
     where.push(`(record_id, at, pos, tie) > (${param(cursor.recordId)}, ${param(cursor.at)}::bigint, ${param(cursor.pos)}::bigint, ${param(cursor.tie)}::bigint)`);
   }
+  // Each source is read in list order and cut at the page (its own ORDER BY … LIMIT, so that each is
+  // an index scan that stops after a page, merged): left to itself, PostgreSQL may read every
+  // violation of the contract and sort them (measured: 180 ms instead of 7 for 1,400 rows).
+  const filtered = `${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY record_id, at, pos, tie LIMIT ${param(limit + 1)}`;
   const rows = await q.query<ListRow>(
     `SELECT * FROM (
-       SELECT record_id, first_at AS at, first_pos AS pos, seq AS tie, article, rule, 'violation' AS status, party, event_ids,
-              message_ja, message_en, due_at
-         FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
+       (SELECT * FROM (
+          SELECT record_id, first_at AS at, first_pos AS pos, seq AS tie, article, rule, 'violation' AS status, party, event_ids,
+                 message_ja, message_en, due_at
+            FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation') f ${filtered})
        UNION ALL
-       SELECT record_id, first_at, first_pos, tie, article, rule,
-              CASE WHEN final OR due_at < $2 THEN 'violation' ELSE 'pending' END, party, event_ids,
-              CASE WHEN final OR due_at < $2 THEN overdue_ja ELSE pending_ja END,
-              CASE WHEN final OR due_at < $2 THEN overdue_en ELSE pending_en END,
-              due_at
-         FROM handling_open WHERE contract_id = $1 AND from_at <= $2
-     ) x ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       (SELECT * FROM (
+          SELECT record_id, first_at AS at, first_pos AS pos, tie, article, rule,
+                 CASE WHEN final OR due_at < $2 THEN 'violation' ELSE 'pending' END AS status, party, event_ids,
+                 CASE WHEN final OR due_at < $2 THEN overdue_ja ELSE pending_ja END AS message_ja,
+                 CASE WHEN final OR due_at < $2 THEN overdue_en ELSE pending_en END AS message_en,
+                 due_at
+            FROM handling_open WHERE contract_id = $1 AND from_at <= $2) o ${filtered})
+     ) x
      ORDER BY record_id, at, pos, tie LIMIT ${param(limit + 1)}`,
     params,
   );
