@@ -217,8 +217,9 @@ export class RecordFold {
    * The judgement at the end of the cut, on a copy of the state (this fold can go on): the
    * triggers up to asOf, then every open obligation as pending or overdue at asOf.
    */
-  finish(asOf: number): FoldResult {
-    const copy = JSON.parse(JSON.stringify(this.state)) as FoldState;
+  finish(asOf: number, stateJson?: string): FoldResult {
+    // `stateJson`: the state as JSON already, when the caller has it (it is parsed into the copy judged here).
+    const copy = JSON.parse(stateJson ?? JSON.stringify(this.state)) as FoldState;
     const atFinish: Judged[] = [];
     const end = new RecordFold(this.contract, this.recordId, copy, (finding) => atFinish.push(finding));
     end.advanceTo(asOf);

@@ -18,6 +18,8 @@ export interface HeadRow {
   contractId: string;
   recordId: string;
   state: FoldState;
+  /** `state` as JSON, when it was serialized after its last change (written as it is). */
+  stateJson?: string;
   lastAt: number;
   lastPos: number;
   events: number;
@@ -206,7 +208,7 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpe
         c: h.contractId, r: h.recordId, la: h.lastAt, lp: h.lastPos, e: h.events, mp: h.maxPosition, fs: h.finalStatus,
         pf: h.pendingFrom, vf: h.violationFrom, t: h.tags, se: h.snapshotEvents, ns: h.nextSeq, o: h.open, w: hadOrHasOpen(h),
       }),
-      (h) => ({ s: JSON.stringify(h.state) }),
+      (h) => ({ s: h.stateJson ?? JSON.stringify(h.state) }),
     )),
   );
 }

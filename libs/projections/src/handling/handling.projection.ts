@@ -162,6 +162,8 @@ class FoldRun {
     private readonly knownFloor: number,
   ) {
     this.maxPos = Math.max(head.maxPosition, validFrom);
+    // The state changes from here on: its JSON is taken again at the finish.
+    head.stateJson = undefined;
     this.fold = new RecordFold(history.view({ asOf: FAR, knownAt: knownFloor }), head.recordId, state, (finding: Judged, at: Key) => {
       this.maxPos = Math.max(this.maxPos, at.pos);
       writes.findings.push({ contractId: head.contractId, recordId: head.recordId, seq: head.nextSeq++, finding, fin: at, validFrom: this.maxPos });
@@ -194,11 +196,13 @@ class FoldRun {
     const head = this.head;
     const state = this.fold.state;
     head.state = state;
+    // Serialized once: the head's row carries it, and the fold's finish judges a copy parsed from it.
+    head.stateJson = JSON.stringify(state);
     head.events = state.handling.events;
     head.lastAt = state.handling.last?.at ?? START.at;
     head.lastPos = state.handling.last?.pos ?? 0;
     head.maxPosition = this.maxPos;
-    const result = this.fold.finish(FAR);
+    const result = this.fold.finish(FAR, head.stateJson);
     const { timeline, open } = timelineOf(result);
     head.open = open.slice(0, MAX_OPEN_STORED);
     head.finalStatus = timeline.final;
