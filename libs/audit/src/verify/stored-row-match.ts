@@ -325,16 +325,33 @@ export function readInstant(text: string, start: number, end: number): number | 
     }
     if (at === first) return null;
   }
-  let offset: number;
   const sign = text.charCodeAt(at);
-  if (sign === 90 && at + 1 === end) {
+  return instantOf(
+    sign, at, end, text.charCodeAt(at + 3), digits(at + 1, 2), digits(at + 4, 2),
+    digits(start, 4), digits(start + 5, 2), digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2), ms,
+  );
+}
+
+/**
+ * The end both timestamp readers share, once they have read the characters: the offset (`Z`, or
+ * `±hh:mm` ending the text at `end`; null for anything else) and the UTC epoch milliseconds of the
+ * date and time fields less that offset (null when they make no finite time, e.g. a digit was not one).
+ * `sign` is the character code at `signAt`, `colon` the one three after it; `offsetHours` and
+ * `offsetMinutes` the two-digit numbers after the sign (only read for a `+` or `-`).
+ */
+function instantOf(
+  sign: number, signAt: number, end: number, colon: number, offsetHours: number, offsetMinutes: number,
+  year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number,
+): number | null {
+  let offset: number;
+  if (sign === 90 && signAt + 1 === end) {
     offset = 0;
-  } else if ((sign === 43 || sign === 45) && at + 6 === end && text.charCodeAt(at + 3) === 58) {
-    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
+  } else if ((sign === 43 || sign === 45) && signAt + 6 === end && colon === 58) {
+    offset = (offsetHours * 60 + offsetMinutes) * 60_000 * (sign === 43 ? 1 : -1);
   } else {
     return null;
   }
-  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
   const result = utc + ms - offset;
   return Number.isFinite(result) ? result : null;
 }
@@ -402,16 +419,8 @@ export function readInstantBytes(bytes: Buffer, start: number, end: number): num
     }
     if (at === first) return null;
   }
-  let offset: number;
-  const sign = bytes[at];
-  if (sign === 90 && at + 1 === end) {
-    offset = 0;
-  } else if ((sign === 43 || sign === 45) && at + 6 === end && bytes[at + 3] === 58) {
-    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
-  } else {
-    return null;
-  }
-  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
-  const result = utc + ms - offset;
-  return Number.isFinite(result) ? result : null;
+  return instantOf(
+    bytes[at] ?? -1, at, end, bytes[at + 3] ?? -1, digits(at + 1, 2), digits(at + 4, 2),
+    digits(start, 4), digits(start + 5, 2), digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2), ms,
+  );
 }
