@@ -392,17 +392,19 @@ export function decodeRow(bytes: Buffer, offsets: Int32Array, lengths: Int32Arra
 }
 
 
+/** The decimal number of `count` digits at bytes[from]; NaN when one is not a digit (or lies beyond the end). */
+function digitsOf(bytes: Buffer, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
 /** readInstant on bytes. */
 export function readInstantBytes(bytes: Buffer, start: number, end: number): number | null {
-  const digits = (from: number, count: number): number => {
-    let value = 0;
-    for (let i = from; i < from + count; i++) {
-      const d = bytes[i]! - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      value = value * 10 + d;
-    }
-    return value;
-  };
   if (end - start < 20 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || bytes[start + 10] !== 84 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) {
     return null;
   }
@@ -420,7 +422,7 @@ export function readInstantBytes(bytes: Buffer, start: number, end: number): num
     if (at === first) return null;
   }
   return instantOf(
-    bytes[at] ?? -1, at, end, bytes[at + 3] ?? -1, digits(at + 1, 2), digits(at + 4, 2),
-    digits(start, 4), digits(start + 5, 2), digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2), ms,
+    bytes[at] ?? -1, at, end, bytes[at + 3] ?? -1, digitsOf(bytes, at + 1, 2), digitsOf(bytes, at + 4, 2),
+    digitsOf(bytes, start, 4), digitsOf(bytes, start + 5, 2), digitsOf(bytes, start + 8, 2), digitsOf(bytes, start + 11, 2), digitsOf(bytes, start + 14, 2), digitsOf(bytes, start + 17, 2), ms,
   );
 }
