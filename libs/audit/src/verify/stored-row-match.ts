@@ -211,8 +211,8 @@ export class RowMatcher {
 
   /** A quoted timestamp at the cursor within `ms` ± 1 (PostgreSQL keeps microseconds). */
   private instantNear(ms: number, end: number): boolean {
-    const close = this.bin.indexOf(34, this.pos);
-    if (close < 0 || close >= end) return false;
+    const close = byteAt(this.bin, 34, this.pos, end);
+    if (close < 0) return false;
     const parsed = readInstantBytes(this.bin, this.pos, close);
     this.pos = close;
     return parsed !== null && Math.abs(parsed - ms) <= 1;
@@ -220,9 +220,10 @@ export class RowMatcher {
 
   /** 64 lowercase hex digits at the cursor spelling the 32 bytes at `start`. */
   private hexOf(start: number): boolean {
+    if (this.pos + 64 > this.bin.length) return false;
     for (let i = 0; i < 32; i++) {
-      const high = hexValue(this.bin[this.pos + 2 * i]!);
-      const low = hexValue(this.bin[this.pos + 2 * i + 1]!);
+      const high = HEX[this.bin[this.pos + 2 * i]!]!;
+      const low = HEX[this.bin[this.pos + 2 * i + 1]!]!;
       if (high < 0 || low < 0 || high * 16 + low !== this.bin[start + i]) return false;
     }
     this.pos += 64;
@@ -258,11 +259,11 @@ export class RowMatcher {
         return false;
       }
     }
-    const contract = bytes.indexOf(B.contractKey, c0);
+    const contract = firstAt(bytes, B.contractKey, c0, c1);
     if (contract < 0 || contract + B.contractKey.length + contractLength >= c1) return false;
     this.pos = contract + B.contractKey.length;
     if (!this.sameBytes(contractAt, contractLength) || !this.quote()) return false;
-    const event = bytes.lastIndexOf(B.eventId, c1 - B.eventId.length);
+    const event = lastAt(bytes, B.eventId, contract, c1);
     if (event < contract) return false;
     this.pos = event + B.eventId.length;
     if (!this.sameBytes(eventAt, lengths[4]!) || !this.literal(B.occurredAt) || !this.instantNear(pgMillis(bytes, offsets[10]!), c1)) return false;
@@ -272,14 +273,14 @@ export class RowMatcher {
     if (!this.literal(B.recordedAt) || !this.instantNear(pgMillis(bytes, offsets[11]!), c1) || !this.quote()) return false;
     this.signatureSeen = false;
     if (this.literal(B.signature)) {
-      const close = bytes.indexOf(125, this.pos);
-      if (close < 0 || close >= c1) return false;
+      const close = byteAt(bytes, 125, this.pos, c1);
+      if (close < 0) return false;
       this.pos = close + 1;
       this.signatureSeen = true;
     }
     if (this.literal(B.source)) {
-      const close = bytes.indexOf(34, this.pos);
-      if (close < 0 || close >= c1) return false;
+      const close = byteAt(bytes, 34, this.pos, c1);
+      if (close < 0) return false;
       this.pos = close + 1;
     }
     if (!this.literal(B.streamId) || !this.sameBytes(streamAt, streamLength) || !this.literal(B.streamVersion) || !this.decimal(bytes.readInt32BE(versionAt), c1)) return false;
@@ -288,9 +289,40 @@ export class RowMatcher {
   }
 }
 
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
+/** The value of each lowercase hex digit by character code, −1 for any other byte. */
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) HEX['0123456789abcdef'.charCodeAt(d)] = d;
+
+// Searches within one field as plain loops: the distances are tens to a few hundred bytes, where
+// Buffer#indexOf's argument handling and native call cost more than the scan.
+
+/** The first index in [from, end) holding `byte`, or −1. */
+function byteAt(bytes: Buffer, byte: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (bytes[i] === byte) return i;
+  return -1;
+}
+
+/** The first index in [from, end) where `needle` lies wholly inside [from, end), or −1. */
+function firstAt(bytes: Buffer, needle: Buffer, from: number, end: number): number {
+  const first = needle[0]!;
+  const length = needle.length;
+  search: for (let i = from; i + length <= end; i++) {
+    if (bytes[i] !== first) continue;
+    for (let j = 1; j < length; j++) if (bytes[i + j] !== needle[j]) continue search;
+    return i;
+  }
+  return -1;
+}
+
+/** The last index in [from, end) where `needle` lies wholly inside [from, end), or −1. */
+function lastAt(bytes: Buffer, needle: Buffer, from: number, end: number): number {
+  const first = needle[0]!;
+  const length = needle.length;
+  search: for (let i = end - length; i >= from; i--) {
+    if (bytes[i] !== first) continue;
+    for (let j = 1; j < length; j++) if (bytes[i + j] !== needle[j]) continue search;
+    return i;
+  }
   return -1;
 }
 
