@@ -24,7 +24,11 @@ export function inlineRunner(db: pg.Pool): ChunkRunner {
   };
 }
 
-/** `jobs` worker threads (each with its own connection); at most two tasks in flight per worker. */
+/**
+ * `jobs` worker threads, each with its own connection, one task at a time: the rows of a chunk
+ * stream while the worker checks them, so a second task in flight has nothing to overlap, and the
+ * next chunk goes to whichever worker is free first.
+ */
 export function workerRunner(databaseUrl: string, jobs: number, workerUrl: URL): ChunkRunner {
   // A young generation of 3 × 64 MB (as --max-semi-space-size=64): every row makes short-lived
   // strings, and with V8's default the scavenger costs the verifier about a sixth of its time.
@@ -44,7 +48,7 @@ export function workerRunner(databaseUrl: string, jobs: number, workerUrl: URL):
       let nextTask = 0;
       const inFlight = new Map<Worker, number>();
       const dispatch = (worker: Worker): void => {
-        while ((inFlight.get(worker) ?? 0) < 2 && nextTask < tasks.length && !shouldStop()) {
+        while ((inFlight.get(worker) ?? 0) < 1 && nextTask < tasks.length && !shouldStop()) {
           const id = nextTask++;
           inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
           worker.postMessage({ id, task: tasks[id] });
