@@ -200,7 +200,7 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
 
   it('gives the same report on worker threads, each with its own connection, as in one thread', async () => {
     const workerUrl = new URL('../../../../dist/libs/audit/src/verify/verify-worker.js', import.meta.url);
-    const parallel = (chunkBits: number) => verify({ jobs: 2, chunkBits, databaseUrl: db.url, workerUrl });
+    const parallel = (chunkBits: number) => verify({ jobs: 3, chunkBits, databaseUrl: db.url, workerUrl });
     expect(await parallel(3)).toEqual(await verify({ chunkBits: 3 }));
     const position = await positionOf('okayama-kaigo-2025/incident');
     await tamper(`UPDATE ledger_events SET canonical = replace(canonical, '"loss"', '"theft"') WHERE position = ${position}`, 'DELETE FROM ledger_events WHERE position = 70');
