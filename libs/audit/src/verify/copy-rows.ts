@@ -28,6 +28,7 @@ export async function copyRows(pool: pg.Pool, first: number, last: number, onTup
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) throw new RangeError('positions must be integers');
   const client = await pool.connect();
   let open = false;
+  let discard = false;
   try {
     // Rows in position order straight off the primary key, so that they stream while PostgreSQL
     // reads them and the verifier checks the first ones as the next are read. Left to itself, the
@@ -43,14 +44,19 @@ export async function copyRows(pool: pg.Pool, first: number, last: number, onTup
     );
     client.query(copy as unknown as pg.QueryConfig);
     const rows = await copy.done;
-    open = false;
     await client.query('COMMIT');
+    open = false;
     return rows;
   } catch (error) {
-    if (open) await client.query('ROLLBACK').catch(() => undefined);
+    // A connection whose transaction could not be ended is not given back to the pool.
+    if (open) {
+      await client.query('ROLLBACK').catch(() => {
+        discard = true;
+      });
+    }
     throw error;
   } finally {
-    client.release();
+    client.release(discard);
   }
 }
 
