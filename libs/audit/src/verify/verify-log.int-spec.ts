@@ -221,6 +221,23 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
     expect(await copyRows(ledger.pool, 500, 600, () => undefined)).toBe(0);
   });
 
+  it("plans its COPY in a transaction of its own: the caller's connection keeps its settings, after a failure too", async () => {
+    const one = new pg.Pool({ connectionString: db.url, max: 1 });
+    const settings = async () =>
+      (await one.query("SELECT current_setting('enable_sort') AS sort, current_setting('enable_bitmapscan') AS bitmap, current_setting('enable_seqscan') AS seq")).rows[0];
+    try {
+      expect(await copyRows(one, 1, 76, () => undefined)).toBe(76);
+      expect(await settings()).toEqual({ sort: 'on', bitmap: 'on', seq: 'on' });
+      await expect(copyRows(one, 1, 76, () => {
+        throw new Error('the handler gives up');
+      })).rejects.toThrow('the handler gives up');
+      expect(await settings()).toEqual({ sort: 'on', bitmap: 'on', seq: 'on' });
+      expect((await one.query('SELECT count(*)::int AS n FROM ledger_events')).rows[0].n).toBe(76);
+    } finally {
+      await one.end();
+    }
+  });
+
   it('reports a log with events but no signed checkpoint', async () => {
     await tamper('DELETE FROM log_checkpoints');
     const report = await verify();
