@@ -4,9 +4,9 @@
  * 1. A ledger of 1,000,000 realistic events (test/generators/care-insurance-history) appended
  *    through the real PostgreSQL event store into a fresh embedded PostgreSQL, integrated into the
  *    Merkle log and signed in ten checkpoints by the real integrator and signer.
- * 2. `verify` over it: libs/audit verifyLog, the code `npm run cli -- verify` runs (worker threads,
- *    one per core), several runs, median events/s; the same on one thread; and one run of the real
- *    CLI process, start-up included.
+ * 2. `verify` over it: libs/audit verifyLog, the code `npm run cli -- verify` runs (one thread per
+ *    core: the calling thread and worker threads), several runs, median events/s; the same on one
+ *    thread; and one run of the real CLI process, start-up included.
  * 3. Inclusion-proof latency at 10,000,000 leaves: a 10M-leaf tile table built SYNTHETICALLY (leaf
  *    hashes of counters written as tiles directly, no events: 10M events would take the bench an
  *    hour to append), then proofs of random leaves through the PostgreSQL tile store exactly as
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     console.log('');
 
     const defaultJobs = Math.min(os.availableParallelism(), 4);
-    console.log(`verify over ${n(EVENTS)} events (libs/audit verifyLog, as \`npm run cli -- verify\`), ${defaultJobs} worker threads:`);
+    console.log(`verify over ${n(EVENTS)} events (libs/audit verifyLog, as \`npm run cli -- verify\`), ${defaultJobs} threads (this one and ${defaultJobs - 1} worker${defaultJobs === 2 ? '' : 's'}):`);
     const parallel = await benchVerify(ledgerUrl, keys, undefined);
     console.log(`verify over ${n(EVENTS)} events, one thread:`);
     const single = await benchVerify(ledgerUrl, keys, 1);

@@ -25,7 +25,7 @@ On a change to the stored log it names the first bad position and what is wrong.
                       witnesses (default: all of them)
   --party-keys FILE   the parties' signing keys you obtained from the parties (JSON array of
                       {keyId, party, publicKey}); default: the ledger's key registry
-  --jobs N            worker threads (default: one per core, at most 4)
+  --jobs N            threads verifying, this one included (default: one per core, at most 4)
   --max-problems N    stop after N problems (default 20)
   --json              print the report as JSON
 ${OUT_OPTION_HELP}

@@ -211,8 +211,8 @@ export class RowMatcher {
 
   /** A quoted timestamp at the cursor within `ms` ± 1 (PostgreSQL keeps microseconds). */
   private instantNear(ms: number, end: number): boolean {
-    const close = this.bin.indexOf(34, this.pos);
-    if (close < 0 || close >= end) return false;
+    const close = byteAt(this.bin, 34, this.pos, end);
+    if (close < 0) return false;
     const parsed = readInstantBytes(this.bin, this.pos, close);
     this.pos = close;
     return parsed !== null && Math.abs(parsed - ms) <= 1;
@@ -220,9 +220,10 @@ export class RowMatcher {
 
   /** 64 lowercase hex digits at the cursor spelling the 32 bytes at `start`. */
   private hexOf(start: number): boolean {
+    if (this.pos + 64 > this.bin.length) return false;
     for (let i = 0; i < 32; i++) {
-      const high = hexValue(this.bin[this.pos + 2 * i]!);
-      const low = hexValue(this.bin[this.pos + 2 * i + 1]!);
+      const high = HEX[this.bin[this.pos + 2 * i]!]!;
+      const low = HEX[this.bin[this.pos + 2 * i + 1]!]!;
       if (high < 0 || low < 0 || high * 16 + low !== this.bin[start + i]) return false;
     }
     this.pos += 64;
@@ -258,11 +259,11 @@ export class RowMatcher {
         return false;
       }
     }
-    const contract = bytes.indexOf(B.contractKey, c0);
+    const contract = firstAt(bytes, B.contractKey, c0, c1);
     if (contract < 0 || contract + B.contractKey.length + contractLength >= c1) return false;
     this.pos = contract + B.contractKey.length;
     if (!this.sameBytes(contractAt, contractLength) || !this.quote()) return false;
-    const event = bytes.lastIndexOf(B.eventId, c1 - B.eventId.length);
+    const event = lastAt(bytes, B.eventId, contract, c1);
     if (event < contract) return false;
     this.pos = event + B.eventId.length;
     if (!this.sameBytes(eventAt, lengths[4]!) || !this.literal(B.occurredAt) || !this.instantNear(pgMillis(bytes, offsets[10]!), c1)) return false;
@@ -272,14 +273,14 @@ export class RowMatcher {
     if (!this.literal(B.recordedAt) || !this.instantNear(pgMillis(bytes, offsets[11]!), c1) || !this.quote()) return false;
     this.signatureSeen = false;
     if (this.literal(B.signature)) {
-      const close = bytes.indexOf(125, this.pos);
-      if (close < 0 || close >= c1) return false;
+      const close = byteAt(bytes, 125, this.pos, c1);
+      if (close < 0) return false;
       this.pos = close + 1;
       this.signatureSeen = true;
     }
     if (this.literal(B.source)) {
-      const close = bytes.indexOf(34, this.pos);
-      if (close < 0 || close >= c1) return false;
+      const close = byteAt(bytes, 34, this.pos, c1);
+      if (close < 0) return false;
       this.pos = close + 1;
     }
     if (!this.literal(B.streamId) || !this.sameBytes(streamAt, streamLength) || !this.literal(B.streamVersion) || !this.decimal(bytes.readInt32BE(versionAt), c1)) return false;
@@ -288,9 +289,40 @@ export class RowMatcher {
   }
 }
 
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
+/** The value of each lowercase hex digit by character code, −1 for any other byte. */
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) HEX['0123456789abcdef'.charCodeAt(d)] = d;
+
+// Searches within one field as plain loops: the distances are tens to a few hundred bytes, where
+// Buffer#indexOf's argument handling and native call cost more than the scan.
+
+/** The first index in [from, end) holding `byte`, or −1. */
+function byteAt(bytes: Buffer, byte: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (bytes[i] === byte) return i;
+  return -1;
+}
+
+/** The first index in [from, end) where `needle` lies wholly inside [from, end), or −1. */
+function firstAt(bytes: Buffer, needle: Buffer, from: number, end: number): number {
+  const first = needle[0]!;
+  const length = needle.length;
+  search: for (let i = from; i + length <= end; i++) {
+    if (bytes[i] !== first) continue;
+    for (let j = 1; j < length; j++) if (bytes[i + j] !== needle[j]) continue search;
+    return i;
+  }
+  return -1;
+}
+
+/** The last index in [from, end) where `needle` lies wholly inside [from, end), or −1. */
+function lastAt(bytes: Buffer, needle: Buffer, from: number, end: number): number {
+  const first = needle[0]!;
+  const length = needle.length;
+  search: for (let i = end - length; i >= from; i--) {
+    if (bytes[i] !== first) continue;
+    for (let j = 1; j < length; j++) if (bytes[i + j] !== needle[j]) continue search;
+    return i;
+  }
   return -1;
 }
 
@@ -325,16 +357,33 @@ export function readInstant(text: string, start: number, end: number): number | 
     }
     if (at === first) return null;
   }
-  let offset: number;
   const sign = text.charCodeAt(at);
-  if (sign === 90 && at + 1 === end) {
+  return instantOf(
+    sign, at, end, text.charCodeAt(at + 3), digits(at + 1, 2), digits(at + 4, 2),
+    digits(start, 4), digits(start + 5, 2), digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2), ms,
+  );
+}
+
+/**
+ * The end both timestamp readers share, once they have read the characters: the offset (`Z`, or
+ * `±hh:mm` ending the text at `end`; null for anything else) and the UTC epoch milliseconds of the
+ * date and time fields less that offset (null when they make no finite time, e.g. a digit was not one).
+ * `sign` is the character code at `signAt`, `colon` the one three after it; `offsetHours` and
+ * `offsetMinutes` the two-digit numbers after the sign (only read for a `+` or `-`).
+ */
+function instantOf(
+  sign: number, signAt: number, end: number, colon: number, offsetHours: number, offsetMinutes: number,
+  year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number,
+): number | null {
+  let offset: number;
+  if (sign === 90 && signAt + 1 === end) {
     offset = 0;
-  } else if ((sign === 43 || sign === 45) && at + 6 === end && text.charCodeAt(at + 3) === 58) {
-    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
+  } else if ((sign === 43 || sign === 45) && signAt + 6 === end && colon === 58) {
+    offset = (offsetHours * 60 + offsetMinutes) * 60_000 * (sign === 43 ? 1 : -1);
   } else {
     return null;
   }
-  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
   const result = utc + ms - offset;
   return Number.isFinite(result) ? result : null;
 }
@@ -375,17 +424,19 @@ export function decodeRow(bytes: Buffer, offsets: Int32Array, lengths: Int32Arra
 }
 
 
+/** The decimal number of `count` digits at bytes[from]; NaN when one is not a digit (or lies beyond the end). */
+function digitsOf(bytes: Buffer, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
 /** readInstant on bytes. */
 export function readInstantBytes(bytes: Buffer, start: number, end: number): number | null {
-  const digits = (from: number, count: number): number => {
-    let value = 0;
-    for (let i = from; i < from + count; i++) {
-      const d = bytes[i]! - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      value = value * 10 + d;
-    }
-    return value;
-  };
   if (end - start < 20 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || bytes[start + 10] !== 84 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) {
     return null;
   }
@@ -402,16 +453,8 @@ export function readInstantBytes(bytes: Buffer, start: number, end: number): num
     }
     if (at === first) return null;
   }
-  let offset: number;
-  const sign = bytes[at];
-  if (sign === 90 && at + 1 === end) {
-    offset = 0;
-  } else if ((sign === 43 || sign === 45) && at + 6 === end && bytes[at + 3] === 58) {
-    offset = (digits(at + 1, 2) * 60 + digits(at + 4, 2)) * 60_000 * (sign === 43 ? 1 : -1);
-  } else {
-    return null;
-  }
-  const utc = Date.UTC(digits(start, 4), digits(start + 5, 2) - 1, digits(start + 8, 2), digits(start + 11, 2), digits(start + 14, 2), digits(start + 17, 2));
-  const result = utc + ms - offset;
-  return Number.isFinite(result) ? result : null;
+  return instantOf(
+    bytes[at] ?? -1, at, end, bytes[at + 3] ?? -1, digitsOf(bytes, at + 1, 2), digitsOf(bytes, at + 4, 2),
+    digitsOf(bytes, start, 4), digitsOf(bytes, start + 5, 2), digitsOf(bytes, start + 8, 2), digitsOf(bytes, start + 11, 2), digitsOf(bytes, start + 14, 2), digitsOf(bytes, start + 17, 2), ms,
+  );
 }

@@ -81,8 +81,11 @@ describe("the verifier's fast reading of stored events", () => {
 
   it('hashes interior nodes exactly as RFC 6962 (nodeHash) does, call after call', () => {
     const hashes = Array.from({ length: 6 }, (_, i) => leafHash(`leaf ${i}`));
-    const results = [interiorHash(hashes[0]!, hashes[1]!), interiorHash(hashes[2]!, hashes[3]!), interiorHash(hashes[4]!, hashes[5]!)];
-    expect(results.map(hashToHex)).toEqual([nodeHash(hashes[0]!, hashes[1]!), nodeHash(hashes[2]!, hashes[3]!), nodeHash(hashes[4]!, hashes[5]!)].map(hashToHex));
+    // The verifier carries a hash as its 32 bytes in a latin1 string.
+    const h = hashes.map((hash) => hash.toString('latin1'));
+    const results = [interiorHash(h[0]!, h[1]!), interiorHash(h[2]!, h[3]!), interiorHash(h[4]!, h[5]!)];
+    expect(results.map((r) => hashToHex(Buffer.from(r, 'latin1')))).toEqual([nodeHash(hashes[0]!, hashes[1]!), nodeHash(hashes[2]!, hashes[3]!), nodeHash(hashes[4]!, hashes[5]!)].map(hashToHex));
+    expect(results.map((r) => r.length)).toEqual([32, 32, 32]);
   });
 
   it('reads the binary COPY row exactly as the text row: the same verdict, the same decoded columns', () => {

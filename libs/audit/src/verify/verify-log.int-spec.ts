@@ -200,7 +200,7 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
 
   it('gives the same report on worker threads, each with its own connection, as in one thread', async () => {
     const workerUrl = new URL('../../../../dist/libs/audit/src/verify/verify-worker.js', import.meta.url);
-    const parallel = (chunkBits: number) => verify({ jobs: 2, chunkBits, databaseUrl: db.url, workerUrl });
+    const parallel = (chunkBits: number) => verify({ jobs: 3, chunkBits, databaseUrl: db.url, workerUrl });
     expect(await parallel(3)).toEqual(await verify({ chunkBits: 3 }));
     const position = await positionOf('okayama-kaigo-2025/incident');
     await tamper(`UPDATE ledger_events SET canonical = replace(canonical, '"loss"', '"theft"') WHERE position = ${position}`, 'DELETE FROM ledger_events WHERE position = 70');
@@ -219,6 +219,23 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
     expect(count).toBe(11);
     expect(positions).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(await copyRows(ledger.pool, 500, 600, () => undefined)).toBe(0);
+  });
+
+  it("plans its COPY in a transaction of its own: the caller's connection keeps its settings, after a failure too", async () => {
+    const one = new pg.Pool({ connectionString: db.url, max: 1 });
+    const settings = async () =>
+      (await one.query("SELECT current_setting('enable_sort') AS sort, current_setting('enable_bitmapscan') AS bitmap, current_setting('enable_seqscan') AS seq")).rows[0];
+    try {
+      expect(await copyRows(one, 1, 76, () => undefined)).toBe(76);
+      expect(await settings()).toEqual({ sort: 'on', bitmap: 'on', seq: 'on' });
+      await expect(copyRows(one, 1, 76, () => {
+        throw new Error('the handler gives up');
+      })).rejects.toThrow('the handler gives up');
+      expect(await settings()).toEqual({ sort: 'on', bitmap: 'on', seq: 'on' });
+      expect((await one.query('SELECT count(*)::int AS n FROM ledger_events')).rows[0].n).toBe(76);
+    } finally {
+      await one.end();
+    }
   });
 
   it('reports a log with events but no signed checkpoint', async () => {

@@ -46,7 +46,10 @@ export interface VerifyLogOptions {
    * must verify with its acting party's key, valid at its recordedAt. Default: none.
    */
   partyKeys?: readonly PartyKey[];
-  /** Worker threads; 0 or 1 verifies in this thread. Default: one per core, at most 4. */
+  /**
+   * Threads verifying chunks: this one and jobs − 1 worker threads; 0 or 1 verifies in this
+   * thread alone. Default: one per core, at most 4.
+   */
   jobs?: number;
   /** Chunk width 2^chunkBits positions (default 16, i.e. 65,536). */
   chunkBits?: number;
@@ -133,7 +136,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<VerifyLogRep
   const jobs = Math.min(options.jobs ?? Math.min(os.availableParallelism(), 4), tasks.length);
   const runner: ChunkRunner =
     jobs > 1 && options.databaseUrl
-      ? workerRunner(options.databaseUrl, jobs, options.workerUrl ?? new URL('./verify-worker.js', import.meta.url))
+      ? workerRunner(options.databaseUrl, jobs, options.workerUrl ?? new URL('./verify-worker.js', import.meta.url), options.db)
       : inlineRunner(options.db);
 
   let events = 0;
