@@ -178,16 +178,19 @@ async function fromRows(input: ContractViewInput, contract: ContractLevelVerdict
   const now = cut.asOf;
   // The records at each final status are counted by the projector; only the records whose status
   // moves with the clock (an open obligation) are judged at `now`, and moved from one count to another.
+  // The summary's violation findings are counted by the projector too (handling_rule_counts); its
+  // open obligations are judged at `now`.
   const [head] = await q.query<{
     future: number; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
     summary: Array<[string, string, number, number]>;
   }>(
     `SELECT (SELECT count(*)::int FROM handling_records WHERE contract_id = $1 AND last_at > $2) AS future, c.*,
             (SELECT coalesce(json_agg(json_build_array(article, rule, violation, pending)), '[]'::json) FROM (
-               SELECT article, rule, count(*) FILTER (WHERE st = 'violation')::int AS violation, count(*) FILTER (WHERE st = 'pending')::int AS pending
-                 FROM (SELECT article, rule, 'violation' AS st FROM handling_findings WHERE contract_id = $1 AND valid_to IS NULL AND status = 'violation'
+               SELECT article, rule, sum(violation)::int AS violation, sum(pending)::int AS pending
+                 FROM (SELECT article, rule, violations AS violation, 0 AS pending
+                         FROM handling_rule_counts WHERE contract_id = $1 AND violations <> 0
                        UNION ALL
-                       SELECT article, rule, CASE WHEN final OR due_at < $2 THEN 'violation' ELSE 'pending' END
+                       SELECT article, rule, CASE WHEN final OR due_at < $2 THEN 1 ELSE 0 END, CASE WHEN final OR due_at < $2 THEN 0 ELSE 1 END
                          FROM handling_open WHERE contract_id = $1 AND from_at <= $2) x
                 GROUP BY article, rule) s) AS summary
        FROM (WITH base AS (

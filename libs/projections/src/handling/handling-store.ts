@@ -226,12 +226,19 @@ export interface FindingRow {
 export async function insertFindings(q: Sql, rows: readonly FindingRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 5_000) {
     const chunk = rows.slice(i, i + 5_000);
+    // The findings, and the count of violations now holding per (contract, article, rule) moved by the same statement.
     await q.query(
-      `INSERT INTO handling_findings (contract_id, record_id, seq, article, rule, status, party, fin_at, fin_pos, first_at, first_pos,
-                                      due_at, event_ids, message_ja, message_en, valid_from)
-       SELECT f.c, f.r, f.seq, f.a, f.rule, f.st, f.p, f.fa, f.fp, f.ffa, f.ffp, f.d, ARRAY(SELECT json_array_elements_text(f.ids)), f.ja, f.en, f.vf
-         FROM json_to_recordset($1::json) AS f(c text, r text, seq bigint, a text, rule text, st text, p text, fa bigint, fp bigint,
-                                                 ffa bigint, ffp bigint, d bigint, ids json, ja text, en text, vf bigint)`,
+      `WITH ins AS (
+         INSERT INTO handling_findings (contract_id, record_id, seq, article, rule, status, party, fin_at, fin_pos, first_at, first_pos,
+                                        due_at, event_ids, message_ja, message_en, valid_from)
+         SELECT f.c, f.r, f.seq, f.a, f.rule, f.st, f.p, f.fa, f.fp, f.ffa, f.ffp, f.d, ARRAY(SELECT json_array_elements_text(f.ids)), f.ja, f.en, f.vf
+           FROM json_to_recordset($1::json) AS f(c text, r text, seq bigint, a text, rule text, st text, p text, fa bigint, fp bigint,
+                                                   ffa bigint, ffp bigint, d bigint, ids json, ja text, en text, vf bigint)
+         RETURNING contract_id, article, rule, status
+       )
+       INSERT INTO handling_rule_counts (contract_id, article, rule, violations)
+       SELECT contract_id, article, rule, count(*) FROM ins WHERE status = 'violation' GROUP BY contract_id, article, rule
+       ON CONFLICT (contract_id, article, rule) DO UPDATE SET violations = handling_rule_counts.violations + EXCLUDED.violations`,
       [
         rowsParams(chunk, (r) => ({
           c: r.contractId, r: r.recordId, seq: r.seq, a: r.finding.article, rule: r.finding.rule, st: r.finding.status, p: r.finding.party,
@@ -320,8 +327,19 @@ export async function snapshotBefore(q: Sql, contractId: string, recordId: strin
  * knownAt cuts).
  */
 export async function closeAfter(q: Sql, contractId: string, recordId: string, after: Key, position: number): Promise<void> {
+  // Violation findings that stop holding leave the per-rule counts.
+  await q.query(
+    `WITH closed AS (
+       UPDATE handling_findings SET valid_to = $5
+        WHERE contract_id = $1 AND record_id = $2 AND valid_to IS NULL AND (fin_at, fin_pos) > ($3, $4)
+       RETURNING contract_id, article, rule, status
+     )
+     UPDATE handling_rule_counts c SET violations = c.violations - d.n
+       FROM (SELECT contract_id, article, rule, count(*) AS n FROM closed WHERE status = 'violation' GROUP BY contract_id, article, rule) d
+      WHERE c.contract_id = d.contract_id AND c.article = d.article AND c.rule = d.rule`,
+    [contractId, recordId, after.at, after.pos, position],
+  );
   for (const [table, at, pos] of [
-    ['handling_findings', 'fin_at', 'fin_pos'],
     ['handling_steps', 'key_at', 'key_pos'],
     ['handling_snapshots', 'key_at', 'key_pos'],
   ] as const) {

@@ -10,6 +10,7 @@ import type { Projection } from '../runner/projection.js';
 import { custodyOf, recordAt, verdictOf, type RecordAt } from './handling-read.js';
 import { HandlingCache, handlingProjection, HANDLING_TABLES } from './handling.projection.js';
 import { SNAPSHOT_EVERY } from './handling-store.js';
+import { HandlingRuleCounts1765500000001 } from './rule-counts.migration.js';
 
 const handling = handlingProjection as Projection;
 const ZONE = 'Asia/Tokyo';
@@ -134,6 +135,35 @@ describe('the handling read model: stored folds answer every cut as a fold of th
     expect(counted).toEqual(actual);
     // The history has violations and compliant records: both counts are exercised.
     expect(new Set(actual.map((r) => r.final_status))).toEqual(new Set(['violation', 'compliant']));
+  });
+
+  it('keeps each contract\'s count of violation findings per article and rule equal to the findings that hold, through late arrivals and refolds', async () => {
+    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
+    const counted = (await h.dataSource.query(
+      `SELECT contract_id, article, rule, violations::int AS n FROM ${generation.schema}.handling_rule_counts WHERE violations <> 0 ORDER BY 1, 2, 3`,
+    )) as unknown[];
+    const actual = (await h.dataSource.query(
+      `SELECT contract_id, article, rule, count(*)::int AS n FROM ${generation.schema}.handling_findings
+        WHERE valid_to IS NULL AND status = 'violation' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    )) as unknown[];
+    expect(counted).toEqual(actual);
+    expect(actual.length).toBeGreaterThan(1);
+    // Late arrivals closed some violation findings: the counts went down as well as up.
+    const [closed] = (await h.dataSource.query(
+      `SELECT count(*)::int AS n FROM ${generation.schema}.handling_findings WHERE valid_to IS NOT NULL AND status = 'violation'`,
+    )) as Array<{ n: number }>;
+    expect(closed!.n).toBeGreaterThan(0);
+    // A generation built before the counts existed gets them from its findings when migrated.
+    const runner = h.dataSource.createQueryRunner();
+    try {
+      await new HandlingRuleCounts1765500000001().down(runner);
+      await new HandlingRuleCounts1765500000001().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await h.dataSource.query(
+      `SELECT contract_id, article, rule, violations::int AS n FROM ${generation.schema}.handling_rule_counts WHERE violations <> 0 ORDER BY 1, 2, 3`,
+    )).toEqual(actual);
   });
 
   it('keeps one open-obligation row per item of every head\'s open list, in its order, through late arrivals and refolds', async () => {
