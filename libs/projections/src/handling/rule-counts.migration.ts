@@ -1,3 +1,4 @@
+import { readModelSchemasWith } from '@ledger/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -11,14 +12,7 @@ export class HandlingRuleCounts1765500000001 implements MigrationInterface {
   name = 'HandlingRuleCounts1765500000001';
 
   async up(q: QueryRunner): Promise<void> {
-    const generations = (await q.query(`SELECT schema_name FROM read_model_generations ORDER BY generation`)) as Array<{ schema_name: string }>;
-    for (const schema of ['read_model_template', ...generations.map((g) => g.schema_name)]) {
-      if (!/^read_model_(template|g[0-9]+)$/.test(schema)) throw new Error(`unexpected read-model schema ${schema}`);
-      const exists = (await q.query(
-        `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'handling_findings'`,
-        [schema],
-      )) as unknown[];
-      if (exists.length === 0) continue;
+    for (const schema of await readModelSchemasWith(q, 'handling_findings')) {
       await q.query(`
         CREATE TABLE "${schema}".handling_rule_counts (
           contract_id text   NOT NULL,
@@ -36,9 +30,7 @@ export class HandlingRuleCounts1765500000001 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const generations = (await q.query(`SELECT schema_name FROM read_model_generations`)) as Array<{ schema_name: string }>;
-    for (const schema of ['read_model_template', ...generations.map((g) => g.schema_name)]) {
-      if (!/^read_model_(template|g[0-9]+)$/.test(schema)) throw new Error(`unexpected read-model schema ${schema}`);
+    for (const schema of await readModelSchemasWith(q, 'handling_rule_counts')) {
       await q.query(`DROP TABLE IF EXISTS "${schema}".handling_rule_counts`);
     }
   }
