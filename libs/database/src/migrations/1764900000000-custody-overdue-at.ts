@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { readModelSchemasWith } from '../read-model-schemas.js';
 
 /**
  * When each custody holding becomes overdue, stored, so that "what is overdue now" is an index
@@ -11,14 +12,7 @@ export class CustodyOverdueAt1764900000000 implements MigrationInterface {
   name = 'CustodyOverdueAt1764900000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const generations = (await q.query(`SELECT schema_name FROM read_model_generations ORDER BY generation`)) as Array<{ schema_name: string }>;
-    for (const schema of ['read_model_template', ...generations.map((g) => g.schema_name)]) {
-      if (!/^read_model_(template|g[0-9]+)$/.test(schema)) throw new Error(`unexpected read-model schema ${schema}`);
-      const exists = (await q.query(
-        `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'custody_holdings'`,
-        [schema],
-      )) as unknown[];
-      if (exists.length === 0) continue;
+    for (const schema of await readModelSchemasWith(q, 'custody_holdings')) {
       await q.query(`ALTER TABLE "${schema}".custody_holdings ADD COLUMN overdue_at timestamptz`);
       await q.query(`CREATE INDEX custody_holdings_overdue ON "${schema}".custody_holdings (contract_id, overdue_at) WHERE overdue_at IS NOT NULL`);
       if (schema === 'read_model_template') continue;
