@@ -91,27 +91,42 @@ export async function loadHead(q: Sql, contractId: string, recordId: string): Pr
   return (await loadHeads(q, contractId, [recordId])).get(recordId) ?? null;
 }
 
-/** The records of a contract that are in the read model, by ID or by tag (or all of them), in chunks. */
+/** A record of the read model, with the tags that contract events aimed by tag find it by. */
+export interface StoredRecord {
+  recordId: string;
+  tags: string[];
+}
+
+/** These records of a contract as the read model holds them (those it does not are left out). */
+export async function storedRecords(q: Sql, contractId: string, recordIds: readonly string[]): Promise<StoredRecord[]> {
+  const rows = await q.query<{ record_id: string; tags: string[] }>(
+    `SELECT record_id, tags FROM handling_records WHERE contract_id = $1 AND record_id = ANY($2::text[])`,
+    [contractId, recordIds],
+  );
+  return rows.map((r) => ({ recordId: r.record_id, tags: r.tags }));
+}
+
+/** The records of a contract that are in the read model, by ID or by tag (or all of them), a page at a time. */
 export async function* recordsOf(
   q: Sql,
   contractId: string,
   select: { all: true } | { all: false; recordIds: readonly string[]; tags: readonly string[] },
   chunk = 1_000,
-): AsyncGenerator<string[]> {
+): AsyncGenerator<StoredRecord[]> {
   let after = '';
   for (;;) {
     const rows = select.all
-      ? await q.query<{ record_id: string }>(
-          `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT $3`,
+      ? await q.query<{ record_id: string; tags: string[] }>(
+          `SELECT record_id, tags FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT $3`,
           [contractId, after, chunk],
         )
-      : await q.query<{ record_id: string }>(
-          `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id > $2
+      : await q.query<{ record_id: string; tags: string[] }>(
+          `SELECT record_id, tags FROM handling_records WHERE contract_id = $1 AND record_id > $2
               AND (record_id = ANY($3::text[]) OR tags && $4::text[]) ORDER BY record_id LIMIT $5`,
           [contractId, after, select.recordIds, select.tags, chunk],
         );
     if (rows.length === 0) return;
-    yield rows.map((r) => r.record_id);
+    yield rows.map((r) => ({ recordId: r.record_id, tags: r.tags }));
     if (rows.length < chunk) return;
     after = rows[rows.length - 1]!.record_id;
   }
@@ -136,22 +151,26 @@ interface RowsParams {
 
 function rowsParams<T>(rows: readonly T[], row: (r: T) => Record<string, unknown>, docs?: (r: T) => Record<string, string>): RowsParams {
   const out: string[] = [];
-  const parts: Buffer[] = [];
+  const texts: string[] = [];
   let offset = 0;
   for (const r of rows) {
     const members = row(r);
     if (docs) {
       for (const [name, text] of Object.entries(docs(r))) {
-        const bytes = Buffer.from(text, 'utf8');
-        parts.push(bytes);
+        const length = Buffer.byteLength(text, 'utf8');
+        texts.push(text);
         members[`${name}_o`] = offset + 1;
-        members[`${name}_l`] = bytes.length;
-        offset += bytes.length;
+        members[`${name}_l`] = length;
+        offset += length;
       }
     }
     out.push(JSON.stringify(members));
   }
-  return { json: `[${out.join(',')}]`, docs: Buffer.concat(parts, offset) };
+  // Encoded once, straight into the one buffer sent.
+  const bytes = Buffer.allocUnsafe(offset);
+  let at = 0;
+  for (const text of texts) at += bytes.write(text, at, 'utf8');
+  return { json: `[${out.join(',')}]`, docs: bytes };
 }
 
 /** SQL reading the document `name` of row `alias` from the statement's `$2` (see `rowsParams`). */
@@ -327,27 +346,25 @@ export async function snapshotBefore(q: Sql, contractId: string, recordId: strin
  * knownAt cuts).
  */
 export async function closeAfter(q: Sql, contractId: string, recordId: string, after: Key, position: number): Promise<void> {
-  // Violation findings that stop holding leave the per-rule counts.
+  // One statement: the findings that stop holding (leaving the per-rule counts if violations),
+  // the steps and the snapshots (every data-modifying CTE runs to completion, read or not).
   await q.query(
     `WITH closed AS (
        UPDATE handling_findings SET valid_to = $5
         WHERE contract_id = $1 AND record_id = $2 AND valid_to IS NULL AND (fin_at, fin_pos) > ($3, $4)
        RETURNING contract_id, article, rule, status
+     ), counted AS (
+       UPDATE handling_rule_counts c SET violations = c.violations - d.n
+         FROM (SELECT contract_id, article, rule, count(*) AS n FROM closed WHERE status = 'violation' GROUP BY contract_id, article, rule) d
+        WHERE c.contract_id = d.contract_id AND c.article = d.article AND c.rule = d.rule
+     ), steps AS (
+       UPDATE handling_steps SET valid_to = $5
+        WHERE contract_id = $1 AND record_id = $2 AND valid_to IS NULL AND (key_at, key_pos) > ($3, $4)
      )
-     UPDATE handling_rule_counts c SET violations = c.violations - d.n
-       FROM (SELECT contract_id, article, rule, count(*) AS n FROM closed WHERE status = 'violation' GROUP BY contract_id, article, rule) d
-      WHERE c.contract_id = d.contract_id AND c.article = d.article AND c.rule = d.rule`,
+     UPDATE handling_snapshots SET valid_to = $5
+      WHERE contract_id = $1 AND record_id = $2 AND valid_to IS NULL AND (key_at, key_pos) > ($3, $4)`,
     [contractId, recordId, after.at, after.pos, position],
   );
-  for (const [table, at, pos] of [
-    ['handling_steps', 'key_at', 'key_pos'],
-    ['handling_snapshots', 'key_at', 'key_pos'],
-  ] as const) {
-    await q.query(
-      `UPDATE ${table} SET valid_to = $5 WHERE contract_id = $1 AND record_id = $2 AND valid_to IS NULL AND (${at}, ${pos}) > ($3, $4)`,
-      [contractId, recordId, after.at, after.pos, position],
-    );
-  }
 }
 
 export interface HoldingRowInput {
