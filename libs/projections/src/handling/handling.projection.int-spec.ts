@@ -10,6 +10,7 @@ import type { Projection } from '../runner/projection.js';
 import { custodyOf, recordAt, verdictOf, type RecordAt } from './handling-read.js';
 import { HandlingCache, handlingProjection, HANDLING_TABLES } from './handling.projection.js';
 import { SNAPSHOT_EVERY } from './handling-store.js';
+import * as b from '../../../handling/src/testing/builders.js';
 import { HandlingRuleCounts1765500000001 } from './rule-counts.migration.js';
 
 const handling = handlingProjection as Projection;
@@ -286,5 +287,64 @@ describe('a long record: answers resume from the nearest key-snapshot', () => {
     const custody = custodyOf(at, FAR, ZONE);
     expect(custody.holdings).toHaveLength(1);
     expect(custody.holdings[0]!.historyCount).toBe(1);
+  });
+});
+
+describe('contract events that target more records than a chunk: the targeted records are read a page at a time', () => {
+  let h: Harness;
+  let events: RecordedEvent[] = [];
+  const RECORDS = 1_234;
+  const recordId = (i: number): string => `R-${String(i).padStart(5, '0')}`;
+
+  beforeAll(async () => {
+    h = await openHarness('handling_pages');
+    const setup = [b.contract({ at: '2026-03-01T09:00' }), b.responsiblePerson(), ...b.staffed('W-1'), ...b.staffed('W-2')];
+    const records = Array.from({ length: RECORDS }, (_, i) => b.collected({ record: recordId(i), at: '2026-04-01T09:00', by: b.worker(i % 2 === 0 ? 'W-1' : 'W-2') }));
+    await h.append([...setup, ...records].map((d) => d.event));
+    await h.catchUp([handling], { batchSize: 5_000 });
+    // One batch: its own records (an old one used, a new one collected) among contract events aimed
+    // at every record, at one worker's records (by tag), and at two records by ID.
+    await h.append([
+      b.used({ record: recordId(7), at: '2026-05-01T09:00', by: b.worker('W-2') }),
+      b.departed('W-1', { at: '2026-05-02T09:00' }),
+      b.disposalInstructed({ recordIds: [recordId(3), recordId(1_200)], at: '2026-05-03T09:00', dueAt: '2026-05-10T09:00' }),
+      b.collected({ record: 'R-NEW', at: '2026-05-04T09:00', by: b.worker('W-2') }),
+      b.ended({ at: '2026-06-30T09:00' }),
+    ].map((d) => d.event));
+    await h.catchUp([handling], { batchSize: 5_000 });
+    events = await h.store.readAll({ after: 0, limit: 100_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('given a contract-wide, a tag-aimed and an ID-aimed event in one batch with its own records, then every record\'s row is re-judged with them and answers as a fold of its whole stream', async () => {
+    const contractId = b.CONTRACT_ID;
+    const { schema } = await h.active();
+    // The contract's end makes every record owe its disposal: a record the projector did not page
+    // to would keep the row it had before the end (no violation due, nothing open).
+    const rows = (await h.dataSource.query(
+      `SELECT record_id, violation_from, json_array_length(open::json) AS open FROM ${schema}.handling_records WHERE contract_id = $1 ORDER BY record_id`,
+      [contractId],
+    )) as Array<{ record_id: string; violation_from: string | null; open: number }>;
+    expect(rows).toHaveLength(RECORDS + 1);
+    expect(rows.filter((r) => r.violation_from === null || r.open === 0).map((r) => r.record_id)).toEqual([]);
+    // The answers agree with a fold of the whole stream: records of the first, a middle and the last
+    // page, the batch's own, and those aimed at by ID.
+    const contractStream = events.filter((e) => e.event.recordId === undefined);
+    const history = ContractHistory.of(contractId, contractStream);
+    const cut = { asOf: instant('2026-12-01T00:00:00+09:00'), knownAt: FAR };
+    for (const id of [recordId(0), recordId(3), recordId(7), recordId(499), recordId(500), recordId(999), recordId(1_000), recordId(1_200), recordId(RECORDS - 1), 'R-NEW']) {
+      const at = await readActiveGeneration(h.dataSource, async (q) => {
+        const projected = (await checkpoints(q, q.generation)).get('handling') ?? 0;
+        return recordAt({ q, store: h.store, history, contractId, recordId: id, cut, knownPosition: null, projected, listLimit: 10_000, historyLimit: 10_000 });
+      });
+      expect(at.folded).toBe(0);
+      const stream = events.filter((e) => e.event.recordId === id);
+      const verdict = verdictOf(contractId, id, at, ZONE, () => null);
+      expect(comparable(verdict)).toEqual(comparable(judgeRecord(history, id, stream, cut, { zone: ZONE })));
+      expect(Object.values(verdict.articles).some((a) => a.findings.some((f) => f.rule === 'art14.disposal-overdue'))).toBe(true);
+    }
   });
 });

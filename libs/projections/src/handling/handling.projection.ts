@@ -36,6 +36,8 @@ import {
   loadHeads,
   MAX_OPEN_STORED,
   recordsOf,
+  storedRecords,
+  type StoredRecord,
   replaceHoldings,
   snapshotBefore,
   SNAPSHOT_EVERY,
@@ -272,48 +274,70 @@ interface ContractWork {
   history: ContractHistory;
   batch: ContractBatch;
   eventsByPosition: Map<number, RecordedEvent>;
-  /** Contract events aimed at every record, and those aimed at some (by record). */
+  /** Contract events aimed at every record. */
   wide: Entry<ContractEvent>[];
-  specific: Map<string, Entry<ContractEvent>[]>;
+  /** Contract events aimed at some records (by ID or tag), with those targets. */
+  aimed: Array<{ entry: Entry<ContractEvent>; recordIds: ReadonlySet<string>; tags: ReadonlySet<string> }>;
+  /** Every record of the contract in the read model is targeted (some contract event is wide). */
+  all: boolean;
 }
 
 /** Up to RECORDS_PER_CHUNK records of one contract, folded together and written by one statement per table. */
 interface Chunk {
   work: ContractWork;
   recordIds: string[];
+  /** The aimed contract events of each of the chunk's records that they target. */
+  specific: Map<string, Entry<ContractEvent>[]>;
 }
 
-async function prepareContract(contractId: string, batch: ContractBatch, tx: ProjectionTransaction, cache: HandlingCache): Promise<{ work: ContractWork; ids: string[] }> {
-  const history = await cache.history(contractId, batch.contractEvents, tx);
-  const contractEntries = batch.contractEvents.map((e) => toEntry(e) as Entry<ContractEvent>);
+function prepareContract(contractId: string, batch: ContractBatch, history: ContractHistory): ContractWork {
   const eventsByPosition = new Map<number, RecordedEvent>();
   for (const list of batch.records.values()) for (const e of list) eventsByPosition.set(e.position, e);
-  // Which records the batch touches: its record events' records, and those its contract events target.
   const wide: Entry<ContractEvent>[] = [];
-  const specific = new Map<string, Entry<ContractEvent>[]>();
-  const ids = new Set(batch.records.keys());
-  for (const ce of contractEntries) {
-    const targets = targetsOf(ce.event, history);
-    if (targets.all) wide.push(ce);
-    for await (const found of recordsOf(tx, contractId, targets)) {
-      for (const id of found) {
-        ids.add(id);
-        if (!targets.all) {
-          const list = specific.get(id);
-          if (list) list.push(ce);
-          else specific.set(id, [ce]);
-        }
-      }
-    }
+  const aimed: ContractWork['aimed'] = [];
+  for (const recorded of batch.contractEvents) {
+    const entry = toEntry(recorded) as Entry<ContractEvent>;
+    const targets = targetsOf(entry.event, history);
+    if (targets.all) wide.push(entry);
+    else if (targets.recordIds.length > 0 || targets.tags.length > 0) aimed.push({ entry, recordIds: new Set(targets.recordIds), tags: new Set(targets.tags) });
   }
-  return { work: { contractId, history, batch, eventsByPosition, wide, specific }, ids: [...ids].sort() };
+  return { contractId, history, batch, eventsByPosition, wide, aimed, all: wide.length > 0 };
 }
 
-/** The batch's chunks, contract after contract (a contract is prepared when its first chunk is asked for). */
+/** The aimed contract events that target each of these records (as stored before this batch: ID and tags). */
+function specificOf(work: ContractWork, records: readonly StoredRecord[]): Map<string, Entry<ContractEvent>[]> {
+  const specific = new Map<string, Entry<ContractEvent>[]>();
+  for (const { recordId, tags } of records) {
+    const entries = work.aimed.filter((a) => a.recordIds.has(recordId) || tags.some((t) => a.tags.has(t))).map((a) => a.entry);
+    if (entries.length > 0) specific.set(recordId, entries);
+  }
+  return specific;
+}
+
+/**
+ * The batch's chunks, contract after contract: first the records its record events touch, then,
+ * a page at a time, the other records of the read model its contract events target. Memory is
+ * bounded by the batch and a page, never by a contract's size (a contract-wide event pages through
+ * every record of the contract).
+ */
 async function* chunksOf(batches: Map<string, ContractBatch>, tx: ProjectionTransaction, cache: HandlingCache): AsyncGenerator<Chunk> {
   for (const [contractId, batch] of batches) {
-    const { work, ids } = await prepareContract(contractId, batch, tx, cache);
-    for (let i = 0; i < ids.length; i += RECORDS_PER_CHUNK) yield { work, recordIds: ids.slice(i, i + RECORDS_PER_CHUNK) };
+    const work = prepareContract(contractId, batch, await cache.history(contractId, batch.contractEvents, tx));
+    const own = [...batch.records.keys()].sort();
+    for (let i = 0; i < own.length; i += RECORDS_PER_CHUNK) {
+      const recordIds = own.slice(i, i + RECORDS_PER_CHUNK);
+      const specific = work.aimed.length === 0 ? new Map<string, Entry<ContractEvent>[]>() : specificOf(work, await storedRecords(tx, contractId, recordIds));
+      yield { work, recordIds, specific };
+    }
+    if (!work.all && work.aimed.length === 0) continue;
+    const select = work.all
+      ? ({ all: true } as const)
+      : { all: false as const, recordIds: [...new Set(work.aimed.flatMap((a) => [...a.recordIds]))], tags: [...new Set(work.aimed.flatMap((a) => [...a.tags]))] };
+    // A page read after this batch's own records were written may list them: they were folded above.
+    for await (const page of recordsOf(tx, contractId, select, RECORDS_PER_CHUNK)) {
+      const others = page.filter((r) => !batch.records.has(r.recordId));
+      if (others.length > 0) yield { work, recordIds: others.map((r) => r.recordId), specific: specificOf(work, others) };
+    }
   }
 }
 
@@ -338,7 +362,8 @@ async function foldChunk(
   cache: HandlingCache,
   pending: Pending,
 ): Promise<void> {
-  const { contractId, history, batch, eventsByPosition, wide, specific } = chunk.work;
+  const { contractId, history, batch, eventsByPosition, wide } = chunk.work;
+  const { specific } = chunk;
   const loaded = await heads.loaded;
   const writes = new Writes(tx, pending);
   const written: HeadRow[] = [];
