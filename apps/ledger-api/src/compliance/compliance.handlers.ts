@@ -50,7 +50,7 @@ export class ReadRecordComplianceHandler implements IQueryHandler<ReadRecordComp
         const base = `/v1/contracts/${contractId}/records/${recordId}/findings?article=${article}`;
         return cursor === null ? base : `${base}&after=${cursor}`;
       });
-    });
+    }, knownAt.present === true);
     return {
       contractId,
       recordId,
@@ -72,7 +72,7 @@ export class ReadRecordFindingsHandler implements IQueryHandler<ReadRecordFindin
       await this.reader.requireRecord(contractId, recordId);
       const page = await findingsPage(c.q, contractId, recordId, article, after, limit);
       return { contractId, recordId, article, findings: page.findings.map((f) => answerFinding(toFinding(f, c.zone))), next: page.next };
-    });
+    }, true);
   }
 }
 
@@ -99,6 +99,6 @@ export class ReadContractComplianceHandler implements IQueryHandler<ReadContract
         articles: answerArticles({ articles }),
         ...rest,
       };
-    });
+    }, query.present || knownAt.present === true);
   }
 }
