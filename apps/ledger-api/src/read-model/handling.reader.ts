@@ -3,7 +3,6 @@ import { NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/do
 import { EVENT_STORE, positionKnownAt, type EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
 import {
-  checkpoints,
   HANDLING_PROJECTION,
   JudgementTooLongError,
   readActiveGeneration,
@@ -95,7 +94,7 @@ export class HandlingReader {
         async (q) => {
           // No generation yet (a fresh service, the projector not started): nothing is projected,
           // every answer folds the log itself (bounded, else a 503).
-          const projected = q.generation.generation === 0 ? 0 : ((await checkpoints(q, q.generation)).get(HANDLING_PROJECTION) ?? 0);
+          const projected = q.generation.generation === 0 ? 0 : (q.checkpoints.get(HANDLING_PROJECTION) ?? 0);
           return work({ q, projected, history, cut, knownPosition, store: this.store, zone: this.zone });
         },
         { emptyWhenNotBuilt: true },

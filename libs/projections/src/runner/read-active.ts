@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { quoteSchema, TEMPLATE_SCHEMA, type Generation } from './generations.js';
+import { CHECKPOINT_TABLE, quoteSchema, TEMPLATE_SCHEMA, type Generation } from './generations.js';
 
 export class ReadModelsNotReadyError extends Error {}
 
@@ -7,14 +7,29 @@ export interface ReadModelQuery {
   readonly manager: EntityManager;
   query<T = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<T[]>;
   readonly generation: Generation;
+  /** Where each projection of the generation stands (its checkpoint), read in the same snapshot. */
+  readonly checkpoints: ReadonlyMap<string, number>;
 }
+
+/** The statements that open a read: sent as one simple query (no parameters), one round trip. */
+const OPEN_READ = [
+  'START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY',
+  // The serving generation, and its schema on the search_path (the template's empty tables when
+  // there is none yet), for the next statement and every later one of the transaction.
+  `SELECT g.generation, g.schema_name, g.status,
+          set_config('search_path', quote_ident(coalesce(g.schema_name, '${TEMPLATE_SCHEMA}')) || ', public', true) AS path
+     FROM (SELECT 1) AS one LEFT JOIN public.read_model_generations g ON g.status = 'active'`,
+  // Resolved after the statement before has run: PostgreSQL analyses each statement of a simple
+  // query in turn, so this reads the generation's own table.
+  `SELECT projection, position FROM ${CHECKPOINT_TABLE}`,
+].join(';\n');
 
 /**
  * Reads the serving generation in one read-only REPEATABLE READ transaction (one snapshot for
  * every query of the answer), with `search_path` set to it: raw SQL and entities both resolve
  * to its tables. Throws ReadModelsNotReadyError before the projector has created the first one.
- * Every answer pays this, so it costs two round trips before the answer's own queries (the
- * transaction with its modes in one statement; the generation and its search_path in another).
+ * Every answer pays this, so it is one round trip before the answer's own queries: the
+ * transaction, the generation with its search_path, and the projections' checkpoints, sent together.
  */
 export async function readActiveGeneration<T>(
   dataSource: DataSource,
@@ -22,26 +37,22 @@ export async function readActiveGeneration<T>(
   options: { emptyWhenNotBuilt?: boolean } = {},
 ): Promise<T> {
   const qr = dataSource.createQueryRunner('slave');
-  await qr.connect();
+  const client = (await qr.connect()) as { query(text: string): Promise<unknown> };
   try {
-    await qr.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     try {
-      const [row] = (await qr.query(
-        `SELECT generation, schema_name, status, set_config('search_path', quote_ident(schema_name) || ', public', true) AS path
-           FROM public.read_model_generations WHERE status = 'active'`,
-      )) as Array<{ generation: number; schema_name: string; status: Generation['status'] }>;
-      let generation: Generation | null = row ? { generation: Number(row.generation), schema: row.schema_name, status: row.status } : null;
+      const results = (await client.query(OPEN_READ)) as Array<{ rows: Array<Record<string, unknown>> }>;
+      const row = results[1]!.rows[0] as { generation: number | null; schema_name: string | null; status: Generation['status'] | null };
+      let generation: Generation | null = row.schema_name !== null ? { generation: Number(row.generation), schema: row.schema_name, status: row.status! } : null;
       if (generation) quoteSchema(generation.schema); // the name is one of ours, or nothing is read
       if (!generation && !options.emptyWhenNotBuilt) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
-      if (!generation) {
-        // Before the first generation exists, the template's empty tables: a reader that can answer
-        // from the log (positions after 0 folded live) still answers.
-        generation = { generation: 0, schema: TEMPLATE_SCHEMA, status: 'active' };
-        await qr.query(`SET LOCAL search_path TO ${TEMPLATE_SCHEMA}, public`);
-      }
+      // Before the first generation exists, the template's empty tables: a reader that can answer
+      // from the log (positions after 0 folded live) still answers.
+      if (!generation) generation = { generation: 0, schema: TEMPLATE_SCHEMA, status: 'active' };
+      const checkpoints = new Map((results[2]!.rows as Array<{ projection: string; position: string }>).map((r) => [r.projection, Number(r.position)]));
       const result = await work({
         manager: qr.manager,
         generation,
+        checkpoints,
         query: async <R>(sql: string, parameters?: readonly unknown[]) => {
           const out = (await qr.query(sql, parameters as unknown[] | undefined, true)) as { records?: R[] };
           return out.records ?? [];
