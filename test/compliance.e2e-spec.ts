@@ -25,6 +25,8 @@ describe('compliance through the real service and PostgreSQL', () => {
   let app: TestApp;
   let projector: Projector;
   let now = FIRST_POSTED;
+  /** When set, the clock moves on by 1 ms at every reading (time passes within a request). */
+  let ticking = false;
 
   async function post(events: readonly LedgerEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 1000) {
@@ -67,7 +69,7 @@ describe('compliance through the real service and PostgreSQL', () => {
 
   beforeAll(async () => {
     app = await startTestApp('compliance', {
-      clock: () => now,
+      clock: () => (ticking ? (now += 1) : now),
       workers: (runtime) => {
         projector = createProjectorWorker(runtime, () => undefined) as Projector;
         return [projector];
@@ -407,6 +409,36 @@ describe('compliance through the real service and PostgreSQL', () => {
     expect((await get(recordPath('R-1', '', other))).body.status).toBe('violation');
     const same = (body: any) => ({ ...body, source: null, findings: sorted(body.findings) });
     expect(same((await get(contractPath(`?asOf=${q(jst(now))}`, other))).body)).toEqual(same(after.body));
+  });
+
+  it('given no knownAt while time passes within the request, then the present counts every event recorded so far with no lookup of its log position; a past knownAt is looked up', async () => {
+    const store = app.runtime.eventStore;
+    const readAll = store.readAll;
+    let lookups = 0;
+    // A knownAt is looked up one event at a time (positionKnownAt); other reads take pages.
+    store.readAll = ((...args: Parameters<typeof readAll>) => {
+      if (args[0]?.limit === 1) lookups += 1;
+      return readAll.apply(store, args);
+    }) as typeof readAll;
+    const started = now;
+    ticking = true;
+    try {
+      const present = await get(recordPath('R-000102'));
+      const custody = await app.request('GET', `/v1/contracts/${CONTRACT}/records/R-000102/custody`, { role: 'officer' });
+      const view = await get(contractPath());
+      expect([present.status, custody.status, view.status]).toEqual([200, 200, 200]);
+      expect(lookups).toBe(0);
+      // The same answer as a knownAt past every event (the whole log known).
+      const known = await get(recordPath('R-000102', `?knownAt=${q('2030-01-01T00:00:00+09:00')}`));
+      expect({ ...known.body, asOf: null, knownAt: null }).toEqual({ ...present.body, asOf: null, knownAt: null });
+      const past = await get(recordPath('R-000102', `?knownAt=${q(BETWEEN)}`));
+      expect(past.status).toBe(200);
+      expect(lookups).toBeGreaterThan(0);
+    } finally {
+      ticking = false;
+      now = started;
+      store.readAll = readAll;
+    }
   });
 
   it('records every compliance read in the access log, with the cut asked for', async () => {

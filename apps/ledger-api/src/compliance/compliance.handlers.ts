@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { toFinding, type ArticleVerdict, type Finding, type RecordVerdict } from '@ledger/compliance';
 import { isoInZone } from '@ledger/domain';
-import { contractView, findingCursorAfter, findingsPage, recordAt, verdictOf } from '@ledger/projections';
+import { contractView, findingsPage, recordAt, verdictOf } from '@ledger/projections';
 import { HandlingReader } from '../read-model/handling.reader.js';
 import {
   ReadContractComplianceQuery,
@@ -40,17 +40,13 @@ export class ReadRecordComplianceHandler implements IQueryHandler<ReadRecordComp
     const zone = this.reader.zone;
     const verdict = await this.reader.atCut(contractId, cut, async (c) => {
       const at = this.reader.requireJudged(contractId, recordId, await recordAt({ ...c, contractId, recordId, listLimit: LIST_PER_ARTICLE, historyLimit: 0 }));
-      const cursors = new Map<string, string | null>();
-      if (c.knownPosition === null) {
-        for (const [article, n] of at.storedListed) cursors.set(article, await findingCursorAfter(c.q, contractId, recordId, article, n));
-      }
+      // Pages of stored findings are at the present only.
+      const cursors = c.knownPosition === null ? at.storedNext : new Map<string, string>();
       return verdictOf(contractId, recordId, at, zone, (article) => {
         const cursor = cursors.get(article);
-        if (cursor === undefined) return null;
-        const base = `/v1/contracts/${contractId}/records/${recordId}/findings?article=${article}`;
-        return cursor === null ? base : `${base}&after=${cursor}`;
+        return cursor === undefined ? null : `/v1/contracts/${contractId}/records/${recordId}/findings?article=${article}&after=${cursor}`;
       });
-    });
+    }, knownAt.present === true);
     return {
       contractId,
       recordId,
@@ -72,7 +68,7 @@ export class ReadRecordFindingsHandler implements IQueryHandler<ReadRecordFindin
       await this.reader.requireRecord(contractId, recordId);
       const page = await findingsPage(c.q, contractId, recordId, article, after, limit);
       return { contractId, recordId, article, findings: page.findings.map((f) => answerFinding(toFinding(f, c.zone))), next: page.next };
-    });
+    }, true);
   }
 }
 
@@ -99,6 +95,6 @@ export class ReadContractComplianceHandler implements IQueryHandler<ReadContract
         articles: answerArticles({ articles }),
         ...rest,
       };
-    });
+    }, query.present || knownAt.present === true);
   }
 }

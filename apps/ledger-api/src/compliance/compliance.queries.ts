@@ -6,6 +6,11 @@ export interface TimeParameter {
   readonly ms: number;
   /** As given, or the present as ISO 8601 UTC. */
   readonly text: string;
+  /**
+   * Not given: the request's present. A knownAt left to the present counts every event recorded
+   * so far, with no lookup of the log position it stands for (docs/custody.md "Time: the same cut and the same fold as the rulebook").
+   */
+  readonly present?: boolean;
 }
 
 /** A finding as answered under its article: without the article and record the answer already says. */

@@ -41,7 +41,7 @@ export function readCut(query: Record<string, unknown>, now: number): PageCut {
   const at = asOf ?? { ms: now, text: new Date(now).toISOString() };
   return {
     asOf: at,
-    knownAt: known ? at : { ms: now, text: new Date(now).toISOString() },
+    knownAt: known ? at : { ms: now, text: new Date(now).toISOString(), present: true },
     present: asOf === undefined && !known,
     day: jstDay(at.ms),
     known,

@@ -25,7 +25,7 @@ export class ReadRecordCustodyHandler implements IQueryHandler<ReadRecordCustody
     const view = await this.reader.atCut(contractId, { asOf: asOf.ms, knownAt: knownAt.ms }, async (c) => {
       const at = this.reader.requireJudged(contractId, recordId, await recordAt({ ...c, contractId, recordId, listLimit: 0, historyLimit: HISTORY_PER_HOLDING }));
       return custodyOf(at, asOf.ms, zone);
-    });
+    }, knownAt.present === true);
     return { contractId, recordId, asOf: isoInZone(asOf.ms, zone), knownAt: isoInZone(knownAt.ms, zone), ...view };
   }
 }
@@ -40,7 +40,7 @@ export class ReadHoldingHistoryHandler implements IQueryHandler<ReadHoldingHisto
       await this.reader.requireRecord(contractId, recordId);
       const page = await historyPage(c.q, contractId, recordId, holdingKey(copyId), before, limit);
       return { contractId, recordId, copyId, steps: page.steps.map((s) => stepView(s, c.zone)), next: page.next };
-    });
+    }, true);
   }
 }
 
@@ -53,6 +53,6 @@ export class ListHoldingsHandler implements IQueryHandler<ListHoldingsQuery> {
     return this.reader.atCut(contractId, { asOf: now, knownAt: now }, async (c) => {
       const page = await listHoldings(c.q, { contractId, state, overdue, now, after, limit, zone: c.zone });
       return { contractId, at: isoInZone(now, c.zone), position: c.projected, ...page };
-    });
+    }, true);
   }
 }

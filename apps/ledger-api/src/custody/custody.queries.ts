@@ -1,6 +1,7 @@
 import { Query } from '@nestjs/cqrs';
 import type { CustodyStepView, CustodyView, HoldingStateName } from '@ledger/handling';
 import type { HoldingsPage } from '@ledger/projections';
+import type { TimeParameter } from '../compliance/compliance.queries.js';
 
 export interface RecordCustodyAnswer extends CustodyView {
   contractId: string;
@@ -14,8 +15,8 @@ export class ReadRecordCustodyQuery extends Query<RecordCustodyAnswer> {
   constructor(
     readonly contractId: string,
     readonly recordId: string,
-    readonly asOf: { ms: number; text: string },
-    readonly knownAt: { ms: number; text: string },
+    readonly asOf: TimeParameter,
+    readonly knownAt: TimeParameter,
   ) {
     super();
   }

@@ -41,9 +41,9 @@ export class QueryReader {
    * An RFC 3339 timestamp with offset, as epoch ms and as given. A `+` pasted unencoded into a URL
    * arrives as a space: a space before an HH:MM offset can only mean `+`, so it is read as one.
    */
-  time(name: string, fallback: number): { ms: number; text: string } {
+  time(name: string, fallback: number): { ms: number; text: string; present?: boolean } {
     const given = this.single(name);
-    if (given === undefined) return { ms: fallback, text: new Date(fallback).toISOString() };
+    if (given === undefined) return { ms: fallback, text: new Date(fallback).toISOString(), present: true };
     const text = given.replace(/(\d) (\d{2}:\d{2})$/, '$1+$2');
     const ms = parseTimestamp(text);
     if (ms === null) {

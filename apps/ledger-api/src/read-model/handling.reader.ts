@@ -74,11 +74,16 @@ export class HandlingReader {
     return at;
   }
 
-  async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>): Promise<T> {
+  /**
+   * `knownNow`: the request left knownAt to its present (every event recorded so far counts). Its
+   * knownAt is then not looked up in the log: a lookup would find events recorded since the
+   * request's clock was read (under steady ingest, nearly always) and search the log for the cut.
+   */
+  async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>, knownNow = false): Promise<T> {
     const history = await this.contract(contractId);
     const now = this.now();
     let knownPosition: number | null = null;
-    if (cut.knownAt < now) {
+    if (!knownNow && cut.knownAt < now) {
       const head = await this.store.headPosition();
       knownPosition = await positionKnownAt(this.store, cut.knownAt, head);
       // Nothing recorded after knownAt (a request's "now", read a moment before this clock): the present.

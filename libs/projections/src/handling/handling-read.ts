@@ -70,8 +70,11 @@ export interface RecordAt {
   readonly start: Key | null;
   /** Events folded live for this answer. */
   readonly folded: number;
-  /** Of the listed findings, how many of each article came from the stored rows (where a findings page continues). */
-  readonly storedListed: ReadonlyMap<string, number>;
+  /**
+   * Where a findings page continues after the stored findings listed of each article (the cursor
+   * of the last one listed; `findingsPage`): read with them, no query of its own.
+   */
+  readonly storedNext: ReadonlyMap<string, string>;
 }
 
 interface Start {
@@ -145,19 +148,25 @@ function validClause(rowsKnown: number | null, params: unknown[]): string {
   return `valid_from <= $${params.length} AND (valid_to IS NULL OR valid_to > $${params.length})`;
 }
 
-/** The first `limit` stored findings of each article, up to the start (finalization order). */
-async function storedFindings(q: Sql, contractId: string, recordId: string, start: Start, limit: number): Promise<Judged[]> {
-  if (start.key === null || limit <= 0) return [];
+/**
+ * The first `limit` stored findings of each article, up to the start (finalization order), and the
+ * place of the last one of each article (rows up to the start are a prefix of that order, so it is
+ * where the article's findings page continues).
+ */
+async function storedFindings(q: Sql, contractId: string, recordId: string, start: Start, limit: number): Promise<{ findings: Judged[]; next: Map<string, string> }> {
+  const next = new Map<string, string>();
+  if (start.key === null || limit <= 0) return { findings: [], next };
   const params: unknown[] = [contractId, recordId, start.key.at, start.key.pos, limit];
-  const rows = await q.query<StoredFindingRow>(
-    `SELECT article, rule, status, party, first_at, first_pos, due_at, event_ids, message_ja, message_en FROM (
+  const rows = await q.query<StoredFindingRow & { fin_at: string; fin_pos: string; seq: string }>(
+    `SELECT article, rule, status, party, first_at, first_pos, due_at, event_ids, message_ja, message_en, fin_at, fin_pos, seq FROM (
        SELECT f.*, row_number() OVER (PARTITION BY article ORDER BY fin_at, fin_pos, seq) AS n
          FROM handling_findings f
         WHERE contract_id = $1 AND record_id = $2 AND (fin_at, fin_pos) <= ($3, $4) AND ${validClause(start.rowsKnown, params)}
      ) x WHERE n <= $5 ORDER BY fin_at, fin_pos, seq`,
     params,
   );
-  return rows.map((r) => judgedOf(r, recordId));
+  for (const r of rows) next.set(r.article, encodeFindingCursor({ at: Number(r.fin_at), pos: Number(r.fin_pos), seq: Number(r.seq) }));
+  return { findings: rows.map((r) => judgedOf(r, recordId)), next };
 }
 
 /** The latest `limit` stored steps of each holding, up to the start. */
@@ -199,8 +208,9 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
     listedByArticle.set(f.article, n + 1);
     listed.push(f);
   };
-  for (const f of await storedFindings(q, contractId, recordId, start, input.listLimit)) list(f);
-  const storedListed = new Map(listedByArticle);
+  // Every stored finding read is listed (at most listLimit of each article, and they come first).
+  const stored = await storedFindings(q, contractId, recordId, start, input.listLimit);
+  for (const f of stored.findings) list(f);
   const delta: CustodyStep[] = [];
   const fold = new RecordFold(input.history.view(cut), recordId, JSON.parse(JSON.stringify(start.state)) as FoldState, list);
   let after: Key = start.key ?? START;
@@ -228,7 +238,7 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
     if (stepsOf.length > input.historyLimit) stepsOf.shift();
     histories.set(step.holding, stepsOf);
   }
-  return { known: fold.state.handling.events > 0, exists: head !== null || unprojected.length > 0, result, listed: listed.sort(compareJudged), histories, start: start.key, folded, storedListed };
+  return { known: fold.state.handling.events > 0, exists: head !== null || unprojected.length > 0, result, listed: listed.sort(compareJudged), histories, start: start.key, folded, storedNext: stored.next };
 }
 
 /** The verdict answer of `recordAt` (articles' findings capped, with counts and where the rest is). */
@@ -282,17 +292,6 @@ export async function findingsPage(
     findings: page.map((r) => judgedOf(r, recordId)),
     next: rows.length > limit && last ? encodeFindingCursor({ at: Number(last.fin_at), pos: Number(last.fin_pos), seq: Number(last.seq) }) : null,
   };
-}
-
-/** The place after which `findingsPage` continues once `listed` stored findings of an article were shown in a verdict. */
-export async function findingCursorAfter(q: Sql, contractId: string, recordId: string, article: string, listed: number): Promise<string | null> {
-  if (listed <= 0) return null;
-  const [row] = await q.query<{ fin_at: string; fin_pos: string; seq: string }>(
-    `SELECT fin_at, fin_pos, seq FROM handling_findings WHERE contract_id = $1 AND record_id = $2 AND article = $3 AND valid_to IS NULL
-      ORDER BY fin_at, fin_pos, seq OFFSET $4 LIMIT 1`,
-    [contractId, recordId, article, listed - 1],
-  );
-  return row ? encodeFindingCursor({ at: Number(row.fin_at), pos: Number(row.fin_pos), seq: Number(row.seq) }) : null;
 }
 
 /** One page of a holding's custody history at the present, newest first (`before`: the previous page's `next`). */
