@@ -348,7 +348,7 @@ async function bytesOnDisk(serverUrl: string, dataDir: string): Promise<void> {
     if (perEventBytes >= 5) console.log(`    ${p.table} ${p.part}: ${perEventBytes.toFixed(1)} B`);
     else small[p.table.startsWith('Emmett ') ? 'Emmett' : 'ledger'] += perEventBytes;
   }
-  console.log(`    the rest (parts under 5 B each): ledger Merkle log ${small.ledger.toFixed(1)} B, Emmett ${small.Emmett.toFixed(1)} B`);
+  console.log(`    the rest (parts under 5 B each): ledger ${small.ledger.toFixed(1)} B, Emmett ${small.Emmett.toFixed(1)} B`);
   console.log(`  ${await canonicalStorage(ledgerUrl)}`);
 }
 
