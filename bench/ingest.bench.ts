@@ -248,6 +248,49 @@ async function tableBytes(url: string): Promise<Map<string, number>> {
   }
 }
 
+/** Where a table's bytes are: its heap (with its free-space and visibility maps), its TOAST (with the TOAST index), each index. */
+interface RelationPart { table: string; part: string; bytes: number }
+
+async function relationParts(url: string, tables: readonly string[]): Promise<RelationPart[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const rows = (await client.query<{ table: string; part: string; bytes: string; ord: number }>(
+      `SELECT t.relname AS table, 'heap' AS part, pg_table_size(t.oid) - COALESCE(pg_total_relation_size(NULLIF(t.reltoastrelid, 0)), 0) AS bytes, 0 AS ord
+         FROM pg_class t WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1)
+       UNION ALL
+       SELECT t.relname, 'TOAST', COALESCE(pg_total_relation_size(NULLIF(t.reltoastrelid, 0)), 0), 1
+         FROM pg_class t WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1)
+       UNION ALL
+       SELECT t.relname, 'index ' || i.relname, pg_relation_size(i.oid), 2
+         FROM pg_class t JOIN pg_index x ON x.indrelid = t.oid JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1)
+       ORDER BY 1, 4, 3 DESC`,
+      [tables],
+    )).rows;
+    return rows.map((r) => ({ table: r.table, part: r.part, bytes: Number(r.bytes) }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** How the stored canonical text is kept: how many values PostgreSQL compressed, their size in the row and their length. */
+async function canonicalStorage(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const row = (await client.query<{ compressed: string; n: string; stored: string; raw: string }>(
+      `SELECT count(*) FILTER (WHERE pg_column_compression(canonical) IS NOT NULL) AS compressed, count(*) AS n,
+              avg(pg_column_size(canonical)) AS stored, avg(octet_length(canonical)) AS raw FROM ledger_events`,
+    )).rows[0]!;
+    return `canonical text: ${formatCount(Number(row.compressed))} of ${formatCount(Number(row.n))} values compressed; ` +
+      `on average ${formatCount(Number(row.stored))} B stored for ${formatCount(Number(row.raw))} B of text ` +
+      '(a row under about 2 kB is never compressed: TOAST_TUPLE_THRESHOLD)';
+  } finally {
+    await client.end();
+  }
+}
+
 async function countOf(url: string, sql: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -262,6 +305,8 @@ async function countOf(url: string, sql: string): Promise<number> {
  * Bytes on disk per event, for the same events in both stores: the ledger's events (table, indexes,
  * TOAST), its Merkle log (tiles and checkpoints, built here by its workers if the runs had them
  * off), and the whole public schema; Emmett's whole schema (messages, streams and their indexes).
+ * Then where they are: each table's heap, TOAST and each index per event, and whether PostgreSQL
+ * compressed the canonical text at all.
  */
 async function bytesOnDisk(serverUrl: string, dataDir: string): Promise<void> {
   const ledgerUrl = withDatabase(serverUrl, LEDGER_DB);
@@ -291,6 +336,20 @@ async function bytesOnDisk(serverUrl: string, dataDir: string): Promise<void> {
   console.log(`  ledger events ${perEvent(events, ledgerEvents)}, Merkle log ${perEvent(merkle, ledgerEvents)}, events + Merkle log ${perEvent(events + merkle, ledgerEvents)}, whole schema ${perEvent(ledgerAll, ledgerEvents)}`);
   console.log(`  Emmett's whole schema ${perEvent(emmettAll, emmettEvents)}`);
   console.log(`  ratio ledger (events + Merkle log) / Emmett: ${((events + merkle) / ledgerEvents / (emmettAll / emmettEvents)).toFixed(2)} (target ≤ 1.5)`);
+  console.log('  where the bytes are (per event):');
+  const parts = [
+    ...(await relationParts(ledgerUrl, ['ledger_events', 'merkle_tiles', 'log_checkpoints', 'merkle_log_state'])).map((p) => ({ ...p, events: ledgerEvents })),
+    ...(await relationParts(withDatabase(serverUrl, EMMETT_DB), [...emmett.keys()])).map((p) => ({ ...p, table: `Emmett ${p.table}`, events: emmettEvents })),
+  ];
+  // Parts under 5 B/event (empty tables' first pages, at small sizes) are summed, per store.
+  const small = { ledger: 0, Emmett: 0 };
+  for (const p of parts) {
+    const perEventBytes = p.bytes / p.events;
+    if (perEventBytes >= 5) console.log(`    ${p.table} ${p.part}: ${perEventBytes.toFixed(1)} B`);
+    else small[p.table.startsWith('Emmett ') ? 'Emmett' : 'ledger'] += perEventBytes;
+  }
+  console.log(`    the rest (parts under 5 B each): ledger ${small.ledger.toFixed(1)} B, Emmett ${small.Emmett.toFixed(1)} B`);
+  console.log(`  ${await canonicalStorage(ledgerUrl)}`);
 }
 
 function spread(values: number[]): string {
