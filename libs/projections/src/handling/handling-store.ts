@@ -29,10 +29,7 @@ export interface HeadRow {
   violationFrom: number | null;
   /** Obligations open after the last event (at most MAX_OPEN_STORED; the contract view lists them). */
   open: OpenItem[];
-  /** Tags of the record, in the order it gained them (they are only ever added). */
   tags: string[];
-  /** How many of `tags` are stored in handling_record_tags (the others are written with the head). */
-  tagsStored: number;
   snapshotEvents: number;
   nextSeq: number;
 }
@@ -76,20 +73,15 @@ function headOf(row: HeadDb): HeadRow {
     violationFrom: num(row.violation_from),
     open: row.open,
     tags: row.tags,
-    tagsStored: row.tags.length,
     snapshotEvents: Number(row.snapshot_events),
     nextSeq: Number(row.next_seq),
   };
 }
 
-/** SQL: the tags of the record of row `alias` (of handling_records), as a text[]. */
-const TAGS_OF = (alias: string): string =>
-  `ARRAY(SELECT t.tag FROM handling_record_tags t WHERE t.contract_id = ${alias}.contract_id AND t.record_id = ${alias}.record_id)`;
-
 export async function loadHeads(q: Sql, contractId: string, recordIds: readonly string[]): Promise<Map<string, HeadRow>> {
   if (recordIds.length === 0) return new Map();
   const rows = await q.query<HeadDb>(
-    `SELECT r.*, ${TAGS_OF('r')} AS tags FROM handling_records r WHERE r.contract_id = $1 AND r.record_id = ANY($2::text[])`,
+    `SELECT * FROM handling_records WHERE contract_id = $1 AND record_id = ANY($2::text[])`,
     [contractId, recordIds],
   );
   return new Map(rows.map((r) => [r.record_id, headOf(r)]));
@@ -108,7 +100,7 @@ export interface StoredRecord {
 /** These records of a contract as the read model holds them (those it does not are left out). */
 export async function storedRecords(q: Sql, contractId: string, recordIds: readonly string[]): Promise<StoredRecord[]> {
   const rows = await q.query<{ record_id: string; tags: string[] }>(
-    `SELECT r.record_id, ${TAGS_OF('r')} AS tags FROM handling_records r WHERE r.contract_id = $1 AND r.record_id = ANY($2::text[])`,
+    `SELECT record_id, tags FROM handling_records WHERE contract_id = $1 AND record_id = ANY($2::text[])`,
     [contractId, recordIds],
   );
   return rows.map((r) => ({ recordId: r.record_id, tags: r.tags }));
@@ -125,16 +117,12 @@ export async function* recordsOf(
   for (;;) {
     const rows = select.all
       ? await q.query<{ record_id: string; tags: string[] }>(
-          `SELECT r.record_id, ${TAGS_OF('r')} AS tags FROM handling_records r WHERE r.contract_id = $1 AND r.record_id > $2 ORDER BY r.record_id LIMIT $3`,
+          `SELECT record_id, tags FROM handling_records WHERE contract_id = $1 AND record_id > $2 ORDER BY record_id LIMIT $3`,
           [contractId, after, chunk],
         )
       : await q.query<{ record_id: string; tags: string[] }>(
-          // The records named, and those with one of the tags (a range of handling_record_tags' key per tag).
-          `SELECT r.record_id, ${TAGS_OF('r')} AS tags FROM handling_records r
-            WHERE r.contract_id = $1 AND r.record_id > $2
-              AND r.record_id IN (SELECT unnest($3::text[])
-                                  UNION SELECT t.record_id FROM handling_record_tags t WHERE t.contract_id = $1 AND t.tag = ANY($4::text[]) AND t.record_id > $2)
-            ORDER BY r.record_id LIMIT $5`,
+          `SELECT record_id, tags FROM handling_records WHERE contract_id = $1 AND record_id > $2
+              AND (record_id = ANY($3::text[]) OR tags && $4::text[]) ORDER BY record_id LIMIT $5`,
           [contractId, after, select.recordIds, select.tags, chunk],
         );
     if (rows.length === 0) return;
@@ -193,16 +181,15 @@ const DOC_COLUMNS = (name: string): string => `${name}_o int, ${name}_l int`;
 const params = (rows: RowsParams): unknown[] => [rows.json, rows.docs];
 
 /**
- * Writes heads, and the tags they gained since they were read (marked stored). `hadOrHasOpen`: whether a head had open obligations before this write or has some
+ * Writes heads. `hadOrHasOpen`: whether a head had open obligations before this write or has some
  * now (only those heads' handling_open rows are replaced; by default every head's).
  */
 export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpen: (head: HeadRow) => boolean = () => true): Promise<void> {
   if (heads.length === 0) return;
   // The heads, their open obligations as rows, and the contract's count of records per final status
   // moved by the same statement (every CTE reads the rows as they were before it: `old` is the heads
-  // being replaced, and `gone` deletes only the open rows that were there before). A record's tags are
-  // rows of their own, written once: the heads' row changes on every batch, its tags almost never.
-  const query = q.query(
+  // being replaced, and `gone` deletes only the open rows that were there before).
+  await q.query(
     `WITH h AS (
        SELECT h.*, ${DOC('h', 's')} AS s FROM json_to_recordset($1::json)
               AS h(c text, r text, ${DOC_COLUMNS('s')}, la bigint, lp bigint, e bigint, mp bigint, fs text, pf bigint, vf bigint, t json, se bigint, ns bigint, o json, w boolean)
@@ -212,12 +199,12 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpe
      ),
      written AS (
        INSERT INTO handling_records (contract_id, record_id, state, last_at, last_pos, events, max_position, final_status,
-                                     pending_from, violation_from, open, snapshot_events, next_seq)
-       SELECT h.c, h.r, h.s, h.la, h.lp, h.e, h.mp, h.fs, h.pf, h.vf, h.o, h.se, h.ns FROM h
+                                     pending_from, violation_from, open, tags, snapshot_events, next_seq)
+       SELECT h.c, h.r, h.s, h.la, h.lp, h.e, h.mp, h.fs, h.pf, h.vf, h.o, ARRAY(SELECT json_array_elements_text(h.t)), h.se, h.ns FROM h
        ON CONFLICT (contract_id, record_id) DO UPDATE SET
          state = EXCLUDED.state, last_at = EXCLUDED.last_at, last_pos = EXCLUDED.last_pos, events = EXCLUDED.events,
          max_position = EXCLUDED.max_position, final_status = EXCLUDED.final_status, pending_from = EXCLUDED.pending_from,
-         violation_from = EXCLUDED.violation_from, open = EXCLUDED.open, snapshot_events = EXCLUDED.snapshot_events,
+         violation_from = EXCLUDED.violation_from, open = EXCLUDED.open, tags = EXCLUDED.tags, snapshot_events = EXCLUDED.snapshot_events,
          next_seq = EXCLUDED.next_seq
      ),
      gone AS (
@@ -225,11 +212,6 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpe
      ),
      opened AS (
        INSERT INTO handling_open ${OPEN_ROWS_OF('h.c', 'h.r', 'h.o', 'h')}
-     ),
-     tagged AS (
-       INSERT INTO handling_record_tags (contract_id, tag, record_id)
-       SELECT h.c, t.tag, h.r FROM h CROSS JOIN LATERAL json_array_elements_text(h.t) AS t(tag) WHERE h.t IS NOT NULL
-       ON CONFLICT DO NOTHING
      ),
      moved AS (
        SELECT c AS contract_id, fs AS final_status, sum(d)::bigint AS d
@@ -243,15 +225,11 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpe
       heads,
       (h) => ({
         c: h.contractId, r: h.recordId, la: h.lastAt, lp: h.lastPos, e: h.events, mp: h.maxPosition, fs: h.finalStatus,
-        pf: h.pendingFrom, vf: h.violationFrom, t: h.tagsStored < h.tags.length ? h.tags.slice(h.tagsStored) : null, se: h.snapshotEvents,
-        ns: h.nextSeq, o: h.open, w: hadOrHasOpen(h),
+        pf: h.pendingFrom, vf: h.violationFrom, t: h.tags, se: h.snapshotEvents, ns: h.nextSeq, o: h.open, w: hadOrHasOpen(h),
       }),
       (h) => ({ s: h.stateJson ?? JSON.stringify(h.state) }),
     )),
   );
-  // Sent (a failure aborts the batch, and the projector then drops the heads it keeps).
-  for (const h of heads) h.tagsStored = h.tags.length;
-  await query;
 }
 
 /** A finding row as the fold made it. */

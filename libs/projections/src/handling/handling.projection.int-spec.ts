@@ -12,8 +12,6 @@ import { HandlingCache, handlingProjection, HANDLING_TABLES } from './handling.p
 import { SNAPSHOT_EVERY } from './handling-store.js';
 import * as b from '../../../handling/src/testing/builders.js';
 import { HandlingRuleCounts1765500000001 } from './rule-counts.migration.js';
-import { HandlingRecordTags1765600000000 } from './record-tags.migration.js';
-import { tagsOf } from './targets.js';
 
 const handling = handlingProjection as Projection;
 const ZONE = 'Asia/Tokyo';
@@ -167,42 +165,6 @@ describe('the handling read model: stored folds answer every cut as a fold of th
     expect(await h.dataSource.query(
       `SELECT contract_id, article, rule, violations::int AS n FROM ${generation.schema}.handling_rule_counts WHERE violations <> 0 ORDER BY 1, 2, 3`,
     )).toEqual(actual);
-  });
-
-  it('keeps each record\'s tag rows equal to the tags of its whole stream, through late arrivals and refolds, and a migrated generation likewise', async () => {
-    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
-    const expectedTags = new Map<string, Set<string>>();
-    for (const e of events) {
-      if (e.event.recordId === undefined) continue;
-      const key = `${e.event.contractId}|${e.event.recordId}`;
-      const tags = expectedTags.get(key) ?? new Set<string>();
-      for (const tag of tagsOf(e.event)) tags.add(tag);
-      expectedTags.set(key, tags);
-    }
-    const wanted = [...expectedTags].flatMap(([key, tags]) => [...tags].map((tag) => `${key}|${tag}`)).sort();
-    const stored = async (): Promise<string[]> =>
-      ((await h.dataSource.query(`SELECT contract_id, record_id, tag FROM ${generation.schema}.handling_record_tags`)) as Array<{
-        contract_id: string; record_id: string; tag: string;
-      }>).map((r) => `${r.contract_id}|${r.record_id}|${r.tag}`).sort();
-    // Workers, subcontractors and My Number: every kind of tag is exercised.
-    expect(new Set(wanted.map((t) => t.split('|')[2]![0]))).toEqual(new Set(['w', 's', 'm']));
-    expect(await stored()).toEqual(wanted);
-    // A generation built before the tags had their own table (a column of the heads) gets them from that column when migrated.
-    const runner = h.dataSource.createQueryRunner();
-    try {
-      await new HandlingRecordTags1765600000000().down(runner);
-      const [{ n }] = (await h.dataSource.query(`SELECT sum(cardinality(tags))::int AS n FROM ${generation.schema}.handling_records`)) as [{ n: number }];
-      expect(n).toBe(wanted.length);
-      await new HandlingRecordTags1765600000000().up(runner);
-    } finally {
-      await runner.release();
-    }
-    expect(await stored()).toEqual(wanted);
-    const [{ column }] = (await h.dataSource.query(
-      `SELECT count(*)::int AS column FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'handling_records' AND column_name = 'tags'`,
-      [generation.schema],
-    )) as [{ column: number }];
-    expect(column).toBe(0);
   });
 
   it('keeps one open-obligation row per item of every head\'s open list, in its order, through late arrivals and refolds', async () => {
@@ -384,40 +346,5 @@ describe('contract events that target more records than a chunk: the targeted re
       expect(comparable(verdict)).toEqual(comparable(judgeRecord(history, id, stream, cut, { zone: ZONE })));
       expect(Object.values(verdict.articles).some((a) => a.findings.some((f) => f.rule === 'art14.disposal-overdue'))).toBe(true);
     }
-  });
-});
-
-describe('a contract event aimed by tag at more records than a chunk: the records with the tag are found a page at a time', () => {
-  let h: Harness;
-  const RECORDS = 780;
-  const recordId = (i: number): string => `R-${String(i).padStart(5, '0')}`;
-  // Every third record is W-1's (briefed from the start); the others W-3's, briefed only by a late event.
-  const workerOf = (i: number): string => (i % 3 === 0 ? 'W-1' : 'W-3');
-
-  beforeAll(async () => {
-    h = await openHarness('handling_tag_pages');
-    const setup = [b.contract({ at: '2026-03-01T09:00' }), b.responsiblePerson(), ...b.staffed('W-1'), b.workerAuthorized('W-3', { at: '2026-03-01T09:00' })];
-    const records = Array.from({ length: RECORDS }, (_, i) => b.collected({ record: recordId(i), at: '2026-04-01T09:00', by: b.worker(workerOf(i)) }));
-    await h.append([...setup, ...records].map((d) => d.event));
-    await h.catchUp([handling], { batchSize: 5_000 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await h.close();
-  });
-
-  it('given W-3\'s records judged unbriefed, when a briefing dated before them arrives (late, aimed by tag only), then every one of them is refolded and none holds the violation', async () => {
-    const { schema } = await h.active();
-    const unbriefed = async (): Promise<string[]> =>
-      ((await h.dataSource.query(
-        `SELECT DISTINCT record_id FROM ${schema}.handling_findings WHERE valid_to IS NULL AND rule = 'art4.worker-not-briefed' ORDER BY record_id`,
-      )) as Array<{ record_id: string }>).map((r) => r.record_id);
-    const w3 = Array.from({ length: RECORDS }, (_, i) => i).filter((i) => workerOf(i) === 'W-3').map(recordId);
-    // More than a chunk (RECORDS_PER_CHUNK = 500) of records carry the tag.
-    expect(w3.length).toBeGreaterThan(500);
-    expect(await unbriefed()).toEqual(w3);
-    await h.append([b.briefed('W-3', ['confidentiality', 'penalties'], { at: '2026-03-02T09:00' })].map((d) => d.event));
-    await h.catchUp([handling], { batchSize: 5_000 });
-    expect(await unbriefed()).toEqual([]);
   });
 });

@@ -52,7 +52,6 @@ import {
 import { HandlingContractCounts1765400000000 } from './contract-counts.migration.js';
 import { HandlingJsonColumns1765500000000 } from './json-columns.migration.js';
 import { HandlingReadModel1765200000001 } from './handling.migration.js';
-import { HandlingRecordTags1765600000000 } from './record-tags.migration.js';
 import { HandlingRuleCounts1765500000001 } from './rule-counts.migration.js';
 import { Pending } from './pending.js';
 import { tagsOf, targetsOf } from './targets.js';
@@ -60,7 +59,7 @@ import { tagsOf, targetsOf } from './targets.js';
 export const HANDLING_PROJECTION = 'handling';
 export const HANDLING_TABLES = [
   'handling_records', 'handling_snapshots', 'handling_findings', 'handling_steps', 'handling_holdings', 'handling_contract_counts', 'handling_open',
-  'handling_rule_counts', 'handling_record_tags',
+  'handling_rule_counts',
 ];
 
 /** The end of time: a fold finished there reports every open obligation overdue, with its due time. */
@@ -116,7 +115,7 @@ export class HandlingCache {
 function emptyHead(contractId: string, recordId: string): HeadRow {
   return {
     contractId, recordId, state: emptyFoldState(), lastAt: START.at, lastPos: 0, events: 0, maxPosition: 0,
-    finalStatus: 'not_applicable', pendingFrom: null, violationFrom: null, open: [], tags: [], tagsStored: 0, snapshotEvents: 0, nextSeq: 1,
+    finalStatus: 'not_applicable', pendingFrom: null, violationFrom: null, open: [], tags: [], snapshotEvents: 0, nextSeq: 1,
   };
 }
 
@@ -460,8 +459,7 @@ async function applyHandling(events: readonly RecordedEvent[], transaction: Proj
 export const handlingProjection: Projection<HandlingCache> = {
   name: HANDLING_PROJECTION,
   tables: HANDLING_TABLES,
-  migrations: [HandlingReadModel1765200000001, HandlingContractCounts1765400000000, HandlingJsonColumns1765500000000, HandlingRuleCounts1765500000001,
-    HandlingRecordTags1765600000000],
+  migrations: [HandlingReadModel1765200000001, HandlingContractCounts1765400000000, HandlingJsonColumns1765500000000, HandlingRuleCounts1765500000001],
   createCache: () => new HandlingCache(),
   apply: applyHandling,
 };
