@@ -348,3 +348,38 @@ describe('contract events that target more records than a chunk: the targeted re
     }
   });
 });
+
+describe('a contract event aimed by tag at more records than a chunk: the records with the tag are found a page at a time', () => {
+  let h: Harness;
+  const RECORDS = 780;
+  const recordId = (i: number): string => `R-${String(i).padStart(5, '0')}`;
+  // Every third record is W-1's (briefed from the start); the others W-3's, briefed only by a late event.
+  const workerOf = (i: number): string => (i % 3 === 0 ? 'W-1' : 'W-3');
+
+  beforeAll(async () => {
+    h = await openHarness('handling_tag_pages');
+    const setup = [b.contract({ at: '2026-03-01T09:00' }), b.responsiblePerson(), ...b.staffed('W-1'), b.workerAuthorized('W-3', { at: '2026-03-01T09:00' })];
+    const records = Array.from({ length: RECORDS }, (_, i) => b.collected({ record: recordId(i), at: '2026-04-01T09:00', by: b.worker(workerOf(i)) }));
+    await h.append([...setup, ...records].map((d) => d.event));
+    await h.catchUp([handling], { batchSize: 5_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('given W-3\'s records judged unbriefed, when a briefing dated before them arrives (late, aimed by tag only), then every one of them is refolded and none holds the violation', async () => {
+    const { schema } = await h.active();
+    const unbriefed = async (): Promise<string[]> =>
+      ((await h.dataSource.query(
+        `SELECT DISTINCT record_id FROM ${schema}.handling_findings WHERE valid_to IS NULL AND rule = 'art4.worker-not-briefed' ORDER BY record_id`,
+      )) as Array<{ record_id: string }>).map((r) => r.record_id);
+    const w3 = Array.from({ length: RECORDS }, (_, i) => i).filter((i) => workerOf(i) === 'W-3').map(recordId);
+    // More than a chunk (RECORDS_PER_CHUNK = 500) of records carry the tag.
+    expect(w3.length).toBeGreaterThan(500);
+    expect(await unbriefed()).toEqual(w3);
+    await h.append([b.briefed('W-3', ['confidentiality', 'penalties'], { at: '2026-03-02T09:00' })].map((d) => d.event));
+    await h.catchUp([handling], { batchSize: 5_000 });
+    expect(await unbriefed()).toEqual([]);
+  });
+});
