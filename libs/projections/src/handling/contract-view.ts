@@ -64,7 +64,8 @@ export interface ContractComplianceView {
 }
 
 export interface ContractViewInput {
-  readonly q: Sql;
+  /** With `prepared` (the read models' reader), the present's one large statement is planned once per connection. */
+  readonly q: Sql & { prepared?: Sql['query'] };
   readonly store: EventStore;
   readonly history: ContractHistory;
   readonly contractId: string;
@@ -218,7 +219,9 @@ async function fromRows(input: ContractViewInput): Promise<ContractComplianceVie
   // moves with the clock (an open obligation) are judged at `now`, and moved from one count to another.
   // The summary's violation findings are counted by the projector too (handling_rule_counts); its
   // open obligations are judged at `now`. The page of the list comes back as one JSON array.
-  const [head] = await q.query<{
+  // A statement this large costs PostgreSQL more to plan than to run (measured: 4.6 ms of planning
+  // against 1.2 of execution on 200,000 events): prepared, it is planned once per connection.
+  const [head] = await (q.prepared ? q.prepared.bind(q) : q.query.bind(q))<{
     future: number; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
     summary: Array<[string, string, number, number]>;
     list: ListItem[];
