@@ -62,8 +62,10 @@ export function benchKey(role: string): string {
  * all the feeds and readers a real ledger would have.
  */
 export async function startService(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  // The V8 flags supervise.ts gives the API under `npm start`.
-  const child = spawn(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', 'dist/apps/ledger-api/src/main.js'], {
+  // The V8 flags supervise.ts gives the API under `npm start`; BENCH_SERVICE_NODE_FLAGS adds more
+  // (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where the API's time goes).
+  const extra = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', ...extra, 'dist/apps/ledger-api/src/main.js'], {
     env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '', LEDGER_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -57,4 +57,42 @@ describe('COPY FROM STDIN of encoded bytes', () => {
       client.release();
     }
   });
+  it('given a COPY statement that fails before it reads any data (no such table), when the data went with it, then PostgreSQL skips the data, the promise rejects, and the connection serves the next COPY', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const refused = await copyIn(client, 'COPY no_such_table (x) FROM STDIN (FORMAT binary); COMMIT', rowsOfInt([7, 8, 9])).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({ code: '42P01' });
+      await client.query('ROLLBACK');
+      // The skipped CopyData and CopyDone left nothing behind on the connection.
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await client.query('BEGIN');
+      expect(await copyIn(client, 'COPY copied (x) FROM STDIN (FORMAT binary); COMMIT', rowsOfInt([10]))).toBe(1);
+      expect((await client.query('SELECT count(*)::int AS n FROM copied WHERE x >= 7')).rows[0]).toEqual({ n: 1 });
+    } finally {
+      client.release();
+    }
+  });
+
+  it('given more data than a socket buffer holds (200,000 rows in 1,000 buffers), then every row arrives', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('CREATE TEMP TABLE many (x int) ON COMMIT DROP');
+      const values = Array.from({ length: 200_000 }, (_, i) => i + 1);
+      const [header, ...rest] = rowsOfInt(values);
+      const trailer = rest.pop()!;
+      const buffers: Buffer[] = [header!];
+      for (let i = 0; i < rest.length; i += 200) buffers.push(Buffer.concat(rest.slice(i, i + 200)));
+      buffers.push(trailer);
+      expect(await copyIn(client, 'COPY many (x) FROM STDIN (FORMAT binary)', buffers)).toBe(200_000);
+      expect((await client.query('SELECT count(*)::int AS n, sum(x)::bigint AS s FROM many')).rows[0]).toEqual({ n: 200_000, s: String((200_000 * 200_001) / 2) });
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  });
 });
