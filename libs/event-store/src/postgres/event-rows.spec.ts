@@ -1,4 +1,6 @@
-import { postgresMicros } from './event-rows.js';
+import type { LedgerEvent } from '@ledger/domain';
+import type { PlannedRow } from '../append-plan.js';
+import { encodeEventRows, postgresMicros } from './event-rows.js';
 
 describe('postgresMicros: a timestamp as PostgreSQL stores its text', () => {
   it('counts microseconds from 2000-01-01 UTC, with the offset applied', () => {
@@ -33,5 +35,53 @@ describe('postgresMicros: what PostgreSQL would refuse is refused as a value (SQ
 
   it('takes 29 February of a leap year', () => {
     expect(postgresMicros('2024-02-29T00:00:00Z')).toBe(BigInt(Date.parse('2024-02-29T00:00:00Z') - 946_684_800_000) * 1000n);
+  });
+});
+
+describe('encodeEventRows: buffers sized to the group', () => {
+  const row = (i: number, canonicalLength: number): PlannedRow => ({
+    position: i + 1,
+    eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    streamId: `record-c-R-${i}`,
+    streamVersion: 0,
+    event: { type: 'RecordUsed', contractId: 'c', recordId: `R-${i}`, occurredAt: '2026-04-01T09:00:00+09:00' } as unknown as LedgerEvent,
+    canonical: `{"x":"${'a'.repeat(canonicalLength)}"}`,
+    prevHash: null,
+    hash: '00'.repeat(32),
+    leaf: Buffer.alloc(32, i % 256),
+    recordedAt: '2026-04-01T00:00:00.000Z',
+  });
+
+  it('given a group of one event, then its one buffer holds a few kB, not the 2 MiB chunk (whose external memory made V8 collect the whole heap every ~120 ms under single-event load)', () => {
+    const chunks = encodeEventRows([row(0, 500)]);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.buffer.byteLength).toBeLessThanOrEqual(64 * 1024);
+    // Header (19 bytes), the tuple and the trailer (-1 as int16).
+    expect(chunks[0]!.subarray(0, 11).toString('latin1')).toBe('PGCOPY\n\xff\r\n\0');
+    expect(chunks[0]!.readInt16BE(chunks[0]!.length - 2)).toBe(-1);
+  });
+
+  it('given a group larger than a chunk, then it spans several buffers of at most 2 MiB, no row split, and the bytes are those of one buffer', () => {
+    const rows = Array.from({ length: 3_000 }, (_, i) => row(i, 1_000));
+    const chunks = encodeEventRows(rows);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(2 * 1024 * 1024);
+    // Each row starts with its field count (12) right where the previous ended: walk them.
+    const all = Buffer.concat(chunks);
+    let at = 19;
+    let count = 0;
+    while (all.readInt16BE(at) === 12) {
+      at += 2;
+      for (let f = 0; f < 12; f++) {
+        const length = all.readInt32BE(at);
+        at += 4 + Math.max(length, 0);
+      }
+      count++;
+    }
+    expect(count).toBe(3_000);
+    expect(all.readInt16BE(at)).toBe(-1);
+    expect(at + 2).toBe(all.length);
+    // And no buffer ends inside a row: each chunk after the first begins with a row's field count.
+    for (const chunk of chunks.slice(1)) expect([12, -1]).toContain(chunk.readInt16BE(0));
   });
 });
