@@ -457,4 +457,23 @@ describe('compliance through the real service and PostgreSQL', () => {
       route: '/v1/contracts/:contractId/compliance', recordId: null, knownAt: '2026-11-22T00:00:00Z', status: 200, query: expect.objectContaining({ party: 'city' }),
     }));
   });
+  it('given the projector stopped behind the log, when an event makes a new record violate, then the contract view at the present judges it live: it is listed, counted and summed (not answered from the read model alone)', async () => {
+    const copy = demo.events.find((e) => e.type === 'RecordCopied' && 'recordId' in e && e.recordId === 'R-000101')!;
+    const before = await get(contractPath());
+    expect(before.status).toBe(200);
+    await projector.stop();
+    const live = { ...copy, eventId: '7e57ab1e-0000-4000-8000-000000000001', recordId: 'R-LIVE-1' } as LedgerEvent;
+    const posted = await app.request('POST', '/v1/events', { role: 'feed', body: { events: [live] } });
+    expect(posted.status).toBe(201);
+    const rule = 'art9.copy-without-authorization';
+    const after = await get(contractPath());
+    expect(after.status).toBe(200);
+    expect(after.body.records.total).toBe(before.body.records.total + 1);
+    expect(after.body.records.violation).toBe(before.body.records.violation + 1);
+    const summed = (body: any) => body.summary.find((r: any) => r.rule === rule)?.violation ?? 0;
+    expect(summed(after.body)).toBe(summed(before.body) + 1);
+    expect((await allFindings(`&rule=${rule}`, 100)).filter((f) => f.recordId === 'R-LIVE-1')).toEqual([
+      expect.objectContaining({ recordId: 'R-LIVE-1', rule, status: 'violation', party: 'contractor', eventIds: [live.eventId] }),
+    ]);
+  });
 });
