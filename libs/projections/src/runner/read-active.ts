@@ -36,9 +36,19 @@ interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
+/** Names already computed, by text: a handful of statement shapes (each filter combination is one). */
+const NAMES = new Map<string, string>();
+const MAX_NAMES = 256;
+
 /** A prepared statement's name: its text's hash, so one name never stands for two texts on a connection. */
 function statementName(sql: string): string {
-  return `rm_${createHash('sha256').update(sql).digest('base64url').slice(0, 22)}`;
+  let name = NAMES.get(sql);
+  if (name === undefined) {
+    name = `rm_${createHash('sha256').update(sql).digest('base64url').slice(0, 22)}`;
+    if (NAMES.size >= MAX_NAMES) NAMES.clear();
+    NAMES.set(sql, name);
+  }
+  return name;
 }
 
 /**
