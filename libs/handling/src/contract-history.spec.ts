@@ -7,6 +7,7 @@ import {
   departed,
   contractHistoryOf,
   granted,
+  incidentDetected,
   ms,
   subcontractApproved,
   workerAuthorized,
@@ -169,5 +170,26 @@ describe('ContractHistory: standing facts', () => {
     );
     expect(view.authorizationCovering('copy', 'R-1', ['c1'], ms('2026-05-15T00:00')).grant).toBeNull();
     expect(view.authorizationCovering('copy', 'R-1', ['c1'], ms('2026-06-15T00:00')).grant).not.toBeNull();
+  });
+});
+
+describe('ContractHistory: what the contract view reads of it', () => {
+  it('given a late event dated before the others, then latestAt is the latest occurrence, not the last recorded', () => {
+    const history = contractHistoryOf([
+      contract({ at: '2026-03-01T09:00' }),
+      briefed('W-1', ['confidentiality'], { at: '2026-05-01T09:00' }),
+      briefed('W-2', ['confidentiality'], { at: '2026-04-01T09:00', recordedAt: '2026-06-01T09:00' }),
+    ]);
+    expect(history.latestAt).toBe(ms('2026-05-01T09:00'));
+  });
+
+  it('given incidents naming records (one twice, across incidents), then incidentRecordIds names each once; none without incidents', () => {
+    const history = contractHistoryOf([
+      contract(),
+      incidentDetected('I-1', ['R-1', 'R-2', 'R-1'], { at: '2026-04-01T09:00' }),
+      incidentDetected('I-2', ['R-2', 'R-3'], { at: '2026-04-02T09:00' }),
+    ]);
+    expect(history.incidentRecordIds().sort()).toEqual(['R-1', 'R-2', 'R-3']);
+    expect(contractHistoryOf([contract()]).incidentRecordIds()).toEqual([]);
   });
 });

@@ -259,6 +259,16 @@ export class ContractHistory {
     return new ContractHistory(contractId, entries, index(entries));
   }
 
+  /** When the last event held occurred (entries are in judgement order), or null when none is. */
+  get latestAt(): number | null {
+    return this.entries.at(-1)?.at ?? null;
+  }
+
+  /** The records the contract's incidents name (what its incident rules read of the records). */
+  incidentRecordIds(): string[] {
+    return [...this.index.incidentsByRecord.keys()];
+  }
+
   /** Position of the last event held. */
   get lastPosition(): number {
     let last = 0;

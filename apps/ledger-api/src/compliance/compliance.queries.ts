@@ -2,16 +2,9 @@ import { Query } from '@nestjs/cqrs';
 import type { ArticleVerdict, ContractLevelVerdict, Finding, FindingCounts, Status } from '@ledger/compliance';
 import type { FindingsFilter, ListedFinding, RecordCounts, RuleSummary } from '@ledger/projections';
 
-export interface TimeParameter {
-  readonly ms: number;
-  /** As given, or the present as ISO 8601 UTC. */
-  readonly text: string;
-  /**
-   * Not given: the request's present. A knownAt left to the present counts every event recorded
-   * so far, with no lookup of the log position it stands for (docs/custody.md "Time: the same cut and the same fold as the rulebook").
-   */
-  readonly present?: boolean;
-}
+import type { TimeParameter } from '../http/query.js';
+
+export type { TimeParameter };
 
 /** A finding as answered under its article: without the article and record the answer already says. */
 export type AnswerFinding = Omit<Finding, 'article' | 'recordId'>;

@@ -1,5 +1,17 @@
 import { ID_PATTERN, ID_RULE, InvalidRequestError, parseTimestamp, TIMESTAMP_RULE, type FieldProblem } from '@ledger/domain';
 
+/** A time parameter as read: epoch ms and its text. */
+export interface TimeParameter {
+  readonly ms: number;
+  /** As given, or the present as ISO 8601 UTC. */
+  readonly text: string;
+  /**
+   * Not given: the request's present. A knownAt left to the present counts every event recorded
+   * so far, with no lookup of the log position it stands for (docs/custody.md "Time: the same cut and the same fold as the rulebook").
+   */
+  readonly present?: boolean;
+}
+
 /**
  * Query parameters are few and flat; each is checked here with its rule named, so a client sees
  * `400 limit must be an integer from 1 to 1000`, never a 500.
@@ -41,7 +53,7 @@ export class QueryReader {
    * An RFC 3339 timestamp with offset, as epoch ms and as given. A `+` pasted unencoded into a URL
    * arrives as a space: a space before an HH:MM offset can only mean `+`, so it is read as one.
    */
-  time(name: string, fallback: number): { ms: number; text: string; present?: boolean } {
+  time(name: string, fallback: number): TimeParameter {
     const given = this.single(name);
     if (given === undefined) return { ms: fallback, text: new Date(fallback).toISOString(), present: true };
     const text = given.replace(/(\d) (\d{2}:\d{2})$/, '$1+$2');
