@@ -232,31 +232,35 @@ async function benchServer(label: string, serverUrl: string, postmaster: number 
   await bytesOnDisk(serverUrl, dataDir);
 }
 
-/** Bytes of every table (its indexes and TOAST included) of a database's public schema, by table. */
-async function tableBytes(url: string): Promise<Map<string, number>> {
+/** The rows of one statement, on a connection of its own (the benchmark's few queries of a database's sizes and counts). */
+async function rowsOf<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('CHECKPOINT').catch(() => undefined);
-    const rows = (await client.query<{ name: string; bytes: string }>(
-      `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c
-        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`,
-    )).rows;
-    return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
+    return (await client.query<T>(sql, params)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** Bytes of every table (its indexes and TOAST included) of a database's public schema, by table. */
+async function tableBytes(url: string): Promise<Map<string, number>> {
+  await rowsOf(url, 'CHECKPOINT').catch(() => undefined);
+  const rows = await rowsOf<{ name: string; bytes: string }>(
+    url,
+    `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c
+      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`,
+  );
+  return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
 }
 
 /** Where a table's bytes are: its heap (with its free-space and visibility maps), its TOAST (with the TOAST index), each index. */
 interface RelationPart { table: string; part: string; bytes: number }
 
 async function relationParts(url: string, tables: readonly string[]): Promise<RelationPart[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const rows = (await client.query<{ table: string; part: string; bytes: string; ord: number }>(
-      `SELECT t.relname AS table, 'heap' AS part, pg_table_size(t.oid) - COALESCE(pg_total_relation_size(NULLIF(t.reltoastrelid, 0)), 0) AS bytes, 0 AS ord
+  const rows = await rowsOf<{ table: string; part: string; bytes: string; ord: number }>(
+    url,
+    `SELECT t.relname AS table, 'heap' AS part, pg_table_size(t.oid) - COALESCE(pg_total_relation_size(NULLIF(t.reltoastrelid, 0)), 0) AS bytes, 0 AS ord
          FROM pg_class t WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1)
        UNION ALL
        SELECT t.relname, 'TOAST', COALESCE(pg_total_relation_size(NULLIF(t.reltoastrelid, 0)), 0), 1
@@ -266,39 +270,25 @@ async function relationParts(url: string, tables: readonly string[]): Promise<Re
          FROM pg_class t JOIN pg_index x ON x.indrelid = t.oid JOIN pg_class i ON i.oid = x.indexrelid
         WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1)
        ORDER BY 1, 4, 3 DESC`,
-      [tables],
-    )).rows;
-    return rows.map((r) => ({ table: r.table, part: r.part, bytes: Number(r.bytes) }));
-  } finally {
-    await client.end();
-  }
+    [tables],
+  );
+  return rows.map((r) => ({ table: r.table, part: r.part, bytes: Number(r.bytes) }));
 }
 
 /** How the stored canonical text is kept: how many values PostgreSQL compressed, their size in the row and their length. */
 async function canonicalStorage(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const row = (await client.query<{ compressed: string; n: string; stored: string; raw: string }>(
-      `SELECT count(*) FILTER (WHERE pg_column_compression(canonical) IS NOT NULL) AS compressed, count(*) AS n,
-              avg(pg_column_size(canonical)) AS stored, avg(octet_length(canonical)) AS raw FROM ledger_events`,
-    )).rows[0]!;
-    return `canonical text: ${formatCount(Number(row.compressed))} of ${formatCount(Number(row.n))} values compressed; ` +
-      `on average ${formatCount(Number(row.stored))} B stored for ${formatCount(Number(row.raw))} B of text ` +
-      '(a row under about 2 kB is never compressed: TOAST_TUPLE_THRESHOLD)';
-  } finally {
-    await client.end();
-  }
+  const [row] = await rowsOf<{ compressed: string; n: string; stored: string; raw: string }>(
+    url,
+    `SELECT count(*) FILTER (WHERE pg_column_compression(canonical) IS NOT NULL) AS compressed, count(*) AS n,
+            avg(pg_column_size(canonical)) AS stored, avg(octet_length(canonical)) AS raw FROM ledger_events`,
+  );
+  return `canonical text: ${formatCount(Number(row!.compressed))} of ${formatCount(Number(row!.n))} values compressed; ` +
+    `on average ${formatCount(Number(row!.stored))} B stored for ${formatCount(Number(row!.raw))} B of text ` +
+    '(a row under about 2 kB is never compressed: TOAST_TUPLE_THRESHOLD)';
 }
 
 async function countOf(url: string, sql: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
-  } finally {
-    await client.end();
-  }
+  return Number((await rowsOf<{ n: string }>(url, sql))[0]!.n);
 }
 
 /**
@@ -412,13 +402,7 @@ async function main(): Promise<void> {
 }
 
 async function serverVersion(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version.split(' ')[0]!;
-  } finally {
-    await client.end();
-  }
+  return (await rowsOf<{ server_version: string }>(url, 'SHOW server_version'))[0]!.server_version.split(' ')[0]!;
 }
 
 main().catch((error: unknown) => {
