@@ -183,6 +183,20 @@ describe('ContractHistory: what the contract view reads of it', () => {
     expect(history.latestAt).toBe(ms('2026-05-01T09:00'));
   });
 
+  it('given a known position, then firstUnknownAfter is the earliest in judgement order of the events recorded after it, and null once every event is known', () => {
+    const history = contractHistoryOf([
+      contract({ at: '2026-03-01T09:00' }),
+      briefed('W-1', ['confidentiality'], { at: '2026-05-01T09:00' }),
+      briefed('W-2', ['confidentiality'], { at: '2026-04-01T09:00', recordedAt: '2026-06-01T09:00' }),
+    ]);
+    const [first, , late] = [...history.entries].sort((a, b) => a.pos - b.pos);
+    expect(history.lastPosition).toBe(late!.pos);
+    // The late briefing (recorded last) is dated before the other: it is where an answer knowing the first event stops.
+    expect(history.firstUnknownAfter(first!.pos)).toBe(late);
+    expect(history.firstUnknownAfter(late!.pos)).toBeNull();
+    expect(history.firstUnknownAfter(late!.pos + 1_000)).toBeNull();
+  });
+
   it('given incidents naming records (one twice, across incidents), then incidentRecordIds names each once; none without incidents', () => {
     const history = contractHistoryOf([
       contract(),

@@ -232,7 +232,13 @@ export class ContractHistory {
     readonly index: Indexes,
   ) {
     this.globalTriggers = [...index.ends, ...index.disposalForAll, ...index.departures, ...index.revocations].sort(byOccurrence);
+    let last = 0;
+    for (const e of entries) if (e.pos > last) last = e.pos;
+    this.lastPosition = last;
   }
+
+  /** Position of the last event held (0 when none is). */
+  readonly lastPosition: number;
 
   /** Triggers that concern one record (instructions naming it, reports of incidents listing it), in judgement order. */
   specificTriggers(recordId: string): RecordTrigger[] {
@@ -269,18 +275,14 @@ export class ContractHistory {
     return [...this.index.incidentsByRecord.keys()];
   }
 
-  /** Position of the last event held. */
-  get lastPosition(): number {
-    let last = 0;
-    for (const e of this.entries) if (e.pos > last) last = e.pos;
-    return last;
-  }
-
   /**
    * The earliest place in the judgement order of an event recorded after position `known`: a
-   * judgement made knowing only up to `known` stays right before it. null when there is none.
+   * judgement made knowing only up to `known` stays right before it. null when there is none (a
+   * record answer asks this with the projector's checkpoint, usually past every contract event:
+   * answered without a pass over the contract's events).
    */
   firstUnknownAfter(known: number): Key | null {
+    if (known >= this.lastPosition) return null;
     for (const e of this.entries) if (e.pos > known) return e;
     return null;
   }
