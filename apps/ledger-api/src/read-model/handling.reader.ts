@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/domain';
 import { EVENT_STORE, positionKnownAt, type EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
@@ -71,6 +72,16 @@ export class HandlingReader {
   requireJudged<T extends { readonly exists: boolean }>(contractId: string, recordId: string, at: T): T {
     if (!at.exists) throw recordNotFound(contractId, recordId);
     return at;
+  }
+
+  /**
+   * A read at the present that needs no snapshot of its own before its one statement (e.g.
+   * presentContractView: one round trip): the contract's history, and the data source reads go to
+   * (the standby when reads are routed there).
+   */
+  async present<T>(contractId: string, read: (dataSource: DataSource, history: ContractHistory) => Promise<T>): Promise<T> {
+    const history = await this.contract(contractId);
+    return read(readDataSource(this.runtime.dataSource, this.runtime.readReplica), history);
   }
 
   /**

@@ -2,7 +2,7 @@ import * as b from '../../../handling/src/testing/builders.js';
 import { handlingProjection } from '../handling/handling.projection.js';
 import { openHarness, type Harness } from '../testing/harness.js';
 import type { Projection } from './projection.js';
-import { readActiveGeneration, ReadModelsNotReadyError } from './read-active.js';
+import { readActiveGeneration, readActiveOnce, ReadModelsNotReadyError } from './read-active.js';
 import { rebuildReadModels } from './rebuild.js';
 
 const handling = handlingProjection as Projection;
@@ -100,5 +100,106 @@ describe('prepared statements of a read: planned once per connection, and follow
       await q.prepared<{ n: number }>(`SELECT $1::int + 1 AS n`, [41]),
     ]);
     expect(answers).toEqual([[{ n: 2 }], [{ n: 3 }], [{ n: 42 }]]);
+  });
+});
+
+describe('readActiveOnce: the opening, one prepared statement and the COMMIT in one round trip', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await openHarness('read_once');
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** What PostgreSQL says of the connection the pool hands out next (one connection: the pool's first idle one). */
+  const session = (): Promise<{ prepared: string[] }> =>
+    readActiveGeneration(h.dataSource, async (q) => ({
+      prepared: (await q.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE name LIKE 'rm_%' ORDER BY statement`)).map((r) => r.statement),
+    }));
+
+  it('given no generation yet, then the statement reads the template\'s empty tables and the generation says so', async () => {
+    const read = await readActiveOnce<{ n: number }>(h.dataSource, `SELECT count(*)::int AS n FROM handling_records WHERE contract_id = $1`, [b.CONTRACT_ID]);
+    expect(read).toEqual({ generation: { generation: 0, schema: 'read_model_template', status: 'active' }, checkpoints: new Map(), rows: [{ n: 0 }] });
+  });
+
+  it('given a serving generation, then the statement reads its tables in a read-only repeatable-read snapshot, with the checkpoints of that snapshot, typed as node-pg types them', async () => {
+    const position = await h.append([b.contract(), b.collected({ record: 'R-1' }), b.collected({ record: 'R-2' })].map((d) => d.event));
+    await (await h.catchUp([handling])).stop();
+    const { schema } = await h.active();
+    const read = await readActiveOnce<{ ids: string[]; n: number; big: string; flag: boolean; path: string; isolation: string; readOnly: string; json: unknown }>(
+      h.dataSource,
+      `SELECT array_agg(record_id ORDER BY record_id) AS ids, count(*)::int AS n, 9007199254740993::bigint AS big, true AS flag,
+              current_setting('search_path') AS path, current_setting('transaction_isolation') AS isolation,
+              current_setting('transaction_read_only') AS "readOnly", json_build_array($2::text, 1) AS json
+         FROM handling_records WHERE contract_id = $1 AND record_id = ANY($3::text[])`,
+      [b.CONTRACT_ID, 'ア', ['R-1', 'R-2', 'R-9']],
+    );
+    expect(read.generation.schema).toBe(schema);
+    expect(read.checkpoints.get('handling')).toBe(position);
+    expect(read.rows).toEqual([{ ids: ['R-1', 'R-2'], n: 2, big: '9007199254740993', flag: true, path: `${schema}, public`, isolation: 'repeatable read', readOnly: 'on', json: ['ア', 1] }]);
+    // The transaction was committed: the connection is idle again, not in a transaction.
+    const after = await readActiveGeneration(h.dataSource, (q) => q.query<{ n: number }>(`SELECT count(*)::int AS n FROM handling_records`));
+    expect(after).toEqual([{ n: 2 }]);
+  });
+
+  it('given the same statement read many times, then it is parsed once per connection and shared with ReadModelQuery.prepared (no "already exists")', async () => {
+    const sql = `SELECT record_id FROM handling_records WHERE contract_id = $1 AND record_id = $2`;
+    for (let i = 0; i < 20; i++) {
+      const [once, prepared] = await Promise.all([
+        readActiveOnce<{ record_id: string }>(h.dataSource, sql, [b.CONTRACT_ID, 'R-1']),
+        readActiveGeneration(h.dataSource, (q) => q.prepared<{ record_id: string }>(sql, [b.CONTRACT_ID, 'R-2'])),
+      ]);
+      expect(once.rows).toEqual([{ record_id: 'R-1' }]);
+      expect(prepared).toEqual([{ record_id: 'R-2' }]);
+    }
+    // Every connection that ran it holds it once (PostgreSQL refuses a second Parse of a name: none was sent).
+    for (let i = 0; i < 4; i++) {
+      const { prepared } = await session();
+      expect(prepared.filter((text) => text === sql).length).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('given a statement that fails when it runs, then the error is PostgreSQL\'s, the transaction is rolled back and the next reads work on every connection', async () => {
+    const sql = `SELECT 1 / $1::int AS n`;
+    for (let i = 0; i < 12; i++) {
+      await expect(readActiveOnce(h.dataSource, sql, [0])).rejects.toThrow(/division by zero/);
+      expect((await readActiveOnce<{ n: number }>(h.dataSource, sql, [1])).rows).toEqual([{ n: 1 }]);
+    }
+    // No connection of the pool was left inside a transaction (aborted or not).
+    const open = await h.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(open).toEqual([{ n: 0 }]);
+  });
+
+  it('given a statement PostgreSQL cannot parse, then its error is thrown, and neither side believes the name prepared: the next statements run', async () => {
+    for (let i = 0; i < 6; i++) {
+      await expect(readActiveOnce(h.dataSource, `SELEC 1 AS n WHERE $1::int = 1`, [1])).rejects.toThrow(/syntax error/);
+      await expect(readActiveOnce(h.dataSource, `SELECT * FROM no_such_table WHERE $1::int = 1`, [1])).rejects.toThrow(/no_such_table/);
+    }
+    expect((await readActiveOnce<{ n: number }>(h.dataSource, `SELECT $1::int + 1 AS n`, [1])).rows).toEqual([{ n: 2 }]);
+    // A value node-pg cannot send (bind fails before anything leaves): refused, and the connection still works.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(readActiveOnce(h.dataSource, `SELECT $1::jsonb AS j`, [circular])).rejects.toThrow();
+    expect((await readActiveOnce<{ n: number }>(h.dataSource, `SELECT $1::int + 2 AS n`, [1])).rows).toEqual([{ n: 3 }]);
+  });
+
+  it('given a rebuild that makes another generation serve, then the same statement reads the new generation\'s tables on every connection', async () => {
+    const sql = `SELECT count(*)::int AS n FROM handling_records WHERE contract_id = $1`;
+    const read = async (): Promise<{ schema: string; n: number }> => {
+      const r = await readActiveOnce<{ n: number }>(h.dataSource, sql, [b.CONTRACT_ID]);
+      return { schema: r.generation.schema, n: r.rows[0]!.n };
+    };
+    const first = await h.active();
+    for (let round = 0; round < 8; round++) for (const answer of await Promise.all(Array.from({ length: 6 }, read))) expect(answer).toEqual({ schema: first.schema, n: 2 });
+    await h.append([b.collected({ record: 'R-3' })].map((d) => d.event));
+    const rebuilt = await rebuildReadModels(h.set([handling]), { batchSize: 997 });
+    for (let round = 0; round < 3; round++) {
+      for (const answer of await Promise.all(Array.from({ length: 6 }, read))) expect(answer).toEqual({ schema: rebuilt.generation.schema, n: 3 });
+    }
   });
 });
