@@ -457,6 +457,32 @@ describe('compliance through the real service and PostgreSQL', () => {
       route: '/v1/contracts/:contractId/compliance', recordId: null, knownAt: '2026-11-22T00:00:00Z', status: 200, query: expect.objectContaining({ party: 'city' }),
     }));
   });
+  it('given a contract view served (the service keeps the contract it read), when a contract-level event is recorded, then the next contract view at the present judges it: the kept contract is checked in the answer\'s own snapshot', async () => {
+    const before = await get(contractPath());
+    expect(before.status).toBe(200);
+    const incident = {
+      type: 'IncidentDetected',
+      actor: { org: 'contractor', workerId: 'W-MGR-1' },
+      data: { incidentId: 'INC-E2E-KEPT', kind: 'leak', affectedRecordIds: ['R-000101'], affectedPersonCount: 3 },
+      eventId: '7e57ab1e-0000-4000-8000-00000000c0de',
+      occurredAt: '2026-11-24T10:00:00+09:00',
+      contractId: CONTRACT,
+    } as unknown as LedgerEvent;
+    await post([incident]);
+    const after = await get(contractPath());
+    expect(after.status).toBe(200);
+    expect(after.body.source).toEqual({ kind: 'read-model', position: await app.runtime.eventStore.headPosition() });
+    const naming = (body: any) => body.findings.filter((f: any) => f.eventIds.includes(incident.eventId));
+    expect(naming(before.body)).toEqual([]);
+    // The contract-level finding (Art. 15, the report to the city) and the record's own, which the
+    // statement reads because the incident names the record.
+    expect(naming(after.body)).toEqual(expect.arrayContaining([
+      expect.objectContaining({ recordId: null, rule: 'art15.report-overdue', party: 'contractor' }),
+      expect.objectContaining({ recordId: 'R-000101', rule: 'art15.report-overdue', party: 'contractor' }),
+    ]));
+    expect(after.body.articles['15'].findings.some((f: any) => f.eventIds.includes(incident.eventId))).toBe(true);
+  });
+
   it('given the projector stopped behind the log, when an event makes a new record violate, then the contract view at the present judges it live: it is listed, counted and summed (not answered from the read model alone)', async () => {
     const copy = demo.events.find((e) => e.type === 'RecordCopied' && 'recordId' in e && e.recordId === 'R-000101')!;
     const before = await get(contractPath());

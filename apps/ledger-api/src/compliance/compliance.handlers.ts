@@ -95,7 +95,8 @@ export class ReadContractComplianceHandler implements IQueryHandler<ReadContract
     const page = { contractId, filter: query.filter, after: query.after, limit: query.limit, zone, cut };
     // The present, in one round trip when the records' rows can answer it (nearly always).
     if (query.present) {
-      const present = await this.reader.present(contractId, (dataSource, history) => presentContractView(dataSource, { ...page, history }));
+      const present = await this.reader.present(contractId, (dataSource, history, contractEvents) =>
+        presentContractView(dataSource, { ...page, history, contractEvents }));
       if (present !== null) return answer(present.view, present.projected);
     }
     return this.reader.atCut(contractId, cut, async (c) => answer(await contractView({ ...c, ...page }, query.present && c.knownPosition === null), c.projected),

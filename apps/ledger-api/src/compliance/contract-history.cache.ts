@@ -24,6 +24,15 @@ export class ContractHistoryCache {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /**
+   * The contract as this process last read it, without asking the store (null: not kept): for a
+   * read that checks, in its own snapshot, that the stream still has `events` events.
+   */
+  kept(contractId: string): { history: ContractHistory; events: number } | null {
+    const entry = this.entries.get(contractId);
+    return entry ? { history: entry.history, events: entry.events.length } : null;
+  }
+
   /** The contract's whole stream as of now, or null when the contract has no event (unknown). */
   async current(contractId: string): Promise<{ history: ContractHistory; events: readonly RecordedEvent[]; position: number } | null> {
     const streamId = contractStreamId(contractId);

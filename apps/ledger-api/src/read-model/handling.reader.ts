@@ -8,6 +8,7 @@ import {
   JudgementTooLongError,
   readActiveGeneration,
   ReadModelsNotReadyError,
+  STALE_CONTRACT,
   type ReadModelQuery,
 } from '@ledger/projections';
 import { LEDGER_RUNTIME, readDataSource, readTarget, type LedgerRuntime } from '@ledger/runtime';
@@ -76,12 +77,24 @@ export class HandlingReader {
 
   /**
    * A read at the present that needs no snapshot of its own before its one statement (e.g.
-   * presentContractView: one round trip): the contract's history, and the data source reads go to
-   * (the standby when reads are routed there).
+   * presentContractView: one round trip), with the data source reads go to (the standby when reads
+   * are routed there). It is first given the contract's history as this process kept it, with its
+   * number of events for the statement to check in its snapshot (no read before it); if the
+   * statement finds the stream changed, it is asked again with the history read now (and no check).
    */
-  async present<T>(contractId: string, read: (dataSource: DataSource, history: ContractHistory) => Promise<T>): Promise<T> {
-    const history = await this.contract(contractId);
-    return read(readDataSource(this.runtime.dataSource, this.runtime.readReplica), history);
+  async present<T>(
+    contractId: string,
+    read: (dataSource: DataSource, history: ContractHistory, contractEvents: number | null) => Promise<T | typeof STALE_CONTRACT>,
+  ): Promise<T> {
+    const dataSource = readDataSource(this.runtime.dataSource, this.runtime.readReplica);
+    const kept = this.contracts.kept(contractId);
+    if (kept) {
+      const answer = await read(dataSource, kept.history, kept.events);
+      if (answer !== STALE_CONTRACT) return answer;
+    }
+    const answer = await read(dataSource, await this.contract(contractId), null);
+    if (answer === STALE_CONTRACT) throw new Error('a read without a contract check answered that its contract changed');
+    return answer;
   }
 
   /**

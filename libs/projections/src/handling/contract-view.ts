@@ -13,7 +13,7 @@ import {
   type RecordFacts,
   type Status,
 } from '@ledger/compliance';
-import { isoInZone } from '@ledger/domain';
+import { contractStreamId, isoInZone } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
 import { JudgementTooLongError, MAX_LIVE_EVENTS, recordAt, type RecordAt } from './handling-read.js';
@@ -187,21 +187,34 @@ async function fromRows(input: ContractViewInput): Promise<ContractComplianceVie
  * opening, the statement and the COMMIT pipelined), with the projector's checkpoint it was read
  * at; null when the rows cannot answer (the caller judges in a snapshot of its own, contractView).
  */
-export async function presentContractView(dataSource: DataSource, input: PresentInput): Promise<{ view: ContractComplianceView; projected: number } | null> {
+export async function presentContractView(
+  dataSource: DataSource,
+  input: PresentInput & { readonly contractEvents: number | null },
+): Promise<{ view: ContractComplianceView; projected: number } | null | typeof STALE_CONTRACT> {
   if ((input.history.latestAt ?? -Infinity) > input.cut.asOf) return null;
   const statement = presentStatement(input);
   const read = await readActiveOnce<PresentHead>(dataSource, statement.sql, statement.values);
-  const view = presentAnswer(input, read.rows[0]);
+  const head = read.rows[0];
+  if (head !== undefined && input.contractEvents !== null && head.contract_events !== input.contractEvents) return STALE_CONTRACT;
+  const view = presentAnswer(input, head);
   if (view === null) return null;
   return { view, projected: read.generation.generation === 0 ? 0 : (read.checkpoints.get(HANDLING_PROJECTION) ?? 0) };
 }
+
+/**
+ * presentContractView's answer when the contract's stream in the snapshot does not have the number
+ * of events the caller's history was built from (`contractEvents`): a history kept from an earlier
+ * request, checked in the statement's own snapshot instead of by a read before it. The caller reads
+ * the contract again and asks once more.
+ */
+export const STALE_CONTRACT = Symbol('stale contract history');
 
 /** What the present's statement reads of a contract: the page asked for, at `cut.asOf`, with the contract-level facts. */
 export type PresentInput = Pick<ContractViewInput, 'history' | 'contractId' | 'cut' | 'filter' | 'after' | 'limit' | 'zone'>;
 
 /** The one row of the present's statement. */
 interface PresentHead {
-  future: number; unprojected: boolean; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
+  contract_events: number; future: number; unprojected: boolean; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
   summary: Array<[string, string, number, number]>;
   list: ListItem[];
   facts: Array<[string, Collections | null]>;
@@ -258,7 +271,8 @@ function presentStatement(input: PresentInput): { sql: string; values: unknown[]
   const projection = param(HANDLING_PROJECTION);
   return {
     values: params,
-    sql: `SELECT (SELECT count(*)::int FROM handling_records WHERE contract_id = $1 AND last_at > $2) AS future,
+    sql: `SELECT (SELECT coalesce(max(stream_version) + 1, 0)::int FROM public.ledger_events WHERE stream_id = ${param(contractStreamId(contractId))}) AS contract_events,
+            (SELECT count(*)::int FROM handling_records WHERE contract_id = $1 AND last_at > $2) AS future,
             EXISTS (SELECT 1 FROM public.ledger_events WHERE contract_id = $1 AND position > cp.projected) AS unprojected, c.*,
             (SELECT coalesce(json_agg(json_build_array(l.record_id, l.at, l.pos, l.tie, l.article, l.rule, l.status, l.party, l.event_ids,
                                                        l.message_ja, l.message_en, l.due_at) ORDER BY l.record_id, l.at, l.pos, l.tie), '[]'::json)
