@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkLog, feed, postmaster, readLog, registration, used } from './support/ledger-log.js';
+import { checkLog, CONTRACT, feed, postmaster, readLog, registration, used } from './support/ledger-log.js';
 import { postJson, startServiceProcess, type ServiceProcess } from './support/service-process.js';
+import { TEST_KEYS } from './support/test-app.js';
 
 interface Health {
   status: string;
@@ -74,6 +75,19 @@ describe('faults injected into real processes', () => {
       const batches: string[][] = [];
       const statuses = new Map<number, number>();
       const feeding = feed(service.url, 8, acknowledged, batches, (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+      // A reader of the contract view at the present (one pipelined round trip) all along: 200 or 503, nothing else.
+      const views = new Map<number, number>();
+      let reading = true;
+      const reader = (async () => {
+        while (reading) {
+          const answer = await fetch(`${service.url}/v1/contracts/${CONTRACT}/compliance`, { headers: { authorization: `Bearer ${TEST_KEYS.officer}` } }).catch(() => null);
+          if (answer) {
+            views.set(answer.status, (views.get(answer.status) ?? 0) + 1);
+            await answer.arrayBuffer();
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
       await waitFor(async () => acknowledged.size, (n) => n > 200);
       const before = await postmaster(dataDir);
       process.kill(before.pid, 'SIGKILL');
@@ -96,6 +110,11 @@ describe('faults injected into real processes', () => {
       const acknowledgedWhenKilled = acknowledged.size;
       await waitFor(async () => acknowledged.size, (n) => n > acknowledgedWhenKilled + 200);
       await feeding.stop();
+      const viewsBeforeRecovery = views.get(200) ?? 0;
+      await waitFor(async () => views.get(200) ?? 0, (n) => n > viewsBeforeRecovery + 3);
+      reading = false;
+      await reader;
+      expect([...views.keys()].filter((s) => s !== 200 && s !== 503)).toEqual([]);
       const after = await postmaster(dataDir);
       expect(after.pid).not.toBe(before.pid);
       expect(after.port).toBe(before.port);
