@@ -483,6 +483,28 @@ describe('compliance through the real service and PostgreSQL', () => {
     expect(after.body.articles['15'].findings.some((f: any) => f.eventIds.includes(incident.eventId))).toBe(true);
   });
 
+  it('given a record verdict served (the service keeps the contract it read), when a contract-level incident naming the record is recorded, then the next verdict judges it: the kept contract is checked by the read\'s opening', async () => {
+    const findingsNaming = (body: any, eventId: string) =>
+      Object.values<any>(body.articles).flatMap((a) => a.findings).filter((f: any) => f.eventIds.includes(eventId));
+    const before = await get(recordPath('R-000102'));
+    expect(before.status).toBe(200);
+    const incident = {
+      type: 'IncidentDetected',
+      actor: { org: 'contractor', workerId: 'W-MGR-1' },
+      data: { incidentId: 'INC-E2E-RECORD', kind: 'loss', affectedRecordIds: ['R-000102'], affectedPersonCount: 2 },
+      eventId: '7e57ab1e-0000-4000-8000-00000000c0d2',
+      occurredAt: '2026-11-24T11:00:00+09:00',
+      contractId: CONTRACT,
+    } as unknown as LedgerEvent;
+    expect(findingsNaming(before.body, incident.eventId)).toEqual([]);
+    await post([incident]);
+    const after = await get(recordPath('R-000102'));
+    expect(after.status).toBe(200);
+    expect(findingsNaming(after.body, incident.eventId)).toEqual([expect.objectContaining({ rule: 'art15.report-overdue', party: 'contractor' })]);
+    // Custody reads the contract the same way: the record is still there, and the service answers it.
+    expect((await get(`/v1/contracts/${CONTRACT}/records/R-000102/custody`)).status).toBe(200);
+  });
+
   it('given the projector stopped behind the log, when an event makes a new record violate, then the contract view at the present judges it live: it is listed, counted and summed (not answered from the read model alone)', async () => {
     const copy = demo.events.find((e) => e.type === 'RecordCopied' && 'recordId' in e && e.recordId === 'R-000101')!;
     const before = await get(contractPath());

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/domain';
+import { contractStreamId, NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/domain';
 import { EVENT_STORE, positionKnownAt, type EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
 import {
@@ -103,7 +103,10 @@ export class HandlingReader {
    * request's clock was read (under steady ingest, nearly always) and search the log for the cut.
    */
   async atCut<T>(contractId: string, cut: Cut, work: (context: CutContext) => Promise<T>, knownNow = false): Promise<T> {
-    const history = await this.contract(contractId);
+    // The contract as this process kept it, checked by the read's opening in its snapshot (its
+    // stream's number of events); read before only when none is kept, and again when it changed.
+    const kept = this.contracts.kept(contractId);
+    let history = kept?.history ?? (await this.contract(contractId));
     const now = this.now();
     let knownPosition: number | null = null;
     if (!knownNow && cut.knownAt < now) {
@@ -116,12 +119,13 @@ export class HandlingReader {
       return await readActiveGeneration(
         readDataSource(this.runtime.dataSource, this.runtime.readReplica),
         async (q) => {
+          if (kept && q.streamLength !== kept.events) history = await this.contract(contractId);
           // No generation yet (a fresh service, the projector not started): nothing is projected,
           // every answer folds the log itself (bounded, else a 503).
           const projected = q.generation.generation === 0 ? 0 : (q.checkpoints.get(HANDLING_PROJECTION) ?? 0);
           return work({ q, projected, history, cut, knownPosition, store: this.store, zone: this.zone });
         },
-        { emptyWhenNotBuilt: true },
+        { emptyWhenNotBuilt: true, ...(kept ? { streamLength: contractStreamId(contractId) } : {}) },
       );
     } catch (error) {
       if (error instanceof ReadModelsNotReadyError || error instanceof JudgementTooLongError) throw new StoreUnavailableError(error.message);

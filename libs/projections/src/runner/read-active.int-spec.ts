@@ -57,6 +57,30 @@ describe('readActiveGeneration: one round trip opens a read-only snapshot of the
   });
 });
 
+describe('readActiveGeneration with streamLength: a stream\'s number of events read by the opening, in its snapshot', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await openHarness('read_stream_length');
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('given a contract stream of two events, then 2; another stream, 0; a name with quotes is a literal, not SQL; without the option, null', async () => {
+    await h.append([b.contract(), b.collected({ record: 'R-1' })].map((d) => d.event));
+    await h.append([b.ended()].map((d) => d.event));
+    const length = (stream?: string) =>
+      readActiveGeneration(h.dataSource, async (q) => q.streamLength, { emptyWhenNotBuilt: true, ...(stream === undefined ? {} : { streamLength: stream }) });
+    expect(await length(`contract-${b.CONTRACT_ID}`)).toBe(2);
+    expect(await length('contract-no-such')).toBe(0);
+    expect(await length(`contract-x'; DROP TABLE public.ledger_events; --`)).toBe(0);
+    expect(await length()).toBeNull();
+    expect(await length(`contract-${b.CONTRACT_ID}`)).toBe(2);
+  });
+});
+
 describe('prepared statements of a read: planned once per connection, and following the serving generation', () => {
   let h: Harness;
 

@@ -18,6 +18,8 @@ export interface ReadModelQuery {
   readonly generation: Generation;
   /** Where each projection of the generation stands (its checkpoint), read in the same snapshot. */
   readonly checkpoints: ReadonlyMap<string, number>;
+  /** The number of events of the stream the read asked about (`options.streamLength`), in the same snapshot. */
+  readonly streamLength: number | null;
 }
 
 /** The statements that open a read (the transaction, the generation, the checkpoints), in order. */
@@ -79,14 +81,25 @@ function statementName(sql: string): string {
 export async function readActiveGeneration<T>(
   dataSource: DataSource,
   work: (q: ReadModelQuery) => Promise<T>,
-  options: { emptyWhenNotBuilt?: boolean } = {},
+  options: {
+    emptyWhenNotBuilt?: boolean;
+    /**
+     * A stream of the log whose number of events the opening reads too (same round trip, same
+     * snapshot): for a reader holding a copy of that stream (a contract's history kept between
+     * requests) to check it instead of reading the stream's new events before the read.
+     */
+    streamLength?: string;
+  } = {},
 ): Promise<T> {
   const qr = dataSource.createQueryRunner('slave');
   const client = (await qr.connect()) as PgClient;
   try {
     try {
-      const results = (await client.query(OPEN_READ)) as Array<{ rows: Array<Record<string, unknown>> }>;
-      const opened = openedFrom(results.map((r) => r.rows) as OpeningRows);
+      const opening = options.streamLength === undefined
+        ? OPEN_READ
+        : `${OPEN_READ};\nSELECT coalesce(max(stream_version) + 1, 0)::int AS n FROM public.ledger_events WHERE stream_id = ${pg.escapeLiteral(options.streamLength)}`;
+      const results = (await client.query(opening)) as Array<{ rows: Array<Record<string, unknown>> }>;
+      const opened = openedFrom(results.slice(0, 3).map((r) => r.rows) as OpeningRows);
       if (!opened.generation && !options.emptyWhenNotBuilt) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
       // Before the first generation exists, the template's empty tables: a reader that can answer
       // from the log (positions after 0 folded live) still answers.
@@ -96,6 +109,7 @@ export async function readActiveGeneration<T>(
         manager: qr.manager,
         generation,
         checkpoints,
+        streamLength: options.streamLength === undefined ? null : Number((results[3]!.rows[0] as { n: number }).n),
         query: async <R>(sql: string, parameters?: readonly unknown[]) => {
           const out = (await qr.query(sql, parameters as unknown[] | undefined, true)) as { records?: R[] };
           return out.records ?? [];
