@@ -56,6 +56,17 @@ describe('compliance through the real service and PostgreSQL', () => {
     return out;
   }
 
+  /** A contract-level incident the contractor detected, naming one record (Art. 15 then asks for its report). */
+  const incidentDetected = (incidentId: string, recordId: string, eventId: string, occurredAt: string) =>
+    ({
+      type: 'IncidentDetected',
+      actor: { org: 'contractor', workerId: 'W-MGR-1' },
+      data: { incidentId, kind: 'leak', affectedRecordIds: [recordId], affectedPersonCount: 3 },
+      eventId,
+      occurredAt,
+      contractId: CONTRACT,
+    }) as unknown as LedgerEvent;
+
   const key = (f: any) => `${f.recordId ?? '-'}|${f.rule}|${f.party}|${f.status}`;
   /** A listed finding in one key order, to compare lists made by different paths. */
   const canonical = (f: any, recordId = f.recordId, article = f.article) =>
@@ -460,14 +471,7 @@ describe('compliance through the real service and PostgreSQL', () => {
   it('given a contract view served (the service keeps the contract it read), when a contract-level event is recorded, then the next contract view at the present judges it: the kept contract is checked in the answer\'s own snapshot', async () => {
     const before = await get(contractPath());
     expect(before.status).toBe(200);
-    const incident = {
-      type: 'IncidentDetected',
-      actor: { org: 'contractor', workerId: 'W-MGR-1' },
-      data: { incidentId: 'INC-E2E-KEPT', kind: 'leak', affectedRecordIds: ['R-000101'], affectedPersonCount: 3 },
-      eventId: '7e57ab1e-0000-4000-8000-00000000c0de',
-      occurredAt: '2026-11-24T10:00:00+09:00',
-      contractId: CONTRACT,
-    } as unknown as LedgerEvent;
+    const incident = incidentDetected('INC-E2E-KEPT', 'R-000101', '7e57ab1e-0000-4000-8000-00000000c0de', '2026-11-24T10:00:00+09:00');
     await post([incident]);
     const after = await get(contractPath());
     expect(after.status).toBe(200);
@@ -488,14 +492,7 @@ describe('compliance through the real service and PostgreSQL', () => {
       Object.values<any>(body.articles).flatMap((a) => a.findings).filter((f: any) => f.eventIds.includes(eventId));
     const before = await get(recordPath('R-000102'));
     expect(before.status).toBe(200);
-    const incident = {
-      type: 'IncidentDetected',
-      actor: { org: 'contractor', workerId: 'W-MGR-1' },
-      data: { incidentId: 'INC-E2E-RECORD', kind: 'loss', affectedRecordIds: ['R-000102'], affectedPersonCount: 2 },
-      eventId: '7e57ab1e-0000-4000-8000-00000000c0d2',
-      occurredAt: '2026-11-24T11:00:00+09:00',
-      contractId: CONTRACT,
-    } as unknown as LedgerEvent;
+    const incident = incidentDetected('INC-E2E-RECORD', 'R-000102', '7e57ab1e-0000-4000-8000-00000000c0d2', '2026-11-24T11:00:00+09:00');
     expect(findingsNaming(before.body, incident.eventId)).toEqual([]);
     await post([incident]);
     const after = await get(recordPath('R-000102'));

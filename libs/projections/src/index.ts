@@ -17,5 +17,5 @@ export {
 } from './runner/generations.js';
 export { Projector, PROJECTOR_BATCH_BYTES, PROJECTOR_BATCH_SIZE, type ProjectorOptions, type ProjectorStatus } from './runner/projector.js';
 export { rebuildReadModels, RebuildBusyError, type RebuildOptions, type RebuildProgress, type RebuildResult } from './runner/rebuild.js';
-export { readActiveGeneration, ReadModelsNotReadyError, type ReadModelQuery } from './runner/read-active.js';
+export { readActiveGeneration, readActiveOnce, ReadModelsNotReadyError, type OpeningOptions, type ReadModelQuery, type ReadOnce } from './runner/read-active.js';
 export { PROJECTION_ENTITIES } from './entities.js';

@@ -93,13 +93,12 @@ export class ReadContractComplianceHandler implements IQueryHandler<ReadContract
       };
     };
     const page = { contractId, filter: query.filter, after: query.after, limit: query.limit, zone, cut };
-    // The present, in one round trip when the records' rows can answer it (nearly always).
+    // The present, in one round trip when the records' rows can answer it (nearly always); else,
+    // and at any other cut, judged from the folds.
     if (query.present) {
-      const present = await this.reader.present(contractId, (dataSource, history, contractEvents) =>
-        presentContractView(dataSource, { ...page, history, contractEvents }));
+      const present = await this.reader.present(contractId, (once, history) => presentContractView(once, { ...page, history }));
       if (present !== null) return answer(present.view, present.projected);
     }
-    return this.reader.atCut(contractId, cut, async (c) => answer(await contractView({ ...c, ...page }, query.present && c.knownPosition === null), c.projected),
-      query.present || knownAt.present === true);
+    return this.reader.atCut(contractId, cut, async (c) => answer(await contractView({ ...c, ...page }), c.projected), query.present || knownAt.present === true);
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { contractStreamId, NotFoundError, recordStreamId, StoreUnavailableError } from '@ledger/domain';
 import { EVENT_STORE, positionKnownAt, type EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
@@ -7,8 +6,9 @@ import {
   HANDLING_PROJECTION,
   JudgementTooLongError,
   readActiveGeneration,
+  readActiveOnce,
   ReadModelsNotReadyError,
-  STALE_CONTRACT,
+  type PresentRead,
   type ReadModelQuery,
 } from '@ledger/projections';
 import { LEDGER_RUNTIME, readDataSource, readTarget, type LedgerRuntime } from '@ledger/runtime';
@@ -28,6 +28,18 @@ export interface CutContext {
   readonly knownPosition: number | null;
   readonly store: EventStore;
   readonly zone: string;
+}
+
+/** The kept contract history no longer matches its stream (HandlingReader.present reads it again). */
+class KeptContractChanged extends Error {}
+
+/**
+ * How far the projector has applied the log in a read's snapshot. No generation yet (a fresh
+ * service, the projector not started): nothing is projected, every answer folds the log itself
+ * (bounded, else a 503).
+ */
+function projectedOf(read: Pick<ReadModelQuery, 'generation' | 'checkpoints'>): number {
+  return read.generation.generation === 0 ? 0 : (read.checkpoints.get(HANDLING_PROJECTION) ?? 0);
 }
 
 /**
@@ -76,25 +88,29 @@ export class HandlingReader {
   }
 
   /**
-   * A read at the present that needs no snapshot of its own before its one statement (e.g.
-   * presentContractView: one round trip), with the data source reads go to (the standby when reads
-   * are routed there). It is first given the contract's history as this process kept it, with its
-   * number of events for the statement to check in its snapshot (no read before it); if the
-   * statement finds the stream changed, it is asked again with the history read now (and no check).
+   * A read at the present whose one statement needs no snapshot opened before it (e.g.
+   * presentContractView): `once` reads it in one round trip (readActiveOnce) on the data source
+   * reads go to (the standby when reads are routed there). `history` is first the contract as this
+   * process kept it, checked in the same snapshot (its stream's number of events); when the stream
+   * has changed, the read is made again with the contract read now.
    */
-  async present<T>(
-    contractId: string,
-    read: (dataSource: DataSource, history: ContractHistory, contractEvents: number | null) => Promise<T | typeof STALE_CONTRACT>,
-  ): Promise<T> {
+  async present<T>(contractId: string, read: (once: PresentRead, history: ContractHistory) => Promise<T>): Promise<T> {
     const dataSource = readDataSource(this.runtime.dataSource, this.runtime.readReplica);
+    const attempt = (history: ContractHistory, keptEvents: number | null): Promise<T> =>
+      read(async <R>(sql: string, values: readonly unknown[]) => {
+        const answer = await readActiveOnce<R>(dataSource, sql, values, keptEvents === null ? {} : { streamLength: contractStreamId(contractId) });
+        if (keptEvents !== null && answer.streamLength !== keptEvents) throw new KeptContractChanged();
+        return { rows: answer.rows, projected: projectedOf(answer) };
+      }, history);
     const kept = this.contracts.kept(contractId);
     if (kept) {
-      const answer = await read(dataSource, kept.history, kept.events);
-      if (answer !== STALE_CONTRACT) return answer;
+      try {
+        return await attempt(kept.history, kept.events);
+      } catch (error) {
+        if (!(error instanceof KeptContractChanged)) throw error;
+      }
     }
-    const answer = await read(dataSource, await this.contract(contractId), null);
-    if (answer === STALE_CONTRACT) throw new Error('a read without a contract check answered that its contract changed');
-    return answer;
+    return attempt(await this.contract(contractId), null);
   }
 
   /**
@@ -120,10 +136,7 @@ export class HandlingReader {
         readDataSource(this.runtime.dataSource, this.runtime.readReplica),
         async (q) => {
           if (kept && q.streamLength !== kept.events) history = await this.contract(contractId);
-          // No generation yet (a fresh service, the projector not started): nothing is projected,
-          // every answer folds the log itself (bounded, else a 503).
-          const projected = q.generation.generation === 0 ? 0 : (q.checkpoints.get(HANDLING_PROJECTION) ?? 0);
-          return work({ q, projected, history, cut, knownPosition, store: this.store, zone: this.zone });
+          return work({ q, projected: projectedOf(q), history, cut, knownPosition, store: this.store, zone: this.zone });
         },
         { emptyWhenNotBuilt: true, ...(kept ? { streamLength: contractStreamId(contractId) } : {}) },
       );

@@ -13,14 +13,12 @@ import {
   type RecordFacts,
   type Status,
 } from '@ledger/compliance';
-import { contractStreamId, isoInZone } from '@ledger/domain';
+import { isoInZone } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { ContractHistory, Cut } from '@ledger/handling';
 import { JudgementTooLongError, MAX_LIVE_EVENTS, recordAt, type RecordAt } from './handling-read.js';
 import type { Sql } from './handling-store.js';
-import type { DataSource } from 'typeorm';
 import { CHECKPOINT_TABLE } from '../runner/generations.js';
-import { readActiveOnce, type ReadModelQuery } from '../runner/read-active.js';
 import { HANDLING_PROJECTION } from './handling.projection.js';
 
 export interface FindingsFilter {
@@ -68,8 +66,7 @@ export interface ContractComplianceView {
 }
 
 export interface ContractViewInput {
-  /** The read models' reader: `prepared` plans the present's one large statement once per connection. */
-  readonly q: Sql & Pick<ReadModelQuery, 'prepared'>;
+  readonly q: Sql;
   readonly store: EventStore;
   readonly history: ContractHistory;
   readonly contractId: string;
@@ -169,60 +166,43 @@ type ListItem = [
 ];
 
 /**
+ * How the present's one statement is read: in one round trip, in a snapshot of the serving
+ * generation (HandlingReader.present, over readActiveOnce), with the projector's checkpoint of that
+ * snapshot.
+ */
+export type PresentRead = <R>(sql: string, values: readonly unknown[]) => Promise<{ rows: R[]; projected: number }>;
+
+/**
  * The contract view at the present, from the records' rows; null when a record has an event dated
  * after the cut (the rows hold the whole future: that view is judged from the folds), or when the
  * log holds events of the contract after the projector's checkpoint (their records are judged
- * live). One statement reads it all: those two checks, the counts, the summary by rule, the page
- * of the list and what the contract's incident rules read of its records; the contract-level
- * articles are then judged here and merged in.
+ * live): the caller then judges from the folds (contractView). One statement reads it all: those
+ * two checks, the counts, the summary by rule, the page of the list and what the contract's
+ * incident rules read of its records; the contract-level articles are then judged here and merged in.
  */
-async function fromRows(input: ContractViewInput): Promise<ContractComplianceView | null> {
-  const statement = presentStatement(input);
-  const [head] = await input.q.prepared<PresentHead>(statement.sql, statement.values);
-  return presentAnswer(input, head);
-}
-
-/**
- * The contract view at the present in one round trip to PostgreSQL (readActiveOnce: the read's
- * opening, the statement and the COMMIT pipelined), with the projector's checkpoint it was read
- * at; null when the rows cannot answer (the caller judges in a snapshot of its own, contractView).
- */
-export async function presentContractView(
-  dataSource: DataSource,
-  input: PresentInput & { readonly contractEvents: number | null },
-): Promise<{ view: ContractComplianceView; projected: number } | null | typeof STALE_CONTRACT> {
+export async function presentContractView(read: PresentRead, input: PresentInput): Promise<{ view: ContractComplianceView; projected: number } | null> {
   if ((input.history.latestAt ?? -Infinity) > input.cut.asOf) return null;
   const statement = presentStatement(input);
-  const read = await readActiveOnce<PresentHead>(dataSource, statement.sql, statement.values);
-  const head = read.rows[0];
-  if (head !== undefined && input.contractEvents !== null && head.contract_events !== input.contractEvents) return STALE_CONTRACT;
-  const view = presentAnswer(input, head);
-  if (view === null) return null;
-  return { view, projected: read.generation.generation === 0 ? 0 : (read.checkpoints.get(HANDLING_PROJECTION) ?? 0) };
+  const { rows, projected } = await read<PresentHead>(statement.sql, statement.values);
+  const view = presentAnswer(input, rows[0]);
+  return view === null ? null : { view, projected };
 }
-
-/**
- * presentContractView's answer when the contract's stream in the snapshot does not have the number
- * of events the caller's history was built from (`contractEvents`): a history kept from an earlier
- * request, checked in the statement's own snapshot instead of by a read before it. The caller reads
- * the contract again and asks once more.
- */
-export const STALE_CONTRACT = Symbol('stale contract history');
 
 /** What the present's statement reads of a contract: the page asked for, at `cut.asOf`, with the contract-level facts. */
 export type PresentInput = Pick<ContractViewInput, 'history' | 'contractId' | 'cut' | 'filter' | 'after' | 'limit' | 'zone'>;
 
 /** The one row of the present's statement. */
 interface PresentHead {
-  contract_events: number; future: number; unprojected: boolean; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
+  future: number; unprojected: boolean; total: number; violation: number; pending: number; compliant: number; not_applicable: number;
   summary: Array<[string, string, number, number]>;
   list: ListItem[];
   facts: Array<[string, Collections | null]>;
 }
 
 /**
- * The present's statement. Its text depends only on the filter's shape, never on values; it reads
- * the projector's checkpoint itself (in its own snapshot), so that it can be sent before the
+ * The present's statement. Its text depends only on the filter's shape, never on values (it is a
+ * named prepared statement: a statement this large costs PostgreSQL more to plan than to run); it
+ * reads the projector's checkpoint itself (in its own snapshot), so that it can be sent before the
  * opening of the read has answered (readActiveOnce).
  */
 function presentStatement(input: PresentInput): { sql: string; values: unknown[] } {
@@ -266,13 +246,11 @@ function presentStatement(input: PresentInput): { sql: string; values: unknown[]
   // moves with the clock (an open obligation) are judged at `now`, and moved from one count to another.
   // The summary's violation findings are counted by the projector too (handling_rule_counts); its
   // open obligations are judged at `now`. The page of the list comes back as one JSON array.
-  // A statement this large costs PostgreSQL more to plan than to run (measured: 4.6 ms of planning
-  // against 1.2 of execution on 200,000 events): prepared, it is planned once per connection.
+  // (Planning it cost 4.6 ms against 1.2 of execution on 200,000 events: hence a prepared statement.)
   const projection = param(HANDLING_PROJECTION);
   return {
     values: params,
-    sql: `SELECT (SELECT coalesce(max(stream_version) + 1, 0)::int FROM public.ledger_events WHERE stream_id = ${param(contractStreamId(contractId))}) AS contract_events,
-            (SELECT count(*)::int FROM handling_records WHERE contract_id = $1 AND last_at > $2) AS future,
+    sql: `SELECT (SELECT count(*)::int FROM handling_records WHERE contract_id = $1 AND last_at > $2) AS future,
             EXISTS (SELECT 1 FROM public.ledger_events WHERE contract_id = $1 AND position > cp.projected) AS unprojected, c.*,
             (SELECT coalesce(json_agg(json_build_array(l.record_id, l.at, l.pos, l.tie, l.article, l.rule, l.status, l.party, l.event_ids,
                                                        l.message_ja, l.message_en, l.due_at) ORDER BY l.record_id, l.at, l.pos, l.tie), '[]'::json)
@@ -460,17 +438,10 @@ async function* recordIdsOf(q: Sql, contractId: string, extra: readonly string[]
 }
 
 /**
- * The contract view at a cut. The present (knownAt now, asOf now, nothing dated after now, every
- * event of the contract applied by the projector) reads the rows; any other cut judges each
- * record from its stored folds and the events after them.
+ * The contract view at any cut, judged from the records' stored folds and the events after them
+ * (the present is read from the rows first: presentContractView).
  */
-export async function contractView(input: ContractViewInput, present: boolean): Promise<ContractComplianceView> {
-  // From the rows, unless the projector has not applied some of this contract's events yet (the
-  // statement says so) or something is dated after the cut.
-  if (present && (input.history.latestAt ?? -Infinity) <= input.cut.asOf) {
-    const view = await fromRows(input);
-    if (view !== null) return view;
-  }
+export async function contractView(input: ContractViewInput): Promise<ContractComplianceView> {
   // What the projector has not applied yet of this contract (its lag): those records are judged live.
   const unprojected = await input.store.readAll({ after: input.projected, limit: MAX_LIVE_EVENTS + 1, contractId: input.contractId });
   if (unprojected.length > MAX_LIVE_EVENTS) throw new JudgementTooLongError(`the read model is more than ${MAX_LIVE_EVENTS} events behind for contract ${input.contractId}`);

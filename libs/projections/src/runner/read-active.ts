@@ -9,17 +9,36 @@ export class ReadModelsNotReadyError extends Error {}
 export interface ReadModelQuery {
   readonly manager: EntityManager;
   query<T = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<T[]>;
-  /**
-   * The same, as a named prepared statement of this connection: PostgreSQL parses and plans it
-   * once per connection (and again when the search_path names another generation) instead of on
-   * every call. For a large statement that runs on every answer; its text must not embed values.
-   */
-  prepared<T = Record<string, unknown>>(sql: string, parameters: readonly unknown[]): Promise<T[]>;
   readonly generation: Generation;
   /** Where each projection of the generation stands (its checkpoint), read in the same snapshot. */
   readonly checkpoints: ReadonlyMap<string, number>;
-  /** The number of events of the stream the read asked about (`options.streamLength`), in the same snapshot. */
+  /** The number of events of the stream the read asked about (`streamLength`), in the same snapshot. */
   readonly streamLength: number | null;
+}
+
+/**
+ * What a read may ask of its opening besides the generation and the checkpoints: the number of
+ * events of one stream of the log, in the same snapshot and the same round trip. A reader holding a
+ * copy of that stream (a contract's history kept between requests) checks it with this instead of
+ * reading the stream's new events before the read.
+ */
+export interface OpeningOptions {
+  readonly streamLength?: string;
+}
+
+/** The statement counting a stream's events (stream versions start at 0); the name is a quoted literal. */
+function streamLengthStatement(streamId: string): string {
+  return `SELECT coalesce(max(stream_version) + 1, 0)::int AS n FROM public.ledger_events WHERE stream_id = ${pg.escapeLiteral(streamId)}`;
+}
+
+/** The opening's statements for these options, in order. */
+function openingOf(options: OpeningOptions): string[] {
+  return options.streamLength === undefined ? [...OPENING] : [...OPENING, streamLengthStatement(options.streamLength)];
+}
+
+/** The stream length the opening read (its fourth statement's rows), or null when none was asked. */
+function streamLengthFrom(options: OpeningOptions, rows: ReadonlyArray<Record<string, unknown>> | undefined): number | null {
+  return options.streamLength === undefined ? null : Number(rows![0]!.n);
 }
 
 /** The statements that open a read (the transaction, the generation, the checkpoints), in order. */
@@ -34,9 +53,6 @@ const OPENING = [
   // query (or each Parse message) in turn, so this reads the generation's own table.
   `SELECT projection, position FROM ${CHECKPOINT_TABLE}`,
 ] as const;
-
-/** The opening sent as one simple query (no parameters), one round trip. */
-const OPEN_READ = OPENING.join(';\n');
 
 type OpeningRows = [unknown, Array<Record<string, unknown>>, Array<Record<string, unknown>>];
 
@@ -53,7 +69,6 @@ const TEMPLATE_GENERATION: Generation = { generation: 0, schema: TEMPLATE_SCHEMA
 
 interface PgClient {
   query(text: string): Promise<unknown>;
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 /** Names already computed, by text: a handful of statement shapes (each filter combination is one). */
@@ -81,24 +96,14 @@ function statementName(sql: string): string {
 export async function readActiveGeneration<T>(
   dataSource: DataSource,
   work: (q: ReadModelQuery) => Promise<T>,
-  options: {
-    emptyWhenNotBuilt?: boolean;
-    /**
-     * A stream of the log whose number of events the opening reads too (same round trip, same
-     * snapshot): for a reader holding a copy of that stream (a contract's history kept between
-     * requests) to check it instead of reading the stream's new events before the read.
-     */
-    streamLength?: string;
-  } = {},
+  options: OpeningOptions & { emptyWhenNotBuilt?: boolean } = {},
 ): Promise<T> {
   const qr = dataSource.createQueryRunner('slave');
   const client = (await qr.connect()) as PgClient;
   try {
     try {
-      const opening = options.streamLength === undefined
-        ? OPEN_READ
-        : `${OPEN_READ};\nSELECT coalesce(max(stream_version) + 1, 0)::int AS n FROM public.ledger_events WHERE stream_id = ${pg.escapeLiteral(options.streamLength)}`;
-      const results = (await client.query(opening)) as Array<{ rows: Array<Record<string, unknown>> }>;
+      // One simple query (no parameters): one round trip.
+      const results = (await client.query(openingOf(options).join(';\n'))) as Array<{ rows: Array<Record<string, unknown>> }>;
       const opened = openedFrom(results.slice(0, 3).map((r) => r.rows) as OpeningRows);
       if (!opened.generation && !options.emptyWhenNotBuilt) throw new ReadModelsNotReadyError('the read models are not built yet: the projector has not started');
       // Before the first generation exists, the template's empty tables: a reader that can answer
@@ -109,14 +114,10 @@ export async function readActiveGeneration<T>(
         manager: qr.manager,
         generation,
         checkpoints,
-        streamLength: options.streamLength === undefined ? null : Number((results[3]!.rows[0] as { n: number }).n),
+        streamLength: streamLengthFrom(options, results[3]?.rows),
         query: async <R>(sql: string, parameters?: readonly unknown[]) => {
           const out = (await qr.query(sql, parameters as unknown[] | undefined, true)) as { records?: R[] };
           return out.records ?? [];
-        },
-        prepared: async <R>(sql: string, parameters: readonly unknown[]) => {
-          const result = await client.query({ name: statementName(sql), text: sql, values: parameters as unknown[] });
-          return result.rows as R[];
         },
       });
       await qr.query('COMMIT');
@@ -130,17 +131,20 @@ export async function readActiveGeneration<T>(
   }
 }
 
-/** What readActiveOnce answers: the serving generation (the template before any), its checkpoints, the statement's rows. */
+/** What readActiveOnce answers: the serving generation (the template before any), its checkpoints, the stream length asked for, the statement's rows. */
 export interface ReadOnce<R> {
   readonly generation: Generation;
   readonly checkpoints: ReadonlyMap<string, number>;
+  readonly streamLength: number | null;
   readonly rows: R[];
 }
 
 /**
  * One statement read in the serving generation's snapshot, in one round trip: the opening of
- * readActiveGeneration (transaction, generation and search_path, checkpoints), the statement (a
- * named prepared statement of the connection, as ReadModelQuery.prepared) and the COMMIT leave in
+ * readActiveGeneration (transaction, generation and search_path, checkpoints, the stream length
+ * asked for), the statement (a named prepared statement of the connection: PostgreSQL parses and
+ * plans it once per connection, and again when the search_path names another generation; its text
+ * must not embed values) and the COMMIT leave in
  * one write, as one pipeline of the extended protocol ended by one Sync, and come back in one
  * read. For an answer that is one statement whose text and values do not depend on the opening
  * (it reads what it needs of the checkpoints itself): three round trips fewer than
@@ -149,16 +153,27 @@ export interface ReadOnce<R> {
  * statement reads the template's empty tables. On an error PostgreSQL skips to the Sync: the
  * transaction is rolled back and the error thrown.
  */
-export async function readActiveOnce<R>(dataSource: DataSource, sql: string, parameters: readonly unknown[]): Promise<ReadOnce<R>> {
+export async function readActiveOnce<R>(
+  dataSource: DataSource,
+  sql: string,
+  parameters: readonly unknown[],
+  options: OpeningOptions = {},
+): Promise<ReadOnce<R>> {
   const qr = dataSource.createQueryRunner('slave');
   const client = (await qr.connect()) as pg.PoolClient;
   try {
-    const pipeline = new OncePipeline(statementName(sql), sql, parameters);
+    const opening = openingOf(options);
+    const pipeline = new OncePipeline(opening, statementName(sql), sql, parameters);
     void client.query(pipeline as unknown as pg.QueryConfig);
     try {
       const results = await pipeline.done;
       const opened = openedFrom([results[0], results[1]!, results[2]!]);
-      return { generation: opened.generation ?? TEMPLATE_GENERATION, checkpoints: opened.checkpoints, rows: results[3] as R[] };
+      return {
+        generation: opened.generation ?? TEMPLATE_GENERATION,
+        checkpoints: opened.checkpoints,
+        streamLength: streamLengthFrom(options, results[3]),
+        rows: results[opening.length] as R[],
+      };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       // Whether PostgreSQL took the statement's Parse before the error is unknown: forget it on both sides.
@@ -191,7 +206,7 @@ interface PipelineConnection {
 }
 
 /**
- * The pipeline of readActiveOnce as a node-pg submittable: OPENING's three statements, the named
+ * The pipeline of readActiveOnce as a node-pg submittable: the opening's statements, the named
  * statement (parsed only the first time on this connection), COMMIT, one Sync. node-pg hands it
  * every message until the one ReadyForQuery; results[i] holds the rows of the i-th statement.
  */
@@ -209,6 +224,7 @@ class OncePipeline {
   // Not `name` and `text`: node-pg's client reads those of the active query on every ParseComplete
   // (and would mark the statement parsed on the opening's unnamed ones).
   constructor(
+    private readonly opening: readonly string[],
     readonly statementName: string,
     private readonly sql: string,
     private readonly values: readonly unknown[],
@@ -238,9 +254,8 @@ class OncePipeline {
         if (rows) connection.describe({ type: 'P', name: '' });
         connection.execute({ portal: '', rows: 0 });
       };
-      unnamed(OPENING[0], false);
-      unnamed(OPENING[1], true);
-      unnamed(OPENING[2], true);
+      // The transaction's first statement has no rows; the others do.
+      this.opening.forEach((text, i) => unnamed(text, i > 0));
       if (!parsed) {
         this.parsing = true;
         connection.parse({ text: this.sql, name: this.statementName, types: [] });
@@ -291,8 +306,9 @@ class OncePipeline {
     const connection = this.connection!;
     delete connection.submittedNamedStatements[this.statementName];
     if (this.parsing) connection.parsedStatements[this.statementName] = this.sql;
-    if (this.results.length !== 5) {
-      this.reject(new Error(`the read pipeline completed ${this.results.length} of its 5 statements`));
+    const statements = this.opening.length + 2;
+    if (this.results.length !== statements) {
+      this.reject(new Error(`the read pipeline completed ${this.results.length} of its ${statements} statements`));
       return;
     }
     this.resolve(this.results);
