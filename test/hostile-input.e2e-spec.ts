@@ -125,8 +125,13 @@ describe('hostile and clumsy input, through HTTP', () => {
       }),
       { numRuns: 250 },
     );
-    const { rows } = await db.query<{ canonical: string; hash: string }>(`SELECT canonical, encode(hash, 'hex') AS hash FROM ledger_events`);
-    const outside = rows.flatMap((row) => storedOutsideSchema(decodeStoredEvent(row.canonical, row.hash).event as LedgerEvent));
+    const { rows } = await db.query<{ canonical: string; hash: string; position: string; stream_id: string; stream_version: number; recorded_at: Date; prev_hash: string | null }>(
+      `SELECT canonical, encode(hash, 'hex') AS hash, position, stream_id, stream_version, recorded_at, encode(prev_hash, 'hex') AS prev_hash FROM ledger_events`,
+    );
+    const outside = rows.flatMap((row) => {
+      const columns = { streamId: row.stream_id, streamVersion: row.stream_version, position: Number(row.position), recordedAt: row.recorded_at.toISOString(), prevHash: row.prev_hash };
+      return storedOutsideSchema(decodeStoredEvent(row.canonical, row.hash, columns).event as LedgerEvent);
+    });
     expect(outside).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { canonicalize, leafHash } from '@ledger/integrity';
+import { canonicalize, isFullStoredForm, leafHash } from '@ledger/integrity';
 import { contractStreamId, instant, isRecordEvent, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
 
 /** What the ledger adds to a producer's event; hashed together with it. */
@@ -37,6 +37,8 @@ export interface PreparedEvent {
   readonly streamId: string;
   /** Comma-joined member texts between the metadata members (six pieces), or null: encode the whole object. */
   readonly pieces: readonly string[] | null;
+  /** The producer's event alone in canonical JSON (the pieces joined), or null with the pieces. */
+  readonly eventText: string | null;
 }
 
 /** The metadata keys in canonical (UTF-16 code unit) order. */
@@ -46,7 +48,7 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
   const streamId = streamIdOf(event);
   const record = event as unknown as Record<string, unknown>;
   // A top-level toJSON would make canonicalize serialize something else: keep the general path.
-  if (typeof record.toJSON === 'function') return { event, streamId, pieces: null };
+  if (typeof record.toJSON === 'function') return { event, streamId, pieces: null, eventText: null };
   const pieces = ['', '', '', '', '', ''];
   try {
     for (const key of Object.keys(record).sort()) {
@@ -60,9 +62,9 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
     }
   } catch {
     // Let the whole-object path throw the error with its full location.
-    return { event, streamId, pieces: null };
+    return { event, streamId, pieces: null, eventText: null };
   }
-  return { event, streamId, pieces };
+  return { event, streamId, pieces, eventText: `{${pieces.filter((piece) => piece !== '').join(',')}}` };
 }
 
 /** The stored event's canonical JSON and leaf hash: canonicalize({ ...event, ...meta }), from the prepared pieces. */
@@ -92,8 +94,47 @@ export function encodePrepared(prepared: PreparedEvent, meta: LedgerMetadata): {
   return { canonical, hash: leafHash(canonical) };
 }
 
-export function decodeStoredEvent(canonical: string, hashHex: string): RecordedEvent {
-  const stored = JSON.parse(canonical) as Record<string, unknown>;
+/**
+ * What the PostgreSQL store keeps in its `canonical` column (the ledger's metadata has columns of
+ * its own): the producer's event alone, when the full stored form can be rebuilt from it and those
+ * columns byte for byte (`spliceMetadata`), else the full stored form. A compact text saves about
+ * 150 bytes an event (the metadata members, the 64 hex digits of prevHash among them); the hash is
+ * always that of the full form. Compact only when each member has the one text its column gives
+ * back: recordedAt as toISOString writes it, a stream name JSON writes without escapes, prevHash
+ * as 64 lowercase hex digits.
+ */
+export function storedText(prepared: PreparedEvent, meta: LedgerMetadata, canonical: string): string {
+  const { streamId, streamVersion, position, recordedAt, prevHash } = meta;
+  if (prepared.eventText === null || !Number.isSafeInteger(position) || position < 1 || !Number.isSafeInteger(streamVersion) || streamVersion < 0 ||
+      streamVersion > 2_147_483_647 || (prevHash !== null && !HASH_HEX.test(prevHash)) || !plainJsonString(streamId) || !wholeMillisecondIso(recordedAt)) {
+    return canonical;
+  }
+  return prepared.eventText;
+}
+
+const HASH_HEX = /^[0-9a-f]{64}$/;
+
+/** A string JSON writes as itself between quotes (no character to escape). */
+function plainJsonString(value: string): boolean {
+  return JSON.stringify(value).length === value.length + 2;
+}
+
+/** Exactly Date#toISOString's text of a time in years 0000–9999 (so the timestamptz column gives it back). */
+function wholeMillisecondIso(value: string): boolean {
+  const ms = Date.parse(value);
+  return value.length === 24 && Number.isFinite(ms) && new Date(ms).toISOString() === value;
+}
+
+/**
+ * The event read back from a stored row: its text (either form, see storedText), its hex hash and
+ * the metadata columns, which are the truth for a compact text and ignored for a full one (whose
+ * members were hashed; the verifier compares them with the columns).
+ */
+export function decodeStoredEvent(text: string, hashHex: string, columns: LedgerMetadata): RecordedEvent {
+  const stored = JSON.parse(text) as Record<string, unknown>;
+  if (!isFullStoredForm(stored)) {
+    return { event: stored as unknown as LedgerEvent, ...columns, hash: hashHex };
+  }
   const meta = {} as Record<string, unknown>;
   for (const key of METADATA_KEYS) {
     meta[key] = stored[key];

@@ -89,3 +89,4 @@ export {
   type WitnessedLog,
 } from './witness-protocol.js';
 export * from './checkpoint-name.js';
+export { isFullStoredForm, spliceMetadata, STORED_METADATA_KEYS, type StoredMetadata } from './stored-form.js';

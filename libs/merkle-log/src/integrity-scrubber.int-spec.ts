@@ -2,6 +2,7 @@ import pg from 'pg';
 import { PostgresEventStore } from '@ledger/event-store';
 import { generateSignerKey, leafHash, parseSignerKey, verifierKeyOf } from '@ledger/integrity';
 import { recordUsed } from '../../event-store/src/contract/test-events.js';
+import { hashedTextOf } from '../../../test/support/stored-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { IntegrityScrubber } from './integrity-scrubber.js';
@@ -62,9 +63,11 @@ describe('the integrity scrubber', () => {
   });
 
   it('names an event whose content and stored hash were both rewritten, by the Merkle tile that still holds the old leaf', async () => {
-    const [row] = (await pool.query(`SELECT canonical FROM ledger_events WHERE position = 77`)).rows as Array<{ canonical: string }>;
-    const forged = row!.canonical.replace('"operation"', '"marketing"');
-    await asSuperuser(`UPDATE ledger_events SET canonical = '${forged}', hash = '\\x${leafHash(forged).toString('hex')}' WHERE position = 77`);
+    // The stored text edited, and the hash of the text the ledger hashes (the stored text with its metadata columns) recomputed.
+    const { stored, full } = await hashedTextOf(pool, 77);
+    const edit = (text: string): string => text.replace('"operation"', '"marketing"');
+    expect(edit(stored)).not.toBe(stored);
+    await asSuperuser(`UPDATE ledger_events SET canonical = '${edit(stored)}', hash = '\\x${leafHash(edit(full)).toString('hex')}' WHERE position = 77`);
     expect(await scrubber().scrubOnce()).toEqual([{ position: 77, reason: expect.stringMatching(/differs from the Merkle log tile/) }]);
   });
 

@@ -231,10 +231,20 @@ export class RowMatcher {
   }
 
   /**
-   * matchesColumns on the row's bytes: whether the canonical text says exactly what the other
-   * columns say, read in place. False for anything else; the exact path then decides.
+   * Where a compact stored text (the producer's event alone, see storedText in libs/event-store)
+   * takes the metadata members back, as offsets into the row's bytes: position and prevHash at
+   * `cuts[0]`, recordedAt at `cuts[1]`, streamId and streamVersion at `cuts[2]`. Set by binary()
+   * when it answers COMPACT.
    */
-  binary(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number): boolean {
+  readonly cuts = new Int32Array(3);
+
+  /**
+   * matchesColumns on the row's bytes: whether the stored text says exactly what the other
+   * columns say, read in place. FULL for a text holding the ledger's metadata members (each then
+   * compared with its column), COMPACT for the producer's event alone (its metadata comes from the
+   * columns, spliced at `cuts`), NO_MATCH for anything else; the exact path then decides.
+   */
+  binary(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number): StoredForm {
     const c0 = offsets[1]!;
     const c1 = c0 + lengths[1]!;
     const prevAt = offsets[3]!;
@@ -251,42 +261,174 @@ export class RowMatcher {
     // stream_id must be the stream of contract_id and record_id.
     if (recordLength === -1) {
       this.pos = streamAt;
-      if (streamLength !== 9 + contractLength || !this.literal(B.contract) || !this.sameBytes(contractAt, contractLength)) return false;
+      if (streamLength !== 9 + contractLength || !this.literal(B.contract) || !this.sameBytes(contractAt, contractLength)) return NO_MATCH;
     } else {
       this.pos = streamAt;
       if (streamLength !== 8 + contractLength + recordLength || !this.literal(B.record) || !this.sameBytes(contractAt, contractLength) || bytes[this.pos++] !== 45 ||
           !this.sameBytes(recordAt, recordLength)) {
-        return false;
+        return NO_MATCH;
       }
     }
     const contract = firstAt(bytes, B.contractKey, c0, c1);
-    if (contract < 0 || contract + B.contractKey.length + contractLength >= c1) return false;
+    if (contract < 0 || contract + B.contractKey.length + contractLength >= c1) return NO_MATCH;
     this.pos = contract + B.contractKey.length;
-    if (!this.sameBytes(contractAt, contractLength) || !this.quote()) return false;
+    if (!this.sameBytes(contractAt, contractLength) || !this.quote()) return NO_MATCH;
     const event = lastAt(bytes, B.eventId, contract, c1);
-    if (event < contract) return false;
+    if (event < contract) return NO_MATCH;
     this.pos = event + B.eventId.length;
-    if (!this.sameBytes(eventAt, lengths[4]!) || !this.literal(B.occurredAt) || !this.instantNear(pgMillis(bytes, offsets[10]!), c1)) return false;
-    if (!this.literal(B.position) || !this.decimal(position, c1)) return false;
-    if (lengths[3] === -1 ? !this.literal(B.prevHashNull) : !(this.literal(B.prevHash) && this.hexOf(prevAt) && this.quote())) return false;
-    if (recordLength !== -1 && !(this.literal(B.recordId) && this.sameBytes(recordAt, recordLength) && this.quote())) return false;
-    if (!this.literal(B.recordedAt) || !this.instantNear(pgMillis(bytes, offsets[11]!), c1) || !this.quote()) return false;
+    if (!this.sameBytes(eventAt, lengths[4]!) || !this.literal(B.occurredAt) || !this.instantNear(pgMillis(bytes, offsets[10]!), c1)) return NO_MATCH;
+    const full = this.literal(B.position);
+    if (full) {
+      if (!this.decimal(position, c1)) return NO_MATCH;
+      if (lengths[3] === -1 ? !this.literal(B.prevHashNull) : !(this.literal(B.prevHash) && this.hexOf(prevAt) && this.quote())) return NO_MATCH;
+    } else {
+      if (!this.quote()) return NO_MATCH;
+      this.cuts[0] = this.pos;
+    }
+    if (recordLength !== -1 && !(this.literal(B.recordId) && this.sameBytes(recordAt, recordLength) && this.quote())) return NO_MATCH;
+    if (full) {
+      if (!this.literal(B.recordedAt) || !this.instantNear(pgMillis(bytes, offsets[11]!), c1) || !this.quote()) return NO_MATCH;
+    } else {
+      this.cuts[1] = this.pos;
+    }
     this.signatureSeen = false;
     if (this.literal(B.signature)) {
       const close = byteAt(bytes, 125, this.pos, c1);
-      if (close < 0) return false;
+      if (close < 0) return NO_MATCH;
       this.pos = close + 1;
       this.signatureSeen = true;
     }
     if (this.literal(B.source)) {
       const close = byteAt(bytes, 34, this.pos, c1);
-      if (close < 0) return false;
+      if (close < 0) return NO_MATCH;
       this.pos = close + 1;
     }
-    if (!this.literal(B.streamId) || !this.sameBytes(streamAt, streamLength) || !this.literal(B.streamVersion) || !this.decimal(bytes.readInt32BE(versionAt), c1)) return false;
-    if (!this.literal(B.type) || !this.sameBytes(typeAt, lengths[7]!) || !this.quote()) return false;
-    return bytes[this.pos] === 125 && this.pos + 1 === c1;
+    if (full) {
+      if (!this.literal(B.streamId) || !this.sameBytes(streamAt, streamLength) || !this.literal(B.streamVersion) || !this.decimal(bytes.readInt32BE(versionAt), c1)) return NO_MATCH;
+    } else {
+      this.cuts[2] = this.pos;
+    }
+    if (!this.literal(B.type) || !this.sameBytes(typeAt, lengths[7]!) || !this.quote()) return NO_MATCH;
+    return bytes[this.pos] === 125 && this.pos + 1 === c1 ? (full ? FULL : COMPACT) : NO_MATCH;
   }
+}
+
+/** What RowMatcher.binary found: see there. */
+export type StoredForm = 0 | 1 | 2;
+export const NO_MATCH = 0;
+export const FULL = 1;
+export const COMPACT = 2;
+
+/**
+ * The full stored form of a compact row, written into `out` from offset 1 (the caller puts the
+ * leaf prefix at 0): the stored text cut at `cuts` (RowMatcher.binary) with the metadata members
+ * from the row's columns, the same bytes as spliceMetadata of libs/event-store (tests hold them
+ * equal). Answers the end offset, or −1 when the columns cannot be what the ledger wrote for a
+ * compact row (a recorded_at with sub-millisecond digits or outside years 0–9999), or `out` is
+ * too small. For a compact row the metadata is not compared with anything: it is hashed, so a
+ * changed column changes the leaf.
+ */
+export function writeFullForm(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number, cuts: Int32Array, out: Buffer): number {
+  const c0 = offsets[1]!;
+  const c1 = c0 + lengths[1]!;
+  const streamLength = lengths[5]!;
+  if (out.length < lengths[1]! + streamLength + 160) return -1;
+  const micros = int64(bytes, offsets[11]!);
+  if (micros % 1000 !== 0) return -1;
+  let at = 1 + bytes.copy(out, 1, c0, cuts[0]!);
+  at = putAscii(out, at, ',"position":');
+  at = putDecimal(out, at, position);
+  at = putAscii(out, at, ',"prevHash":');
+  if (lengths[3] === -1) {
+    at = putAscii(out, at, 'null');
+  } else {
+    out[at++] = 34;
+    const prevAt = offsets[3]!;
+    for (let i = 0; i < 32; i++) {
+      const b = bytes[prevAt + i]!;
+      out[at++] = HEX_DIGITS[b >> 4]!;
+      out[at++] = HEX_DIGITS[b & 15]!;
+    }
+    out[at++] = 34;
+  }
+  at += bytes.copy(out, at, cuts[0]!, cuts[1]!);
+  at = putAscii(out, at, ',"recordedAt":"');
+  at = putIso(out, at, micros / 1000 + PG_EPOCH_MS);
+  if (at < 0) return -1;
+  out[at++] = 34;
+  at += bytes.copy(out, at, cuts[1]!, cuts[2]!);
+  at = putAscii(out, at, ',"streamId":"');
+  at += bytes.copy(out, at, offsets[5]!, offsets[5]! + streamLength);
+  at = putAscii(out, at, '","streamVersion":');
+  at = putDecimal(out, at, bytes.readInt32BE(offsets[6]!));
+  at += bytes.copy(out, at, cuts[2]!, c1);
+  return at;
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+function putAscii(out: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** A non-negative safe integer's decimal digits (canonical JSON: no sign, no leading zero). */
+function putDecimal(out: Buffer, at: number, value: number): number {
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  let v = value;
+  for (let i = digits - 1; i >= 0; i--) {
+    out[at + i] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return at + digits;
+}
+
+function putDigits(out: Buffer, at: number, value: number, count: number): void {
+  for (let i = count - 1; i >= 0; i--) {
+    out[at + i] = 48 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+}
+
+/**
+ * Date#toISOString's 24 characters for epoch milliseconds `ms` (years 0–9999; −1 otherwise), without a Date:
+ * the civil date of the day number by H. Hinnant's algorithm.
+ */
+export function putIso(out: Buffer, at: number, ms: number): number {
+  if (!Number.isSafeInteger(ms)) return -1;
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return -1;
+  putDigits(out, at, year, 4);
+  out[at + 4] = 45;
+  putDigits(out, at + 5, month, 2);
+  out[at + 7] = 45;
+  putDigits(out, at + 8, day, 2);
+  out[at + 10] = 84;
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  putDigits(out, at + 11, hour, 2);
+  out[at + 13] = 58;
+  putDigits(out, at + 14, minute, 2);
+  out[at + 16] = 58;
+  putDigits(out, at + 17, second, 2);
+  out[at + 19] = 46;
+  putDigits(out, at + 20, rest - second * 1000, 3);
+  out[at + 23] = 90;
+  return at + 24;
 }
 
 /** The value of each lowercase hex digit by character code, −1 for any other byte. */

@@ -1,17 +1,21 @@
 import { encodeStoredEvent, streamIdOf } from '@ledger/event-store';
 import { isRecordEvent } from '@ledger/domain';
-import { hashToHex, leafHash, nodeHash } from '@ledger/integrity';
+import { canonicalize, hashToHex, leafHash, nodeHash } from '@ledger/integrity';
+import fc from 'fast-check';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
 import type { LogRow } from './log-rows.js';
 import { interiorHash } from './verify-chunk.js';
-import { decodeRow, parseStored, readInstant, readInstantBytes, RowMatcher } from './stored-row-match.js';
+import { COMPACT, decodeRow, FULL, NO_MATCH, parseStored, putIso, readInstant, readInstantBytes, RowMatcher, writeFullForm } from './stored-row-match.js';
 
 const matcher = new RowMatcher();
 const matchesColumns = (canonical: string, row: Parameters<RowMatcher['columns']>[1]): boolean => matcher.columns(canonical, row);
-const matchesBinary = (...args: Parameters<RowMatcher['binary']>): boolean => matcher.binary(...args);
+const matchesBinary = (...args: Parameters<RowMatcher['binary']>): boolean => matcher.binary(...args) === FULL;
 
-/** Rows as PostgreSQL answers the verifier's query, for realistic events of every type. */
-function storedRows(): LogRow[] {
+/**
+ * Rows as PostgreSQL answers the verifier's query, for realistic events of every type: with the
+ * full stored form in the text column, or (compact) the producer's event alone, as the store keeps it.
+ */
+function storedRows(compact = false): LogRow[] {
   const rows: LogRow[] = [];
   const heads = new Map<string, { version: number; hash: string }>();
   let position = 0;
@@ -25,7 +29,7 @@ function storedRows(): LogRow[] {
       const { canonical, hash } = encodeStoredEvent(event, meta);
       heads.set(streamId, { version: meta.streamVersion, hash: hash.toString('hex') });
       rows.push([
-        String(position), canonical, hash.toString('hex'), meta.prevHash, event.eventId.toLowerCase(), streamId, String(meta.streamVersion),
+        String(position), compact ? canonicalize(event) : canonical, hash.toString('hex'), meta.prevHash, event.eventId.toLowerCase(), streamId, String(meta.streamVersion),
         event.type, event.contractId, isRecordEvent(event) ? event.recordId : null, String(Date.parse(event.occurredAt)), String(Date.parse(recordedAt)),
       ]);
     }
@@ -119,6 +123,60 @@ describe("the verifier's fast reading of stored events", () => {
     }
     const { bytes, offsets, lengths } = binaryRow(row);
     expect(matchesBinary(bytes, offsets, lengths, Number(row[0]) + 1)).toBe(false);
+  });
+
+  it('reads a compact binary row (the producer event alone) and writes its full stored form back byte for byte from the columns', () => {
+    const full = rows;
+    const compact = storedRows(true);
+    const out = Buffer.alloc(8_192);
+    compact.forEach((row, i) => {
+      const { bytes, offsets, lengths } = binaryRow(row);
+      expect({ position: row[0], form: matcher.binary(bytes, offsets, lengths, Number(row[0])) }).toEqual({ position: row[0], form: COMPACT });
+      const end = writeFullForm(bytes, offsets, lengths, Number(row[0]), matcher.cuts, out);
+      expect(out.toString('utf8', 1, end)).toBe(full[i]![1]);
+    });
+  });
+
+  it('declines a compact binary row whose event columns differ from its text, and rebuilds a different hashed text when a metadata column changed', () => {
+    const row = storedRows(true).find((r) => r[9] !== null && r[3] !== null)!;
+    const changed = (index: number, value: string | null): LogRow => Object.assign([...row], { [index]: value }) as LogRow;
+    for (const variant of [
+      changed(4, '00000000-0000-4000-8000-000000000000'), changed(5, `record-${row[8]}-R-OTHER`), changed(7, 'RecordUsedX'),
+      changed(8, 'another-contract'), changed(9, null), changed(10, String(Number(row[10]) + 2)), changed(1, `${row[1]} `),
+    ]) {
+      const { bytes, offsets, lengths } = binaryRow(variant);
+      expect(matcher.binary(bytes, offsets, lengths, Number(variant[0]))).toBe(NO_MATCH);
+    }
+    const rebuilt = (variant: LogRow): string | null => {
+      const { bytes, offsets, lengths } = binaryRow(variant);
+      expect(matcher.binary(bytes, offsets, lengths, Number(variant[0]))).toBe(COMPACT);
+      const out = Buffer.alloc(8_192);
+      const end = writeFullForm(bytes, offsets, lengths, Number(variant[0]), matcher.cuts, out);
+      return end < 0 ? null : out.toString('utf8', 1, end);
+    };
+    const original = rebuilt(row);
+    expect(original).not.toBeNull();
+    for (const variant of [changed(0, String(Number(row[0]) + 1)), changed(3, 'cd'.repeat(32)), changed(3, null), changed(6, String(Number(row[6]) + 1)), changed(11, String(Number(row[11]) - 1))]) {
+      const text = rebuilt(variant);
+      expect(text).not.toBeNull();
+      expect(text).not.toBe(original);
+    }
+    // A recorded_at with digits below the millisecond cannot be a compact row's: no text is rebuilt, the exact path names it.
+    expect(rebuilt(changed(11, String(Number(row[11]) + 0.001)))).toBeNull();
+  });
+
+  it('writes a time as Date#toISOString does, for any millisecond of years 0–9999, and refuses the others', () => {
+    const out = Buffer.alloc(32);
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        const end = putIso(out, 0, ms);
+        expect(out.toString('latin1', 0, end)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2_000 },
+    );
+    for (const ms of [-62_167_219_200_000, 0, 951_782_400_000, 253_402_300_799_999]) expect(out.toString('latin1', 0, putIso(out, 0, ms))).toBe(new Date(ms).toISOString());
+    expect(putIso(out, 0, -62_167_219_200_001)).toBe(-1);
+    expect(putIso(out, 0, 253_402_300_800_000)).toBe(-1);
   });
 
   it('reads timestamps from bytes as from text', () => {

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import { leafHash, nodeHash } from '@ledger/integrity';
+import { isFullStoredForm, leafHash, nodeHash, spliceMetadata } from '@ledger/integrity';
 import type { LedgerEvent } from '@ledger/domain';
 import { PartyKeyring, type PartyKey } from '../signatures/party-keys.js';
 import type { TupleHandler } from './copy-rows.js';
 import type { LogRow } from './log-rows.js';
 import type { LogProblem } from './problems.js';
-import { decodeRow, int64, parseStored, RowMatcher, type StoredFields } from './stored-row-match.js';
+import { COMPACT, decodeRow, FULL, int64, parseStored, RowMatcher, writeFullForm, type StoredFields } from './stored-row-match.js';
 
 /** An aligned range of positions verified on its own (in a worker thread or inline). */
 export interface ChunkTask {
@@ -121,13 +121,18 @@ class ChunkChecker {
       return;
     }
     const position = int64(bytes, offsets[0]!);
-    const leaf = leafOfBytes(bytes, offsets[1]!, lengths[1]!);
-    if (!equal32(leaf, bytes, offsets[2]!) || !this.matcher.binary(bytes, offsets, lengths, position)) {
+    const form = this.matcher.binary(bytes, offsets, lengths, position);
+    let leaf: Hash | null = null;
+    if (form === FULL) leaf = leafOfBytes(bytes, offsets[1]!, lengths[1]!);
+    else if (form === COMPACT) leaf = leafOfCompact(bytes, offsets, lengths, position, this.matcher.cuts);
+    if (leaf === null || !equal32(leaf, bytes, offsets[2]!)) {
       this.accept(decodeRow(bytes, offsets, lengths), tiles);
       return;
     }
     this.advance(position);
-    if (this.matcher.signatureSeen || isContractRegistered(bytes, offsets[7]!, lengths[7]!)) this.authorship(position, bytes.toString('utf8', offsets[1]!, offsets[1]! + lengths[1]!));
+    if (this.matcher.signatureSeen || isContractRegistered(bytes, offsets[7]!, lengths[7]!)) {
+      this.authorship(position, form === FULL ? bytes.toString('utf8', offsets[1]!, offsets[1]! + lengths[1]!) : leafScratch.buffer.toString('utf8', 1, leafScratch.end));
+    }
     const streamId = bytes.toString('latin1', offsets[5]!, offsets[5]! + lengths[5]!);
     const version = bytes.readInt32BE(offsets[6]!);
     const state = this.streams.get(streamId);
@@ -147,21 +152,45 @@ class ChunkChecker {
   /** The exact path, on decoded text: every check, each disagreement named. */
   accept(row: LogRow, tiles: Map<number, Buffer>): void {
     const position = Number(row[0]);
-    const canonical = row[1];
+    const { canonical, compact } = this.fullForm(position, row);
     this.advance(position);
     if (canonical.includes('"signature":') || canonical.includes('"ContractRegistered"')) this.authorship(position, canonical);
     const leaf = leafHash(canonical).toString('latin1');
     const leafHex = hex(leaf);
     if (this.matcher.columns(canonical, row)) {
       // The hashed text says exactly what the columns say, position included.
-      if (row[2] !== leafHex) {
-        this.problem(position, 'hash-mismatch', `the stored text of event ${row[4]} does not hash to its stored hash: the event was changed after it was recorded`);
-      }
+      if (row[2] !== leafHex) this.problem(position, 'hash-mismatch', hashMismatch(String(row[4]), compact));
       this.link(position, row[5], Number(row[6]), row[3], leaf);
     } else {
-      this.checkParsed(position, row, parseStored(canonical), leaf);
+      this.checkParsed(position, row, parseStored(canonical), leaf, compact);
     }
     this.leafAndTree(position, leaf, tiles);
+  }
+
+  /**
+   * The hashed text of a row on the exact path: the stored text when it is the full stored form,
+   * else the stored text with the metadata columns spliced in (spliceMetadata). A compact row's
+   * recorded_at must be a whole millisecond (the ledger stores only such rows compactly): one that
+   * is not is named, and the text rebuilt with its millisecond, so the hash still says whether
+   * the text is intact.
+   */
+  private fullForm(position: number, row: LogRow): { canonical: string; compact: boolean } {
+    const text = row[1];
+    const asStored = { canonical: text, compact: false };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return asStored;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || isFullStoredForm(parsed as Record<string, unknown>)) return asStored;
+    const recordedMs = Number(row[11]);
+    if (!Number.isInteger(recordedMs)) {
+      this.problem(position, 'column-mismatch', `column recorded_at is ${instantText(row[11])} with digits below the millisecond, which the ledger never stores with a compact text: it was changed`);
+    }
+    const recordedAt = Number.isFinite(recordedMs) ? new Date(Math.floor(recordedMs)).toISOString() : '';
+    const full = spliceMetadata(text, { position, prevHash: row[3], recordedAt, streamId: row[5], streamVersion: Number(row[6]) });
+    return full === null ? asStored : { canonical: full, compact: true };
   }
 
   private advance(position: number): void {
@@ -254,11 +283,9 @@ class ChunkChecker {
   }
 
   /** The slow path: the text is parsed whole and each disagreement is named. */
-  private checkParsed(position: number, row: LogRow, event: StoredFields | null, leaf: Hash): void {
+  private checkParsed(position: number, row: LogRow, event: StoredFields | null, leaf: Hash, compact: boolean): void {
     const eventId = typeof event?.eventId === 'string' ? event.eventId : row[4];
-    if (row[2] !== hex(leaf)) {
-      this.problem(position, 'hash-mismatch', `the stored text of event ${eventId} does not hash to its stored hash: the event was changed after it was recorded`);
-    }
+    if (row[2] !== hex(leaf)) this.problem(position, 'hash-mismatch', hashMismatch(String(eventId), compact));
     if (event === null) {
       this.problem(position, 'unreadable-event', 'the stored text is not a JSON object');
       return;
@@ -318,6 +345,13 @@ class ChunkChecker {
   private problem(position: number, kind: LogProblem['kind'], message: string): void {
     if (this.problems.length < this.task.maxProblems) this.problems.push({ position, kind, message });
   }
+}
+
+/** A row whose hashed text does not hash to its stored hash; a compact row's hashed text includes five of its columns. */
+function hashMismatch(eventId: string, compact: boolean): string {
+  return compact
+    ? `the stored text of event ${eventId}, with its position, prevHash, recordedAt, stream and version columns, does not hash to its stored hash: the event or one of those columns was changed after it was recorded`
+    : `the stored text of event ${eventId} does not hash to its stored hash: the event was changed after it was recorded`;
 }
 
 function expectedStreamId(event: StoredFields): string {
@@ -402,20 +436,45 @@ function equal32(a: Hash, b: Buffer, bStart: number): boolean {
  * `views[n]` is the view of its first n bytes, kept so that no view is allocated per row (the
  * texts are a few hundred lengths).
  */
-const leafScratch = { buffer: Buffer.alloc(4_096), views: [] as Buffer[] };
+const leafScratch = { buffer: Buffer.alloc(4_096), views: [] as Buffer[], end: 0 };
+
+/** The view of leafScratch's first n bytes (one per length, kept). */
+function scratchView(n: number): Buffer {
+  return (leafScratch.views[n] ??= leafScratch.buffer.subarray(0, n));
+}
+
+function growScratch(length: number): void {
+  if (leafScratch.buffer.length < length) {
+    leafScratch.buffer = Buffer.alloc(2 * length);
+    leafScratch.views = [];
+  }
+}
 
 /** SHA-256(0x00 ‖ bytes[start, start + length)): the leaf hash of the stored text's UTF-8 bytes. */
 function leafOfBytes(bytes: Buffer, start: number, length: number): Hash {
   if (oneShot === undefined) return leafHash(bytes.subarray(start, start + length)).toString('latin1');
-  if (leafScratch.buffer.length < length + 1) {
-    leafScratch.buffer = Buffer.alloc(2 * (length + 1));
-    leafScratch.views = [];
-  }
+  growScratch(length + 1);
   const scratchBuffer = leafScratch.buffer;
   scratchBuffer[0] = 0;
   bytes.copy(scratchBuffer, 1, start, start + length);
-  const view = (leafScratch.views[length + 1] ??= scratchBuffer.subarray(0, length + 1));
-  return oneShot('sha256', view, 'latin1');
+  leafScratch.end = length + 1;
+  return oneShot('sha256', scratchView(length + 1), 'latin1');
+}
+
+/**
+ * The leaf hash of a compact row: its full stored form written into the scratch buffer from the
+ * stored text and the columns (writeFullForm), then hashed; null when the columns cannot be a
+ * compact row's (the exact path then names what is wrong).
+ */
+function leafOfCompact(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number, cuts: Int32Array): Hash | null {
+  growScratch(lengths[1]! + lengths[5]! + 160);
+  const out = leafScratch.buffer;
+  out[0] = 0;
+  const end = writeFullForm(bytes, offsets, lengths, position, cuts, out);
+  if (end < 0) return null;
+  leafScratch.end = end;
+  if (oneShot === undefined) return leafHash(out.subarray(1, end)).toString('latin1');
+  return oneShot('sha256', scratchView(end), 'latin1');
 }
 
 const CONTRACT_REGISTERED = Buffer.from('ContractRegistered');

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { encodeStoredEvent } from '@ledger/event-store';
 import { generateSignerKey, parseVerifierKey, signCheckpoint, leafHash } from '@ledger/integrity';
+import { hashedTextOf } from '../../../../test/support/stored-rows.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { openAuditLedger, testLogKeys, type AuditLedger } from '../testing/audit-ledger.js';
 import { eventId, fillerBatch, firstBatch, secondBatch } from '../testing/audit-scenario.js';
@@ -71,10 +72,12 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
 
   it('names the position even when the superuser also recomputed the stored hash', async () => {
     const position = await positionOf('okayama-kaigo-2025/R-1/copied');
-    await tamper(
-      `UPDATE ledger_events SET canonical = replace(canonical, '"DC-OKAYAMA-1"', '"CITY-HALL"') WHERE position = ${position}`,
-      `UPDATE ledger_events SET hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')) WHERE position = ${position}`,
-    );
+    // The stored text changed, and the hash of the text the ledger hashes (the stored text with its metadata columns) recomputed.
+    const { stored, full } = await hashedTextOf(admin, position);
+    const edit = (text: string): string => text.replace('"DC-OKAYAMA-1"', '"CITY-HALL"');
+    expect(edit(stored)).not.toBe(stored);
+    await tamper();
+    await admin.query('UPDATE ledger_events SET canonical = $1, hash = $2 WHERE position = $3', [edit(stored), leafHash(edit(full)), position]);
     const report = await verify();
     expect(report.firstBadPosition).toBe(position);
     expect(report.problems[0]).toMatchObject({ position, kind: 'leaf-mismatch' });
@@ -88,15 +91,39 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
     expect(report.problems[0]!.message).toMatch(/position 30 is missing \(the next stored row is position 31\)/);
   });
 
-  it('names the first of two swapped events', async () => {
-    await tamper(
-      'UPDATE ledger_events SET position = position + 1000000 WHERE position IN (20, 21)',
-      'UPDATE ledger_events SET position = CASE position WHEN 1000020 THEN 21 ELSE 20 END WHERE position > 1000000',
-    );
+  const swap20and21 = [
+    'UPDATE ledger_events SET position = position + 1000000 WHERE position IN (20, 21)',
+    'UPDATE ledger_events SET position = CASE position WHEN 1000020 THEN 21 ELSE 20 END WHERE position > 1000000',
+  ];
+
+  it('names the first of two swapped events (their stored texts are compact: the position is hashed from its column)', async () => {
+    await tamper(...swap20and21);
     const report = await verify();
     expect(report.firstBadPosition).toBe(20);
+    expect(report.problems[0]).toMatchObject({ position: 20, kind: 'hash-mismatch' });
+    expect(report.problems[0]!.message).toMatch(/with its position, prevHash, recordedAt, stream and version columns/);
+  });
+
+  it('given a ledger stored before the compact form (every text the full stored form), then it verifies, and a swap is named as a moved event', async () => {
+    await tamper();
+    for (let position = 1; position <= 76; position++) {
+      const { full } = await hashedTextOf(admin, position);
+      await admin.query('UPDATE ledger_events SET canonical = $1 WHERE position = $2', [full, position]);
+    }
+    expect(await verify()).toMatchObject({ ok: true, events: 76, problems: [] });
+    await tamper(...swap20and21);
+    const report = await verify();
     expect(report.problems[0]).toMatchObject({ position: 20, kind: 'moved-event' });
     expect(report.problems[0]!.message).toMatch(/holds the event recorded at position 21/);
+  });
+
+  it('names a compact row whose recorded_at was moved by less than a millisecond (its text rebuilds the same, the column cannot be what the ledger wrote)', async () => {
+    const position = await positionOf('okayama-kaigo-2025/incident');
+    await tamper(`UPDATE ledger_events SET recorded_at = recorded_at + interval '1 microsecond' WHERE position = ${position}`);
+    const report = await verify();
+    expect(report.firstBadPosition).toBe(position);
+    expect(report.problems[0]).toMatchObject({ position, kind: 'column-mismatch' });
+    expect(report.problems[0]!.message).toMatch(/recorded_at .* digits below the millisecond/);
   });
 
   it('names the position of an inserted event, even one with a valid hash and its own stream', async () => {
@@ -120,7 +147,8 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
     const report = await verify();
     expect(report.firstBadPosition).toBe(15);
     expect(report.problems[0]).toMatchObject({ position: 15, kind: 'leaf-mismatch' });
-    expect(report.problems.find((p) => p.position === 16)).toMatchObject({ kind: 'moved-event' });
+    // The event that was at 15, now at 16: its compact text rebuilt with position 16 no longer hashes to its hash.
+    expect(report.problems.find((p) => p.position === 16)).toMatchObject({ kind: 'hash-mismatch' });
   });
 
   it('names a column that no longer agrees with the hashed event (it would hide the event from its contract)', async () => {
@@ -176,7 +204,8 @@ describe('verify: the full-log verifier against a tampered PostgreSQL', () => {
 
   it('detects a history rewritten with consistent hashes, chains and tiles by the signed roots alone', async () => {
     // Rewrite every event from position 53 on (a new payload, hashes and chains recomputed), and forge the tiles to match.
-    const { rows } = await admin.query('SELECT canonical FROM ledger_events WHERE position >= 53 ORDER BY position');
+    const rows: Array<{ canonical: string }> = [];
+    for (let position = 53; position <= 76; position++) rows.push({ canonical: (await hashedTextOf(admin, position)).full });
     const heads = new Map<string, string>();
     const { rows: before } = await admin.query(`SELECT stream_id, encode(hash, 'hex') AS hash FROM ledger_events WHERE position < 53 ORDER BY position`);
     for (const row of before) heads.set(row.stream_id, row.hash);

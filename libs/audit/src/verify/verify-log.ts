@@ -99,8 +99,8 @@ interface ValidCheckpoint {
 }
 
 /**
- * The full-log verifier: recomputes every leaf hash from the stored canonical text, checks the
- * stored columns against it, positions 1, 2, 3 … without gaps, every stream chain, and the Merkle
+ * The full-log verifier: recomputes every leaf hash from the stored row (its text, and for a
+ * compact text the metadata columns spliced in), checks the other stored columns against it, positions 1, 2, 3 … without gaps, every stream chain, and the Merkle
  * root at every signed checkpoint; checks each checkpoint's signature and the consistency proof
  * between consecutive checkpoints. Reports problems in position order, the first bad position
  * first. Trusts nothing in the database: not the stored hashes, not the tiles, not the state.

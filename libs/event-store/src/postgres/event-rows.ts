@@ -34,7 +34,7 @@ export class UnstorableValueError extends RangeError {
 /**
  * The planned rows as `COPY ledger_events (…) FROM STDIN (FORMAT binary)` takes them, in buffers of
  * about CHUNK_BYTES (a row is never split): no SQL text to build or parse, hashes and UUIDs as their
- * bytes, the canonical JSON as the very UTF-8 bytes that were hashed. Timestamps are converted here
+ * bytes, the stored text (storedText: the producer's event alone, or the full hashed form) as UTF-8. Timestamps are converted here
  * exactly as PostgreSQL converts their text (`postgresMicros`), so the column holds what an INSERT of
  * the same text would.
  */
@@ -83,7 +83,7 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
     const event = row.event;
     const recordId = isRecordEvent(event) ? event.recordId : null;
     // PostgreSQL text holds no NUL character (it would refuse the INSERT of such a text).
-    for (const value of [row.streamId, event.type, event.contractId, recordId ?? '', row.canonical]) {
+    for (const value of [row.streamId, event.type, event.contractId, recordId ?? '', row.stored]) {
       if (value.includes('\0')) throw new UnstorableValueError('a text holds a NUL character', '22021');
     }
     const occurredAt = postgresMicros(event.occurredAt);
@@ -105,7 +105,7 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
     else bytes(null);
     int8(occurredAt);
     int8(recordedAt);
-    text(row.canonical);
+    text(row.stored);
     bytes(row.prevHash === null ? null : Buffer.from(row.prevHash, 'hex'));
     bytes(row.leaf);
     left -= bounds[i]!;
@@ -121,7 +121,7 @@ function rowBound(row: PlannedRow): number {
   const event = row.event;
   const recordId = isRecordEvent(event) ? event.recordId : null;
   return 2 + FIELDS * 4 + 8 + 16 + 4 + 8 + 8 + 32 + 32 + 2 +
-    3 * (row.streamId.length + event.type.length + event.contractId.length + (recordId?.length ?? 0) + row.canonical.length);
+    3 * (row.streamId.length + event.type.length + event.contractId.length + (recordId?.length ?? 0) + row.stored.length);
 }
 
 function writeUuid(buf: Buffer, at: number, uuid: string): void {

@@ -1,9 +1,10 @@
 import pg from 'pg';
 import { InvalidEventsError, type RecordedEvent } from '@ledger/domain';
+import { leafHash, spliceMetadata } from '@ledger/integrity';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import { recordUsed, workerBriefed } from '../contract/test-events.js';
-import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
+import { PostgresEventStore, STORED_FORM_BYTES, type PostgresEventStoreOptions } from './postgres-event-store.js';
 
 async function openStore(url: string, options: PostgresEventStoreOptions = {}): Promise<{ store: PostgresEventStore; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -121,7 +122,7 @@ describe('the PostgreSQL event log', () => {
     }
   });
 
-  it('stores in every column what PostgreSQL itself reads from the hashed canonical text (binary COPY)', async () => {
+  it('stores in every column what PostgreSQL itself reads from the stored text, and the text with those columns spliced back hashes to the stored hash (binary COPY)', async () => {
     const { store, pool } = await openStore(db.url);
     const odd = ['2026-04-01T09:00:00.0000025+09:00', '2026-04-01T09:00:00.999999999-05:30', '0050-03-01T00:00:00Z', '2026-02-28T23:59:59.5Z'];
     await store.append([
@@ -132,18 +133,26 @@ describe('the PostgreSQL event log', () => {
     const { rows } = await admin.query(
       `SELECT count(*)::int AS n,
               count(*) FILTER (WHERE occurred_at = (canonical::jsonb->>'occurredAt')::timestamptz
-                                 AND recorded_at = (canonical::jsonb->>'recordedAt')::timestamptz
                                  AND event_id = (canonical::jsonb->>'eventId')::uuid
-                                 AND stream_id = canonical::jsonb->>'streamId'
-                                 AND stream_version = (canonical::jsonb->>'streamVersion')::int
-                                 AND position = (canonical::jsonb->>'position')::bigint
                                  AND type = canonical::jsonb->>'type'
                                  AND contract_id = canonical::jsonb->>'contractId'
                                  AND record_id IS NOT DISTINCT FROM canonical::jsonb->>'recordId'
-                                 AND prev_hash IS NOT DISTINCT FROM decode(canonical::jsonb->>'prevHash', 'hex')
-                                 AND hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')))::int AS same
+                                 AND NOT canonical::jsonb ?| array['position', 'prevHash', 'recordedAt', 'streamId', 'streamVersion'])::int AS same
          FROM ledger_events WHERE contract_id = 'c-columns'`,
     );
+    expect(rows[0]).toEqual({ n: 6, same: 6 });
+    // The hashed text is the stored text with the metadata columns, as PostgreSQL gives them back, spliced in.
+    const stored = await admin.query<{ canonical: string; hash: Buffer; position: string; stream_id: string; stream_version: number; recorded_at: Date; prev_hash: Buffer | null; bytes: number }>(
+      `SELECT canonical, hash, position, stream_id, stream_version, recorded_at, prev_hash, ${STORED_FORM_BYTES}::int AS bytes
+         FROM ledger_events WHERE contract_id = 'c-columns' ORDER BY position`,
+    );
+    for (const row of stored.rows) {
+      const meta = { position: Number(row.position), streamId: row.stream_id, streamVersion: row.stream_version, recordedAt: row.recorded_at.toISOString(), prevHash: row.prev_hash?.toString('hex') ?? null };
+      const full = spliceMetadata(row.canonical, meta)!;
+      expect(leafHash(full).equals(row.hash)).toBe(true);
+      // What a read's byte budget counts for the row (readAll's maxBytes) is the full form's size.
+      expect(row.bytes).toBe(Buffer.byteLength(full));
+    }
     expect(rows[0]).toEqual({ n: 6, same: 6 });
     await store.close();
     await pool.end();

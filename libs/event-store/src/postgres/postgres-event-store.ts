@@ -45,7 +45,38 @@ export interface PostgresEventStoreOptions {
 }
 
 
-const SELECT_EVENT = `SELECT canonical, encode(hash, 'hex') AS hash FROM ledger_events`;
+/** A stored row's text and the columns that complete it (storedText: the text may be the producer's event alone). */
+const EVENT_COLUMNS = `canonical, encode(hash, 'hex') AS hash, position::text AS pos, stream_id, stream_version,
+  (extract(epoch FROM recorded_at) * 1000)::bigint::text AS recorded_ms, encode(prev_hash, 'hex') AS prev_hash`;
+const SELECT_EVENT = `SELECT ${EVENT_COLUMNS} FROM ledger_events`;
+
+/**
+ * Bytes of an event's full stored form from its row: the stored text and the metadata members
+ * spliceMetadata adds (`,"position":N,"prevHash":null|"64 hex","recordedAt":"24 characters",
+ * "streamId":"…","streamVersion":N`).
+ */
+export const STORED_FORM_BYTES = `(octet_length(canonical) + 95 + length(position::text) + CASE WHEN prev_hash IS NULL THEN 4 ELSE 66 END
+  + octet_length(stream_id) + length(stream_version::text))`;
+
+interface EventRow {
+  canonical: string;
+  hash: string;
+  pos: string;
+  stream_id: string;
+  stream_version: number;
+  recorded_ms: string;
+  prev_hash: string | null;
+}
+
+function decodeRow(row: EventRow): RecordedEvent {
+  return decodeStoredEvent(row.canonical, row.hash, {
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    position: Number(row.pos),
+    recordedAt: isoUtc(Number(row.recorded_ms)),
+    prevHash: row.prev_hash,
+  });
+}
 
 /**
  * The PostgreSQL adapter. Appends go through one writer: concurrent append calls are coalesced
@@ -161,7 +192,9 @@ export class PostgresEventStore implements EventStore {
        WITH head AS (SELECT position, recorded_at FROM ledger_events ORDER BY position DESC LIMIT 1)
        SELECT 0 AS kind, position::text AS a, (extract(epoch FROM recorded_at) * 1000)::bigint::text AS b, NULL AS c FROM head
        UNION ALL
-       SELECT 1, canonical, encode(hash, 'hex'), NULL FROM ledger_events WHERE event_id = ANY(${arrayLiteral(eventIds)}::uuid[])
+       SELECT 1, canonical, encode(hash, 'hex'),
+              json_build_array(position::text, stream_id, stream_version, (extract(epoch FROM recorded_at) * 1000)::bigint::text, encode(prev_hash, 'hex'))::text
+         FROM ledger_events WHERE event_id = ANY(${arrayLiteral(eventIds)}::uuid[])
        UNION ALL
        SELECT 2, s.id, e.stream_version::text, encode(e.hash, 'hex')
          FROM unnest(${arrayLiteral(streamIds)}::text[]) AS s(id)
@@ -182,7 +215,8 @@ export class PostgresEventStore implements EventStore {
         lastPosition = Number(row.a);
         lastRecordedAt = Number(row.b);
       } else if (kind === 1) {
-        const recorded = decodeStoredEvent(row.a, row.b!);
+        const [pos, streamId, version, recordedMs, prevHash] = JSON.parse(row.c!) as [string, string, number, string, string | null];
+        const recorded = decodeRow({ canonical: row.a, hash: row.b!, pos, stream_id: streamId, stream_version: version, recorded_ms: recordedMs, prev_hash: prevHash });
         known.set(recorded.event.eventId, { event: recorded.event, result: appendedFromRecorded(recorded, 'duplicate') });
       } else {
         heads.set(row.a, { version: Number(row.b), hash: row.c! });
@@ -198,11 +232,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<{ canonical: string; hash: string }>(
+    const result = await this.pool.query<EventRow>(
       `${SELECT_EVENT} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
       [streamId, options.fromVersion ?? 0, options.limit ?? 2_147_483_647],
     );
-    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+    return result.rows.map((row) => decodeRow(row));
   }
 
   async readStreamInOrder(streamId: string, options: ReadInOrderOptions): Promise<RecordedEvent[]> {
@@ -213,20 +247,20 @@ export class PostgresEventStore implements EventStore {
     // The index orders by the stored occurred_at (microseconds); the judgement order truncates to
     // milliseconds: read whole milliseconds and sort within them here.
     const query = (lower: string | null, upper: string | null, limit: number) =>
-      this.pool.query<{ canonical: string; hash: string }>(
+      this.pool.query<EventRow>(
         `${SELECT_EVENT} WHERE stream_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2::timestamptz)
            AND ($3::timestamptz IS NULL OR occurred_at < $3::timestamptz) AND position <= $4
          ORDER BY occurred_at, position LIMIT $5`,
         [streamId, lower, upper, maxPosition, limit],
       );
     const rows = (await query(from, until, options.limit)).rows;
-    let events = rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+    let events = rows.map((row) => decodeRow(row));
     if (rows.length === options.limit && events.length > 0) {
       // Complete the last millisecond (it may continue past the limit).
       const lastMs = instant(events[events.length - 1]!.event.occurredAt);
       const upper = new Date(lastMs + 1).toISOString();
       const rest = (await query(new Date(lastMs).toISOString(), until !== null && until < upper ? until : upper, 2_147_483_647)).rows
-        .map((row) => decodeStoredEvent(row.canonical, row.hash));
+        .map((row) => decodeRow(row));
       const seen = new Set(events.map((e) => e.position));
       events = [...events, ...rest.filter((e) => !seen.has(e.position))];
     }
@@ -236,40 +270,45 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     if (options.maxBytes !== undefined) return this.readAllWithin(options, options.maxBytes);
     const result = options.contractId
-      ? await this.pool.query<{ canonical: string; hash: string }>(
+      ? await this.pool.query<EventRow>(
           `${SELECT_EVENT} WHERE contract_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
           [options.contractId, options.after, options.limit],
         )
-      : await this.pool.query<{ canonical: string; hash: string }>(
+      : await this.pool.query<EventRow>(
           `${SELECT_EVENT} WHERE position > $1 ORDER BY position LIMIT $2`,
           [options.after, options.limit],
         );
-    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+    return result.rows.map((row) => decodeRow(row));
   }
 
-  /** readAll cut by the running size of the stored text (octet_length reads no TOASTed value). */
+  /**
+   * readAll cut by the running size of the events' full stored form (octet_length reads no
+   * TOASTed value): the stored text plus the length of the metadata members a compact text is
+   * spliced with (STORED_FORM_BYTES). A row stored in the full form counts them twice: a smaller
+   * page, never a larger one.
+   */
   private async readAllWithin(options: ReadAllOptions, maxBytes: number): Promise<RecordedEvent[]> {
     const params: unknown[] = [options.after, options.limit, maxBytes];
     if (options.contractId) params.push(options.contractId);
-    const result = await this.pool.query<{ canonical: string; hash: string }>(
-      `SELECT canonical, hash FROM (
-         SELECT canonical, encode(hash, 'hex') AS hash, position,
-                sum(octet_length(canonical)) OVER (ORDER BY position) - octet_length(canonical) AS before
+    const result = await this.pool.query<EventRow>(
+      `SELECT canonical, hash, pos, stream_id, stream_version, recorded_ms, prev_hash FROM (
+         SELECT ${EVENT_COLUMNS}, position AS at,
+                sum(${STORED_FORM_BYTES}) OVER (ORDER BY position) - ${STORED_FORM_BYTES} AS before
            FROM ledger_events WHERE position > $1${options.contractId ? ' AND contract_id = $4' : ''}
           ORDER BY position LIMIT $2) AS page
-        WHERE before = 0 OR before < $3 ORDER BY position`,
+        WHERE before = 0 OR before < $3 ORDER BY at`,
       params,
     );
-    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+    return result.rows.map((row) => decodeRow(row));
   }
 
   async readByEventIds(eventIds: readonly string[]): Promise<RecordedEvent[]> {
     if (eventIds.length === 0) return [];
-    const result = await this.pool.query<{ canonical: string; hash: string }>(
+    const result = await this.pool.query<EventRow>(
       `${SELECT_EVENT} WHERE event_id = ANY($1::uuid[]) ORDER BY position`,
       [eventIds.map((id) => id.toLowerCase())],
     );
-    return result.rows.map((row) => decodeStoredEvent(row.canonical, row.hash));
+    return result.rows.map((row) => decodeRow(row));
   }
 
   async streamVersion(streamId: string): Promise<number | null> {
