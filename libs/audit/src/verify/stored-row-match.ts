@@ -332,7 +332,7 @@ export function writeFullForm(bytes: Buffer, offsets: Int32Array, lengths: Int32
   const c0 = offsets[1]!;
   const c1 = c0 + lengths[1]!;
   const streamLength = lengths[5]!;
-  if (out.length < lengths[1]! + streamLength + 160) return -1;
+  if (out.length < lengths[1]! + streamLength + FULL_FORM_EXTRA) return -1;
   const micros = int64(bytes, offsets[11]!);
   if (micros % 1000 !== 0) return -1;
   let at = 1 + bytes.copy(out, 1, c0, cuts[0]!);
@@ -364,6 +364,12 @@ export function writeFullForm(bytes: Buffer, offsets: Int32Array, lengths: Int32
   at += bytes.copy(out, at, cuts[2]!, c1);
   return at;
 }
+
+/**
+ * At most the bytes writeFullForm adds besides the stream name (and its leading 0x00): the member
+ * names and punctuation (71), a position of 16 digits, a prevHash of 66 (quoted), a time of 24, a version of 10.
+ */
+export const FULL_FORM_EXTRA = 1 + 71 + 16 + 66 + 24 + 10;
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 

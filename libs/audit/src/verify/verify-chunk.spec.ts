@@ -1,11 +1,11 @@
 import { encodeStoredEvent, streamIdOf } from '@ledger/event-store';
 import { isRecordEvent } from '@ledger/domain';
-import { canonicalize, hashToHex, leafHash, nodeHash } from '@ledger/integrity';
+import { canonicalize, hashToHex, leafHash, nodeHash, spliceMetadata } from '@ledger/integrity';
 import fc from 'fast-check';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
 import type { LogRow } from './log-rows.js';
 import { interiorHash } from './verify-chunk.js';
-import { COMPACT, decodeRow, FULL, NO_MATCH, parseStored, putIso, readInstant, readInstantBytes, RowMatcher, writeFullForm } from './stored-row-match.js';
+import { COMPACT, decodeRow, FULL, FULL_FORM_EXTRA, NO_MATCH, parseStored, putIso, readInstant, readInstantBytes, RowMatcher, writeFullForm } from './stored-row-match.js';
 
 const matcher = new RowMatcher();
 const matchesColumns = (canonical: string, row: Parameters<RowMatcher['columns']>[1]): boolean => matcher.columns(canonical, row);
@@ -161,6 +161,16 @@ describe("the verifier's fast reading of stored events", () => {
       expect(text).not.toBeNull();
       expect(text).not.toBe(original);
     }
+    // The largest metadata (a 16-digit position, a prevHash, the largest version) fits the room writeFullForm asks for.
+    const largest = Object.assign([...row], { 0: String(2 ** 53 - 1), 6: String(2 ** 31 - 1) }) as LogRow;
+    const big = binaryRow(largest);
+    expect(matcher.binary(big.bytes, big.offsets, big.lengths, 2 ** 53 - 1)).toBe(COMPACT);
+    const exact = Buffer.alloc(big.lengths[1]! + big.lengths[5]! + FULL_FORM_EXTRA);
+    const end = writeFullForm(big.bytes, big.offsets, big.lengths, 2 ** 53 - 1, matcher.cuts, exact);
+    expect(end).toBeLessThanOrEqual(exact.length);
+    expect(exact.toString('utf8', 1, end)).toBe(spliceMetadata(row[1], {
+      position: 2 ** 53 - 1, prevHash: row[3], recordedAt: new Date(Number(row[11])).toISOString(), streamId: row[5], streamVersion: 2 ** 31 - 1,
+    }));
     // A recorded_at with digits below the millisecond cannot be a compact row's: no text is rebuilt, the exact path names it.
     expect(rebuilt(changed(11, String(Number(row[11]) + 0.001)))).toBeNull();
   });

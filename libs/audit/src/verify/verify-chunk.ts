@@ -5,7 +5,7 @@ import { PartyKeyring, type PartyKey } from '../signatures/party-keys.js';
 import type { TupleHandler } from './copy-rows.js';
 import type { LogRow } from './log-rows.js';
 import type { LogProblem } from './problems.js';
-import { COMPACT, decodeRow, FULL, int64, parseStored, RowMatcher, writeFullForm, type StoredFields } from './stored-row-match.js';
+import { COMPACT, decodeRow, FULL, FULL_FORM_EXTRA, int64, parseStored, RowMatcher, writeFullForm, type StoredFields } from './stored-row-match.js';
 
 /** An aligned range of positions verified on its own (in a worker thread or inline). */
 export interface ChunkTask {
@@ -467,7 +467,7 @@ function leafOfBytes(bytes: Buffer, start: number, length: number): Hash {
  * compact row's (the exact path then names what is wrong).
  */
 function leafOfCompact(bytes: Buffer, offsets: Int32Array, lengths: Int32Array, position: number, cuts: Int32Array): Hash | null {
-  growScratch(lengths[1]! + lengths[5]! + 160);
+  growScratch(lengths[1]! + lengths[5]! + FULL_FORM_EXTRA);
   const out = leafScratch.buffer;
   out[0] = 0;
   const end = writeFullForm(bytes, offsets, lengths, position, cuts, out);
