@@ -3,6 +3,7 @@ import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema, 
 export type MigrationClass = new () => MigrationInterface;
 import { MIGRATIONS } from './migrations/index.js';
 import { ADVISORY_LOCKS } from './advisory-locks.js';
+import { BoundedQueryLogger } from './bounded-query-logger.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Entities = MixedList<Function | string | EntitySchema>;
@@ -23,6 +24,7 @@ export function ledgerDataSource(
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
+    logger: new BoundedQueryLogger(),
     connectTimeoutMS: 5_000,
     extra: { max: 10, keepAlive: true },
     ...extra,

@@ -33,6 +33,31 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 /**
+ * A query runner TypeORM released by itself: PostgresQueryRunner listens for its connection's
+ * 'error' and releases the runner when the connection fails, so the owner's next query throws
+ * QueryRunnerAlreadyReleasedError, which names no cause (and so answered 500 when PostgreSQL died
+ * between two queries of a read). Class 08 (connection_failure): a retry later, like any lost connection.
+ */
+export class ConnectionLostError extends Error {
+  readonly code = '08006';
+
+  constructor(cause: unknown) {
+    super('the database connection was lost during the transaction', { cause });
+    this.name = 'ConnectionLostError';
+  }
+}
+
+/**
+ * What to throw for an error met while holding `runner`: a QueryRunnerAlreadyReleasedError from a
+ * runner its owner has not released yet (call this before releasing it) is the connection lost
+ * (ConnectionLostError); anything else as it is. A release by the owner's own mistake is not
+ * hidden: that error comes after the owner released the runner, outside this check.
+ */
+export function connectionLostIfReleased(runner: { readonly isReleased: boolean }, error: unknown): unknown {
+  return runner.isReleased && (error as { name?: unknown } | null)?.name === 'QueryRunnerAlreadyReleasedError' ? new ConnectionLostError(error) : error;
+}
+
+/**
  * PostgreSQL refused a value (class 22 data_exception: a time it cannot store, a NUL byte, bad
  * encoding; class 54 program_limit_exceeded): the input's fault, not the server's.
  */

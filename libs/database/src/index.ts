@@ -5,3 +5,4 @@ export { MIGRATIONS } from './migrations/index.js';
 export * from './database-pool.js';
 export { ADVISORY_LOCKS } from './advisory-locks.js';
 export { readModelSchemasWith } from './read-model-schemas.js';
+export * from './bounded-query-logger.js';

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@ledger/domain';
 import type { EventStore } from '@ledger/event-store';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { connectionLostIfReleased } from '@ledger/database';
 import { CHECKPOINT_TABLE, GenerationChangedError, quoteSchema, type Generation, type GenerationStatus } from './generations.js';
 import { Lanes, type Projection, type ProjectionTransaction } from './projection.js';
 
@@ -85,9 +86,10 @@ export async function applyBatch(
     }
     return last;
   } catch (error) {
+    const thrown = connectionLostIfReleased(qr, error);
     set.lanes?.drop(set.projections.map((p) => p.name));
     if (own) await qr.rollbackTransaction().catch(() => undefined);
-    throw error;
+    throw thrown;
   } finally {
     if (own) await qr.release();
   }

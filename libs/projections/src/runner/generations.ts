@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { ADVISORY_LOCKS } from '@ledger/database';
+import { ADVISORY_LOCKS, connectionLostIfReleased } from '@ledger/database';
 import type { Projection } from './projection.js';
 
 /** The schema with the canonical, empty read-model tables (created by migrations). */
@@ -75,8 +75,9 @@ export async function inTransaction<T>(
       await qr.commitTransaction();
       return result;
     } catch (error) {
+      const thrown = connectionLostIfReleased(qr, error);
       await qr.rollbackTransaction().catch(() => undefined);
-      throw error;
+      throw thrown;
     }
   } finally {
     await qr.release();

@@ -1,3 +1,4 @@
+import { ConnectionLostError, isDatabaseUnavailable } from '@ledger/database';
 import * as b from '../../../handling/src/testing/builders.js';
 import { handlingProjection } from '../handling/handling.projection.js';
 import { openHarness, type Harness } from '../testing/harness.js';
@@ -54,6 +55,40 @@ describe('readActiveGeneration: one round trip opens a read-only snapshot of the
     expect(JSON.stringify(printed)).toMatch(/read-only transaction/);
     // The refused write was rolled back with its transaction: the rows are there, and the next read works.
     expect(await readActiveGeneration(h.dataSource, (q) => q.query(`SELECT count(*)::int AS n FROM handling_records`))).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('readActiveGeneration when PostgreSQL drops the connection between two queries of a read', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await openHarness('read_active_lost');
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('given its backend terminated after the first query (TypeORM then releases the runner by itself), then the read fails as the database being unavailable (a 503), not as a released runner (a 500), and the next read works', async () => {
+    const failure = await readActiveGeneration(
+      h.dataSource,
+      async (q) => {
+        const [{ pid }] = await q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await h.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+        const runner = q.manager.queryRunner!;
+        for (let i = 0; i < 200 && !runner.isReleased; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(runner.isReleased).toBe(true);
+        return q.query('SELECT 1');
+      },
+      { emptyWhenNotBuilt: true },
+    ).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ConnectionLostError);
+    expect(isDatabaseUnavailable(failure)).toBe(true);
+    expect(String((failure as Error).cause)).toMatch(/QueryRunnerAlreadyReleasedError|released/);
+    expect(await readActiveGeneration(h.dataSource, (q) => q.query('SELECT 1 AS one'), { emptyWhenNotBuilt: true })).toEqual([{ one: 1 }]);
   });
 });
 

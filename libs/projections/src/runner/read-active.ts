@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { connectionLostIfReleased } from '@ledger/database';
 import { CHECKPOINT_TABLE, quoteSchema, TEMPLATE_SCHEMA, type Generation } from './generations.js';
 
 export class ReadModelsNotReadyError extends Error {}
@@ -123,8 +124,9 @@ export async function readActiveGeneration<T>(
       await qr.query('COMMIT');
       return result;
     } catch (error) {
+      const thrown = connectionLostIfReleased(qr, error);
       await qr.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      throw thrown;
     }
   } finally {
     await qr.release();

@@ -1,4 +1,4 @@
-import { ADVISORY_LOCKS } from '@ledger/database';
+import { ADVISORY_LOCKS, connectionLostIfReleased } from '@ledger/database';
 import { applyBatch, type ProjectionSet } from './apply-batch.js';
 import { Lanes } from './projection.js';
 import { PROJECTOR_BATCH_BYTES, PROJECTOR_BATCH_SIZE } from './projector.js';
@@ -97,8 +97,9 @@ export async function rebuildReadModels(given: ProjectionSet, options: RebuildOp
         ]);
         await qr.commitTransaction();
       } catch (error) {
+        const thrown = connectionLostIfReleased(qr, error);
         await qr.rollbackTransaction().catch(() => undefined);
-        throw error;
+        throw thrown;
       } finally {
         await qr.release();
       }
