@@ -151,7 +151,7 @@ describe('faults injected into real processes', () => {
 
     beforeAll(async () => {
       dataDir = await newDataDir('supervised');
-      service = await startServiceProcess(dataDir, { LEDGER_WORKERS: 'off' }, { entry: 'supervise' });
+      service = await startServiceProcess(dataDir, { LEDGER_WORKERS: 'off', LEDGER_API_HEAP_MB: '200', LEDGER_API_SEMI_SPACE_MB: '12' }, { entry: 'supervise' });
     });
 
     afterAll(async () => {
@@ -168,9 +168,10 @@ describe('faults injected into real processes', () => {
       return null;
     }
 
-    it('is started again when it dies, at the same address, with its events', async () => {
+    it('is started again when it dies, at the same address, with its events (and the V8 sizes it was given)', async () => {
       expect((await postJson(service.url, '/v1/events', registration())).status).toBe(201);
       const first = await waitFor(apiChild, (pid) => pid !== null);
+      expect((await fs.readFile(`/proc/${first}/cmdline`, 'utf8')).split('\0')).toEqual(expect.arrayContaining(['--max-old-space-size=200', '--max-semi-space-size=12']));
       process.kill(first!, 'SIGKILL');
       const second = await waitFor(apiChild, (pid) => pid !== null && pid !== first);
       await waitFor(() => health(service.url), (h) => h?.status === 200);
