@@ -56,18 +56,6 @@ describe('readActiveGeneration: one round trip opens a read-only snapshot of the
     // The refused write was rolled back with its transaction: the rows are there, and the next read works.
     expect(await readActiveGeneration(h.dataSource, (q) => q.query(`SELECT count(*)::int AS n FROM handling_records`))).toEqual([{ n: 1 }]);
   });
-});
-
-describe('readActiveGeneration when PostgreSQL drops the connection between two queries of a read', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await openHarness('read_active_lost');
-  });
-
-  afterAll(async () => {
-    await h.close();
-  });
 
   it('given its backend terminated after the first query (TypeORM then releases the runner by itself), then the read fails as the database being unavailable (a 503), not as a released runner (a 500), and the next read works', async () => {
     const failure = await readActiveGeneration(
