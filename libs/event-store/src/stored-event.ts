@@ -119,10 +119,16 @@ function plainJsonString(value: string): boolean {
   return JSON.stringify(value).length === value.length + 2;
 }
 
+/** The last recordedAt that passed wholeMillisecondIso: a group commit gives all its events one. */
+let lastIso = '';
+
 /** Exactly Date#toISOString's text of a time in years 0000–9999 (so the timestamptz column gives it back). */
 function wholeMillisecondIso(value: string): boolean {
+  if (value === lastIso) return true;
   const ms = Date.parse(value);
-  return value.length === 24 && Number.isFinite(ms) && new Date(ms).toISOString() === value;
+  const ok = value.length === 24 && Number.isFinite(ms) && new Date(ms).toISOString() === value;
+  if (ok) lastIso = value;
+  return ok;
 }
 
 /**
