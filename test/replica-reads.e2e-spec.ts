@@ -25,28 +25,33 @@ async function healthOf(url: string): Promise<{ status: number; body: any }> {
 
 const eventIds = (page: { body: { events: { event: { eventId: string } }[] } }): string[] => page.body.events.map((e) => e.event.eventId);
 
-(runnable ? describe : describe.skip)(runnable ? title : `${title} — skipped: ${(binaries as { reason: string }).reason}`, () => {
-  let servers: PrimaryAndStandby;
-  let service: ServiceProcess;
-  let dataDir: string;
-  const history = `/v1/contracts/${CONTRACT}/events?limit=1000`;
-
+/**
+ * A primary, its streaming standby made with pg_basebackup, and the service (its own process)
+ * writing to the one and reading from the other, set up and torn down around the calling describe.
+ */
+function serviceOnStandby(label: string, env: Record<string, string>): () => { servers: PrimaryAndStandby; service: ServiceProcess } {
+  let servers: PrimaryAndStandby | undefined;
+  let service: ServiceProcess | undefined;
+  let dataDir: string | undefined;
   beforeAll(async () => {
     servers = await startPrimaryAndStandby(binaries as PostgresBinaries);
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-replica-service-'));
-    service = await startServiceProcess(dataDir, {
-      DATABASE_URL: servers.primary.url,
-      DATABASE_READ_URL: servers.standby.url,
-      LEDGER_WORKERS: 'off',
-      LEDGER_REPLICA_WAIT_MS: '3000',
-    });
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), label));
+    service = await startServiceProcess(dataDir, { DATABASE_URL: servers.primary.url, DATABASE_READ_URL: servers.standby.url, ...env });
   }, 60_000);
-
   afterAll(async () => {
     await service?.stop();
     await servers?.destroy();
-    await fs.rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
   });
+  return () => ({ servers: servers!, service: service! });
+}
+
+(runnable ? describe : describe.skip)(runnable ? title : `${title} — skipped: ${(binaries as { reason: string }).reason}`, () => {
+  const history = `/v1/contracts/${CONTRACT}/events?limit=1000`;
+  const setUp = serviceOnStandby('ledger-replica-service-', { LEDGER_WORKERS: 'off', LEDGER_REPLICA_WAIT_MS: '3000' });
+  let servers: PrimaryAndStandby;
+  let service: ServiceProcess;
+  beforeAll(() => ({ servers, service } = setUp()));
 
   it('Given a standby made with pg_basebackup, it is in recovery and /health reports it up', async () => {
     const standby = new pg.Client({ connectionString: servers.standby.url });
@@ -137,3 +142,69 @@ const eventIds = (page: { body: { events: { event: { eventId: string } }[] } }):
     expect(service.output()).not.toMatch(/\bERROR\b/);
   });
 });
+
+(runnable ? describe : describe.skip)(
+  runnable ? `${title}, with the projector running on the primary` : `${title}, with the projector running on the primary — skipped: ${(binaries as { reason: string }).reason}`,
+  () => {
+    const setUp = serviceOnStandby('ledger-replica-projector-', { LEDGER_REPLICA_WAIT_MS: '1000' });
+    let servers: PrimaryAndStandby;
+    let service: ServiceProcess;
+    beforeAll(() => ({ servers, service } = setUp()));
+    const view = `/v1/contracts/${CONTRACT}/compliance`;
+    /** A contract-level incident the contractor detected (Art. 15 then asks for its report; overdue by now). */
+    const incident = {
+      eventId: '7e57ab1e-0000-4000-8000-0000000eb1c0', type: 'IncidentDetected', contractId: CONTRACT, occurredAt: '2026-04-02T10:00:00+09:00',
+      actor: { org: 'contractor', workerId: 'W-MGR-1' }, data: { incidentId: 'INC-REPLICA', kind: 'leak', affectedRecordIds: ['R-1'], affectedPersonCount: 1 },
+    };
+    const naming = (body: { findings: Array<{ eventIds: string[]; recordId: string | null; rule: string }> }) =>
+      body.findings.filter((f) => f.eventIds.includes(incident.eventId)).map((f) => `${f.recordId ?? '-'} ${f.rule}`);
+
+    it('Given the contract kept by the service ahead of a paused standby, a contract view read there judges the contract as the standby has it (checked in the standby\'s snapshot), and the incident once it has replayed it', async () => {
+      expect((await postJson(service.url, '/v1/events', registration())).status).toBe(201);
+      const first = await postJson(service.url, '/v1/events', used('R-1'));
+      expect(first.status).toBe(201);
+      const before = first.body.events[0].position as number;
+      // The projector has applied the log and the standby replayed it: the view is answered there from the read model.
+      const deadline = Date.now() + 30_000;
+      let ready = await read(service.url, view, before);
+      while (!(ready.from === 'replica' && ready.body.source?.kind === 'read-model' && ready.body.source.position >= before) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        ready = await read(service.url, view, before);
+      }
+      expect(ready).toMatchObject({ status: 200, from: 'replica', body: { source: { kind: 'read-model' } } });
+
+      const standby = new pg.Client({ connectionString: servers.standby.url });
+      await standby.connect();
+      try {
+        await standby.query('SELECT pg_wal_replay_pause()');
+        const appended = await postJson(service.url, '/v1/events', incident);
+        expect(appended.status).toBe(201);
+        const position = appended.body.events[0].position as number;
+        // Answered by the primary (the standby cannot reach the position): the service now keeps the contract with the incident.
+        const primary = await read(service.url, view, position);
+        expect(primary).toMatchObject({ status: 200, from: 'primary' });
+        expect(naming(primary.body)).toContain('- art15.report-overdue');
+
+        // On the standby the contract stream is one event shorter than the kept one: the view judges
+        // the contract as the standby's snapshot has it, without the incident.
+        const stale = await read(service.url, view);
+        expect(stale).toMatchObject({ status: 200, from: 'replica' });
+        expect(stale.body.source.position).toBeLessThan(position);
+        expect(naming(stale.body)).toEqual([]);
+
+        await standby.query('SELECT pg_wal_replay_resume()');
+        let caughtUp = await read(service.url, view, position);
+        while (!(caughtUp.from === 'replica' && naming(caughtUp.body).length > 0) && Date.now() < deadline + 30_000) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          caughtUp = await read(service.url, view, position);
+        }
+        expect(caughtUp).toMatchObject({ status: 200, from: 'replica' });
+        expect(naming(caughtUp.body)).toContain('- art15.report-overdue');
+      } finally {
+        await standby.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+        await standby.end();
+      }
+      expect(service.output()).not.toMatch(/\bERROR\b/);
+    });
+  },
+);
