@@ -17,7 +17,7 @@ export class BoundedQueryLogger implements Logger {
     const message = typeof error === 'string' ? error : error.message;
     const head = query.length > LOGGED_QUERY_CHARS ? `${query.slice(0, LOGGED_QUERY_CHARS)}… (${query.length} characters)` : query;
     const count = Array.isArray(parameters) ? parameters.length : parameters ? Object.keys(parameters).length : 0;
-    this.write(`query failed: ${message.slice(0, LOGGED_QUERY_CHARS)} -- ${head.replace(/\s+/g, ' ')}${count > 0 ? ` -- ${count} parameters, not logged` : ''}`);
+    this.write(`query failed: ${message.slice(0, LOGGED_QUERY_CHARS)} -- ${head.replace(/\s+/g, ' ')}${count > 0 ? ` -- ${count} parameter${count === 1 ? '' : 's'}, not logged` : ''}`);
   }
 
   logQuery(_query: string, _parameters?: unknown[], _runner?: QueryRunner): void {}

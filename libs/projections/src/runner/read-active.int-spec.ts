@@ -217,10 +217,19 @@ describe('readActiveOnce: the opening, one prepared statement and the COMMIT in 
 
   it('given a statement that fails when it runs, then the error is PostgreSQL\'s, the transaction is rolled back and the next reads work on every connection', async () => {
     const sql = `SELECT 1 / $1::int AS n`;
-    for (let i = 0; i < 12; i++) {
-      await expect(readActiveOnce(h.dataSource, sql, [0])).rejects.toThrow(/division by zero/);
-      expect((await readActiveOnce<{ n: number }>(h.dataSource, sql, [1])).rows).toEqual([{ n: 1 }]);
+    const printed: string[] = [];
+    const consoleLog = console.log;
+    console.log = (line: string) => void printed.push(line);
+    try {
+      for (let i = 0; i < 12; i++) {
+        await expect(readActiveOnce(h.dataSource, sql, [0])).rejects.toThrow(/division by zero/);
+        expect((await readActiveOnce<{ n: number }>(h.dataSource, sql, [1])).rows).toEqual([{ n: 1 }]);
+      }
+    } finally {
+      console.log = consoleLog;
     }
+    // Each failure logged as the data source logs a failed query: one line, the statement, no parameter.
+    expect(printed).toEqual(Array.from({ length: 12 }, () => 'query failed: division by zero -- SELECT 1 / $1::int AS n -- 1 parameter, not logged'));
     // No connection of the pool was left inside a transaction (aborted or not).
     const open = await h.dataSource.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`,

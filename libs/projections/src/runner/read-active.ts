@@ -177,6 +177,8 @@ export async function readActiveOnce<R>(
         rows: results[opening.length] as R[],
       };
     } catch (error) {
+      // Logged as TypeORM logs its own failed queries (the pipeline bypasses its query runner).
+      dataSource.logger.logQueryError(error instanceof Error ? error : String(error), sql, [...parameters]);
       await client.query('ROLLBACK').catch(() => undefined);
       // Whether PostgreSQL took the statement's Parse before the error is unknown: forget it on both sides.
       if (pipeline.parsing) await client.query(`DEALLOCATE "${pipeline.statementName}"`).catch(() => undefined);
