@@ -46,7 +46,13 @@ function serviceOnStandby(label: string, env: Record<string, string>): () => { s
   return () => ({ servers: servers!, service: service! });
 }
 
-(runnable ? describe : describe.skip)(runnable ? title : `${title} — skipped: ${(binaries as { reason: string }).reason}`, () => {
+/** A describe that needs PostgreSQL's binaries on the machine; without them it is listed as skipped, its name saying why. */
+function describeWithStandby(name: string, body: () => void): void {
+  if (runnable) describe(name, body);
+  else describe.skip(`${name} — skipped: ${(binaries as { reason: string }).reason}`, body);
+}
+
+describeWithStandby(title, () => {
   const history = `/v1/contracts/${CONTRACT}/events?limit=1000`;
   const setUp = serviceOnStandby('ledger-replica-service-', { LEDGER_WORKERS: 'off', LEDGER_REPLICA_WAIT_MS: '3000' });
   let servers: PrimaryAndStandby;
@@ -143,8 +149,8 @@ function serviceOnStandby(label: string, env: Record<string, string>): () => { s
   });
 });
 
-(runnable ? describe : describe.skip)(
-  runnable ? `${title}, with the projector running on the primary` : `${title}, with the projector running on the primary — skipped: ${(binaries as { reason: string }).reason}`,
+describeWithStandby(
+  `${title}, with the projector running on the primary`,
   () => {
     const setUp = serviceOnStandby('ledger-replica-projector-', { LEDGER_REPLICA_WAIT_MS: '1000' });
     let servers: PrimaryAndStandby;

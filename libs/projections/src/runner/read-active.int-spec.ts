@@ -1,7 +1,7 @@
 import { ConnectionLostError, isDatabaseUnavailable } from '@ledger/database';
 import * as b from '../../../handling/src/testing/builders.js';
 import { handlingProjection } from '../handling/handling.projection.js';
-import { openHarness, type Harness } from '../testing/harness.js';
+import { useHarness } from '../testing/harness.js';
 import type { Projection } from './projection.js';
 import { readActiveGeneration, readActiveOnce, ReadModelsNotReadyError } from './read-active.js';
 import { rebuildReadModels } from './rebuild.js';
@@ -9,15 +9,7 @@ import { rebuildReadModels } from './rebuild.js';
 const handling = handlingProjection as Projection;
 
 describe('readActiveGeneration: one round trip opens a read-only snapshot of the serving generation', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await openHarness('read_active');
-  });
-
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness('read_active');
 
   it('given no generation yet, then a reader that can answer from the log reads the empty template, and any other is refused; the connection goes back either way', async () => {
     const empty = await readActiveGeneration(
@@ -81,15 +73,7 @@ describe('readActiveGeneration: one round trip opens a read-only snapshot of the
 });
 
 describe('streamLength: a stream\'s number of events read by the opening, in its snapshot', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await openHarness('read_stream_length');
-  });
-
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness('read_stream_length');
 
   it('given a contract stream of two events, then 2; another stream, 0; a name with quotes is a literal, not SQL; without the option, null', async () => {
     await h.append([b.contract(), b.collected({ record: 'R-1' })].map((d) => d.event));
@@ -109,15 +93,7 @@ describe('streamLength: a stream\'s number of events read by the opening, in its
 });
 
 describe('readActiveOnce\'s prepared statement: planned once per connection, and following the serving generation', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await openHarness('read_prepared');
-  });
-
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness('read_prepared');
 
   it('given a statement prepared on every connection of the pool (past PostgreSQL\'s five custom plans), when a rebuild makes another generation serve, then the same statement reads the new generation\'s tables', async () => {
     await h.append([b.contract(), b.collected({ record: 'R-1' })].map((d) => d.event));
@@ -157,15 +133,7 @@ describe('readActiveOnce\'s prepared statement: planned once per connection, and
 });
 
 describe('readActiveOnce: the opening, one prepared statement and the COMMIT in one round trip', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await openHarness('read_once');
-  });
-
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness('read_once');
 
   /** What PostgreSQL says of the connection the pool hands out next (one connection: the pool's first idle one). */
   const session = (): Promise<{ prepared: string[] }> =>

@@ -80,6 +80,27 @@ export async function openHarness(label: string, options: { clock?: () => number
   return harness;
 }
 
+/**
+ * A harness opened before the calling describe's tests and closed after them: the describe holds
+ * the returned object from the start, and it stands for the opened harness once beforeAll has run
+ * (reading it earlier throws).
+ */
+export function useHarness(label: string, options: { clock?: () => number } = {}): Harness {
+  let opened: Harness | null = null;
+  beforeAll(async () => {
+    opened = await openHarness(label, options);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return new Proxy({} as Harness, {
+    get: (_, key) => {
+      if (opened === null) throw new Error(`the harness ${label} is used before its beforeAll opened it`);
+      return Reflect.get(opened, key) as unknown;
+    },
+  });
+}
+
 /** Positions of recorded events by eventId, for readable assertions. */
 export function byEventId(events: readonly RecordedEvent[]): Map<string, RecordedEvent> {
   return new Map(events.map((e) => [e.event.eventId, e]));
