@@ -1,6 +1,6 @@
 import { EventIdConflictError, StreamVersionConflictError, type LedgerError, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
 import type { AppendedEvent, ExpectedVersion } from './event-store.port.js';
-import { encodePrepared, prepareEvent, sameContent, storedText, type PreparedEvent } from './stored-event.js';
+import { encodePrepared, prepareEvent, sameContent, type PreparedEvent } from './stored-event.js';
 
 /**
  * The decision of an append, independent of where the log lives: given what the store knows (the
@@ -29,8 +29,8 @@ export interface PlannedRow {
   event: LedgerEvent;
   /** RFC 8785 canonical JSON of the stored event (what is hashed). */
   canonical: string;
-  /** What the PostgreSQL store keeps of it in its `canonical` column (storedText: often the producer's event alone). */
-  stored: string;
+  /** The event's canonical pieces: the PostgreSQL store makes its stored text from them (storedText) as it encodes the row. */
+  prepared: PreparedEvent;
   prevHash: string | null;
   hash: string;
   /** The leaf hash's bytes (`hash` is their hex). */
@@ -109,9 +109,7 @@ export function planAppend(request: PlannedRequest, state: PlanState): AppendedE
     position += 1;
     const streamVersion = head ? head.version + 1 : 0;
     const prevHash = head?.hash ?? null;
-    const meta = { streamId, streamVersion, position, recordedAt: state.recordedAt, prevHash };
-    const { canonical, hash } = encodePrepared(prepared, meta);
-    const stored = storedText(prepared, meta, canonical);
+    const { canonical, hash } = encodePrepared(prepared, { streamId, streamVersion, position, recordedAt: state.recordedAt, prevHash });
     const hashHex = hash.toString('hex');
     const result: AppendedEvent = {
       eventId: event.eventId,
@@ -122,7 +120,7 @@ export function planAppend(request: PlannedRequest, state: PlanState): AppendedE
       hash: hashHex,
       recordedAt: state.recordedAt,
     };
-    rows.push({ position, eventId: event.eventId, streamId, streamVersion, event, canonical, stored, prevHash, hash: hashHex, leaf: hash, recordedAt: state.recordedAt });
+    rows.push({ position, eventId: event.eventId, streamId, streamVersion, event, canonical, prepared, prevHash, hash: hashHex, leaf: hash, recordedAt: state.recordedAt });
     heads.set(streamId, { version: streamVersion, hash: hashHex });
     known.set(event.eventId, { event, result });
     results.push(result);

@@ -37,8 +37,6 @@ export interface PreparedEvent {
   readonly streamId: string;
   /** Comma-joined member texts between the metadata members (six pieces), or null: encode the whole object. */
   readonly pieces: readonly string[] | null;
-  /** The producer's event alone in canonical JSON (the pieces joined), or null with the pieces. */
-  readonly eventText: string | null;
 }
 
 /** The metadata keys in canonical (UTF-16 code unit) order. */
@@ -48,7 +46,7 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
   const streamId = streamIdOf(event);
   const record = event as unknown as Record<string, unknown>;
   // A top-level toJSON would make canonicalize serialize something else: keep the general path.
-  if (typeof record.toJSON === 'function') return { event, streamId, pieces: null, eventText: null };
+  if (typeof record.toJSON === 'function') return { event, streamId, pieces: null };
   const pieces = ['', '', '', '', '', ''];
   try {
     for (const key of Object.keys(record).sort()) {
@@ -62,9 +60,9 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
     }
   } catch {
     // Let the whole-object path throw the error with its full location.
-    return { event, streamId, pieces: null, eventText: null };
+    return { event, streamId, pieces: null };
   }
-  return { event, streamId, pieces, eventText: `{${pieces.filter((piece) => piece !== '').join(',')}}` };
+  return { event, streamId, pieces };
 }
 
 /** The stored event's canonical JSON and leaf hash: canonicalize({ ...event, ...meta }), from the prepared pieces. */
@@ -105,11 +103,14 @@ export function encodePrepared(prepared: PreparedEvent, meta: LedgerMetadata): {
  */
 export function storedText(prepared: PreparedEvent, meta: LedgerMetadata, canonical: string): string {
   const { streamId, streamVersion, position, recordedAt, prevHash } = meta;
-  if (prepared.eventText === null || !Number.isSafeInteger(position) || position < 1 || !Number.isSafeInteger(streamVersion) || streamVersion < 0 ||
+  if (prepared.pieces === null || !Number.isSafeInteger(position) || position < 1 || !Number.isSafeInteger(streamVersion) || streamVersion < 0 ||
       streamVersion > 2_147_483_647 || (prevHash !== null && !HASH_HEX.test(prevHash)) || !plainJsonString(streamId) || !wholeMillisecondIso(recordedAt)) {
     return canonical;
   }
-  return prepared.eventText;
+  // Joined here, when the row is made, not when the event is prepared: a prepared event waits in
+  // the group commit's queue, and a second copy of every queued event's text is what the API's
+  // memory budget cannot spare (16 MiB batches).
+  return `{${prepared.pieces.filter((piece) => piece !== '').join(',')}}`;
 }
 
 const HASH_HEX = /^[0-9a-f]{64}$/;

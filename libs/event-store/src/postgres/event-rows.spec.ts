@@ -46,7 +46,7 @@ describe('encodeEventRows: buffers sized to the group', () => {
     streamVersion: 0,
     event: { type: 'RecordUsed', contractId: 'c', recordId: `R-${i}`, occurredAt: '2026-04-01T09:00:00+09:00' } as unknown as LedgerEvent,
     canonical: `{"x":"${'a'.repeat(canonicalLength)}"}`,
-    stored: `{"x":"${'a'.repeat(canonicalLength)}"}`,
+    prepared: { event: {} as LedgerEvent, streamId: `record-c-R-${i}`, pieces: null },
     prevHash: null,
     hash: '00'.repeat(32),
     leaf: Buffer.alloc(32, i % 256),

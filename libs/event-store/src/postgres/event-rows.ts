@@ -1,5 +1,6 @@
 import { isRecordEvent } from '@ledger/domain';
 import type { PlannedRow } from '../append-plan.js';
+import { storedText } from '../stored-event.js';
 
 /** The columns of ledger_events an append fills, in the order of the encoded rows. */
 export const EVENT_ROW_COLUMNS =
@@ -82,8 +83,10 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
   rows.forEach((row, i) => {
     const event = row.event;
     const recordId = isRecordEvent(event) ? event.recordId : null;
+    // Made row by row and let go: the group holds each event's full text (row.canonical) already.
+    const stored = storedText(row.prepared, row, row.canonical);
     // PostgreSQL text holds no NUL character (it would refuse the INSERT of such a text).
-    for (const value of [row.streamId, event.type, event.contractId, recordId ?? '', row.stored]) {
+    for (const value of [row.streamId, event.type, event.contractId, recordId ?? '', stored]) {
       if (value.includes('\0')) throw new UnstorableValueError('a text holds a NUL character', '22021');
     }
     const occurredAt = postgresMicros(event.occurredAt);
@@ -105,7 +108,7 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
     else bytes(null);
     int8(occurredAt);
     int8(recordedAt);
-    text(row.stored);
+    text(stored);
     bytes(row.prevHash === null ? null : Buffer.from(row.prevHash, 'hex'));
     bytes(row.leaf);
     left -= bounds[i]!;
@@ -116,12 +119,12 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
   return chunks;
 }
 
-/** At most the bytes a row takes: canonical JSON is at most 3 bytes per UTF-16 unit; every other field is small and bounded. */
+/** At most the bytes a row takes: its stored text is at most its canonical JSON, at most 3 bytes per UTF-16 unit; every other field is small and bounded. */
 function rowBound(row: PlannedRow): number {
   const event = row.event;
   const recordId = isRecordEvent(event) ? event.recordId : null;
   return 2 + FIELDS * 4 + 8 + 16 + 4 + 8 + 8 + 32 + 32 + 2 +
-    3 * (row.streamId.length + event.type.length + event.contractId.length + (recordId?.length ?? 0) + row.stored.length);
+    3 * (row.streamId.length + event.type.length + event.contractId.length + (recordId?.length ?? 0) + row.canonical.length);
 }
 
 function writeUuid(buf: Buffer, at: number, uuid: string): void {
