@@ -281,3 +281,40 @@ describe('the fold resumes from JSON', () => {
     );
   });
 });
+
+describe('finishInPlace: the judgement on the state of the fold itself', () => {
+  it('gives what finish gives on a copy, on the state taken as JSON just before, and spends the fold', () => {
+    fc.assert(
+      fc.property(history, ({ steps, asOf }) => {
+        const scenario = given(SETUP, drafts(steps));
+        const cut = { asOf, knownAt: ms('2030-01-01T00:00') };
+        const view = scenario.history().view(cut);
+        const entries = recordEntries(CONTRACT_ID, 'R-1', scenario.recordEvents('R-1'), cut);
+
+        const copied: Judged[] = [];
+        const one = new RecordFold(view, 'R-1', undefined, (f) => copied.push(f));
+        for (const entry of entries) one.fold(entry);
+        const onCopy = one.finish(asOf);
+
+        const inPlace: Judged[] = [];
+        const two = new RecordFold(view, 'R-1', undefined, (f) => inPlace.push(f));
+        for (const entry of entries) two.fold(entry);
+        const before = JSON.stringify(two.state);
+        expect(before).toBe(JSON.stringify(one.state));
+        const spent = two.finishInPlace(asOf);
+
+        expect(inPlace).toEqual(copied);
+        expect(spent.atFinish).toEqual(onCopy.atFinish);
+        expect(spent.counts).toEqual(onCopy.counts);
+        expect([...spent.applicable].sort()).toEqual([...onCopy.applicable].sort());
+        expect(spent.handling).toEqual(onCopy.handling);
+        // The JSON taken before resumes the fold as the state stood (what the projector stores).
+        expect(new RecordFold(view, 'R-1', JSON.parse(before)).finish(asOf).atFinish).toEqual(onCopy.atFinish);
+        expect(() => two.finishInPlace(asOf)).toThrow(/finished in place: its state is spent/);
+        expect(() => two.finish(asOf)).toThrow(/spent/);
+        if (entries.length > 0) expect(() => two.fold(entries[entries.length - 1]!)).toThrow(/spent/);
+      }),
+      { numRuns: 300, seed: 20_261_127 },
+    );
+  });
+});

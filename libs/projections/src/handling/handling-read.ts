@@ -32,7 +32,7 @@ import {
   type Entry,
   type Key,
 } from '@ledger/handling';
-import { loadHead, snapshotBefore, type HeadRow, type Sql } from './handling-store.js';
+import { loadHead, snapshotBefore, stateOf, type HeadRow, type Sql } from './handling-store.js';
 
 /** More events than this between the nearest stored fold and the cut: the answer is refused (503) rather than slow. */
 export const MAX_LIVE_EVENTS = 100_000;
@@ -106,7 +106,7 @@ async function startOf(input: RecordAtInput, head: HeadRow | null, unprojected: 
   const rowsKnown = present ? null : known;
   if (head && !head.stale && head.events > 0 && present) {
     const last = { at: head.lastAt, pos: head.lastPos };
-    if (last.at <= cut.asOf && (firstUnseen === null || precedes(last, firstUnseen))) return { state: head.state, key: last, rowsKnown, complete: firstUnseen === null };
+    if (last.at <= cut.asOf && (firstUnseen === null || precedes(last, firstUnseen))) return { state: stateOf(head), key: last, rowsKnown, complete: firstUnseen === null };
   }
   const bound = minKey({ at: cut.asOf, pos: Number.MAX_SAFE_INTEGER }, firstUnseen)!;
   const snapshot = await snapshotBefore(input.q, input.contractId, input.recordId, bound, rowsKnown);
@@ -212,7 +212,8 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
   const stored = await storedFindings(q, contractId, recordId, start, input.listLimit);
   for (const f of stored.findings) list(f);
   const delta: CustodyStep[] = [];
-  const fold = new RecordFold(input.history.view(cut), recordId, JSON.parse(JSON.stringify(start.state)) as FoldState, list);
+  // The state was read for this answer alone (a head or a snapshot row, or a new empty state): folded and judged as it is.
+  const fold = new RecordFold(input.history.view(cut), recordId, start.state, list);
   let after: Key = start.key ?? START;
   let folded = 0;
   const known = input.knownPosition ?? Number.MAX_SAFE_INTEGER;
@@ -228,7 +229,8 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
     if (folded > MAX_LIVE_EVENTS) throw new JudgementTooLongError(`more than ${MAX_LIVE_EVENTS} events to judge live for record ${recordId}`);
     after = toEntry(chunk[chunk.length - 1]!);
   }
-  const result = fold.finish(cut.asOf);
+  const anyEvent = fold.state.handling.events > 0;
+  const result = fold.finishInPlace(cut.asOf);
   for (const f of result.atFinish) list(f);
   const holdings = Object.values(result.handling.holdings).map((h) => holdingKey(h.copyId));
   const histories = await storedSteps(q, contractId, recordId, start, holdings, input.historyLimit);
@@ -238,7 +240,7 @@ export async function recordAt(input: RecordAtInput): Promise<RecordAt> {
     if (stepsOf.length > input.historyLimit) stepsOf.shift();
     histories.set(step.holding, stepsOf);
   }
-  return { known: fold.state.handling.events > 0, exists: head !== null || unprojected.length > 0, result, listed: listed.sort(compareJudged), histories, start: start.key, folded, storedNext: stored.next };
+  return { known: anyEvent, exists: head !== null || unprojected.length > 0, result, listed: listed.sort(compareJudged), histories, start: start.key, folded, storedNext: stored.next };
 }
 
 /** The verdict answer of `recordAt` (articles' findings capped, with counts and where the rest is). */

@@ -17,7 +17,11 @@ export interface HeadRow {
   stale?: boolean;
   contractId: string;
   recordId: string;
-  state: FoldState;
+  /**
+   * The fold's state after the last event; null once the projector's judgement has spent it
+   * (RecordFold.finishInPlace), when `stateJson` holds it (stateOf parses it again if needed).
+   */
+  state: FoldState | null;
   /** `state` as JSON, when it was serialized after its last change (written as it is). */
   stateJson?: string;
   lastAt: number;
@@ -76,6 +80,15 @@ function headOf(row: HeadDb): HeadRow {
     snapshotEvents: Number(row.snapshot_events),
     nextSeq: Number(row.next_seq),
   };
+}
+
+/** The head's fold state: as held, or parsed from its JSON when the judgement spent it. */
+export function stateOf(head: HeadRow): FoldState {
+  if (head.state === null) {
+    if (head.stateJson === undefined) throw new Error(`the head of record ${head.recordId} has neither its state nor its JSON`);
+    head.state = JSON.parse(head.stateJson) as FoldState;
+  }
+  return head.state;
 }
 
 export async function loadHeads(q: Sql, contractId: string, recordIds: readonly string[]): Promise<Map<string, HeadRow>> {
@@ -227,7 +240,7 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpe
         c: h.contractId, r: h.recordId, la: h.lastAt, lp: h.lastPos, e: h.events, mp: h.maxPosition, fs: h.finalStatus,
         pf: h.pendingFrom, vf: h.violationFrom, t: h.tags, se: h.snapshotEvents, ns: h.nextSeq, o: h.open, w: hadOrHasOpen(h),
       }),
-      (h) => ({ s: h.stateJson ?? JSON.stringify(h.state) }),
+      (h) => ({ s: h.stateJson ?? JSON.stringify(stateOf(h)) }),
     )),
   );
 }

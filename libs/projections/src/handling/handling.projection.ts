@@ -41,6 +41,7 @@ import {
   replaceHoldings,
   snapshotBefore,
   SNAPSHOT_EVERY,
+  stateOf,
   upsertHeads,
   type FindingRow,
   type HeadRow,
@@ -167,6 +168,7 @@ class FoldRun {
   ) {
     this.maxPos = Math.max(head.maxPosition, validFrom);
     // The state changes from here on: its JSON is taken again at the finish.
+    head.state = state;
     head.stateJson = undefined;
     this.fold = new RecordFold(history.view({ asOf: FAR, knownAt: knownFloor }), head.recordId, state, (finding: Judged, at: Key) => {
       this.maxPos = Math.max(this.maxPos, at.pos);
@@ -199,14 +201,15 @@ class FoldRun {
     this.fold.setView(this.history.view(FAR_CUT));
     const head = this.head;
     const state = this.fold.state;
-    head.state = state;
-    // Serialized once: the head's row carries it, and the fold's finish judges a copy parsed from it.
+    // Serialized once, before the judgement spends it: the head's row carries this text, and a
+    // later batch that finds the head in the cache parses it again (stateOf).
     head.stateJson = JSON.stringify(state);
+    head.state = null;
     head.events = state.handling.events;
     head.lastAt = state.handling.last?.at ?? START.at;
     head.lastPos = state.handling.last?.pos ?? 0;
     head.maxPosition = this.maxPos;
-    const result = this.fold.finish(FAR, head.stateJson);
+    const result = this.fold.finishInPlace(FAR);
     const { timeline, open } = timelineOf(result);
     head.open = open.slice(0, MAX_OPEN_STORED);
     head.finalStatus = timeline.final;
@@ -376,7 +379,7 @@ async function foldChunk(
     // The record's inputs of this batch in log order: its events and the contract events aimed at it.
     const inputs: Entry[] = [...(batch.records.get(recordId) ?? []).map((e) => toEntry(e)), ...wide, ...(specific.get(recordId) ?? [])]
       .sort((a, b) => a.pos - b.pos);
-    let run = new FoldRun(history, head, head.state, writes, 0, START.at);
+    let run = new FoldRun(history, head, stateOf(head), writes, 0, START.at);
     if (head.stale && inputs.length > 0) {
       // A head of another fold version: refold the whole record (once; it is current afterwards).
       const first = inputs[0]!;
