@@ -186,17 +186,27 @@ export function custodyView(
 /**
  * The part of a record's holdings fold that one holding's answer reads (the holding, its leg, its
  * duties): what a read model stores per holding to answer a contract's holdings list later, at
- * any "now" and in any zone, with `holdingView`.
+ * any "now" and in any zone, with `holdingView` on `holdingSliceOf` of it. Only these three
+ * members: the record's other members are empty in a holding's slice, and are not stored.
  */
-export function holdingSlice(state: HandlingState, key: string): HandlingState {
+export type StoredHolding = Pick<HandlingState, 'holdings' | 'legs' | 'orders'>;
+
+export function storedHolding(state: HandlingState, key: string): StoredHolding {
   const holding = state.holdings[key];
   const orders = state.orders
     .map((o) => ({ ...o, groups: o.groups.map((g) => ({ ...g, duties: g.duties.filter((d) => d.holding === key) })).filter((g) => g.duties.length > 0) }))
     .filter((o) => o.groups.length > 0);
   return {
-    ...emptyHandling(),
     holdings: holding ? { [key]: holding } : {},
     legs: state.legs.filter((l) => holding !== undefined && l.key === holding.transportKey),
     orders,
   };
+}
+
+/**
+ * The holdings fold `holdingView` reads for one holding, from what a read model stored of it (a
+ * StoredHolding; a row written before holds the whole slice, which reads the same).
+ */
+export function holdingSliceOf(stored: StoredHolding): HandlingState {
+  return { ...emptyHandling(), ...stored };
 }

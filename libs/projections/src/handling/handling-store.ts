@@ -147,9 +147,9 @@ export async function* recordsOf(
 
 /**
  * Rows of one statement as two parameters: `json`, one JSON document of the rows' small members
- * (read with `json_to_recordset($1::json)`), and `docs`, the rows' large JSON documents (a fold
- * state, a custody step, a holding's view) as UTF-8 bytes one after the other (`$2::bytea`), each
- * row naming where its documents lie (`<name>_o`, 1-based, and `<name>_l`; `DOC` reads one).
+ * (read with `json_to_recordset($1::json)`), and `docs`, each row's one large JSON document (a
+ * fold state, a custody step, a holding's view) as UTF-8 bytes one after the other (`$2::bytea`),
+ * each row naming where its document lies (`<name>_o`, 1-based, and `<name>_l`; `DOC` reads it).
  *
  * Measured on the projector's statements (#14): a text[] or jsonb[] parameter is escaped element by
  * element in JavaScript by the driver; a `jsonb` document is parsed into a tree by PostgreSQL (about
@@ -162,22 +162,24 @@ interface RowsParams {
   docs: Buffer;
 }
 
-function rowsParams<T>(rows: readonly T[], row: (r: T) => Record<string, unknown>, docs?: (r: T) => Record<string, string>): RowsParams {
-  const out: string[] = [];
-  const texts: string[] = [];
+function rowsParams<T>(rows: readonly T[], row: (r: T) => Record<string, unknown>, doc?: { name: string; text: (r: T) => string }): RowsParams {
+  const out: string[] = new Array<string>(rows.length);
+  const texts: string[] = doc ? new Array<string>(rows.length) : [];
+  // The document's two members, named once (not built per row).
+  const o = doc ? `${doc.name}_o` : '';
+  const l = doc ? `${doc.name}_l` : '';
   let offset = 0;
-  for (const r of rows) {
-    const members = row(r);
-    if (docs) {
-      for (const [name, text] of Object.entries(docs(r))) {
-        const length = Buffer.byteLength(text, 'utf8');
-        texts.push(text);
-        members[`${name}_o`] = offset + 1;
-        members[`${name}_l`] = length;
-        offset += length;
-      }
+  for (let i = 0; i < rows.length; i++) {
+    const members = row(rows[i]!);
+    if (doc) {
+      const text = doc.text(rows[i]!);
+      const length = Buffer.byteLength(text, 'utf8');
+      texts[i] = text;
+      members[o] = offset + 1;
+      members[l] = length;
+      offset += length;
     }
-    out.push(JSON.stringify(members));
+    out[i] = JSON.stringify(members);
   }
   // Encoded once, straight into the one buffer sent.
   const bytes = Buffer.allocUnsafe(offset);
@@ -240,7 +242,7 @@ export async function upsertHeads(q: Sql, heads: readonly HeadRow[], hadOrHasOpe
         c: h.contractId, r: h.recordId, la: h.lastAt, lp: h.lastPos, e: h.events, mp: h.maxPosition, fs: h.finalStatus,
         pf: h.pendingFrom, vf: h.violationFrom, t: h.tags, se: h.snapshotEvents, ns: h.nextSeq, o: h.open, w: hadOrHasOpen(h),
       }),
-      (h) => ({ s: h.stateJson ?? JSON.stringify(stateOf(h)) }),
+      { name: 's', text: (h) => h.stateJson ?? JSON.stringify(stateOf(h)) },
     )),
   );
 }
@@ -300,7 +302,7 @@ export async function insertSteps(q: Sql, rows: readonly StepRow[]): Promise<voi
       params(rowsParams(
         chunk,
         (r) => ({ c: r.contractId, r: r.recordId, seq: r.seq, h: r.step.holding, ka: r.step.at, kp: r.step.pos, vf: r.validFrom }),
-        (r) => ({ step: JSON.stringify(r.step) }),
+        { name: 'step', text: (r) => JSON.stringify(r.step) },
       )),
     );
   }
@@ -322,7 +324,7 @@ export async function insertSnapshots(q: Sql, rows: readonly SnapshotRow[]): Pro
     `INSERT INTO handling_snapshots (contract_id, record_id, seq, key_at, key_pos, events, valid_from, state)
      SELECT s.c, s.r, s.seq, s.ka, s.kp, s.e, s.vf, ${DOC('s', 'state')}
        FROM json_to_recordset($1::json) AS s(c text, r text, seq bigint, ka bigint, kp bigint, e bigint, vf bigint, ${DOC_COLUMNS('state')})`,
-    params(rowsParams(rows, (r) => ({ c: r.contractId, r: r.recordId, seq: r.seq, ka: r.key.at, kp: r.key.pos, e: r.events, vf: r.validFrom }), (r) => ({ state: r.state }))),
+    params(rowsParams(rows, (r) => ({ c: r.contractId, r: r.recordId, seq: r.seq, ka: r.key.at, kp: r.key.pos, e: r.events, vf: r.validFrom }), { name: 'state', text: (r) => r.state })),
   );
 }
 
@@ -400,6 +402,6 @@ export async function replaceHoldings(q: Sql, records: readonly { contractId: st
     `INSERT INTO handling_holdings (contract_id, record_id, holding, state, overdue_at, view)
      SELECT h.c, h.r, h.h, h.st, h.o, ${DOC('h', 'v')}
        FROM json_to_recordset($1::json) AS h(c text, r text, h text, st text, o bigint, ${DOC_COLUMNS('v')})`,
-    params(rowsParams(rows, (r) => ({ c: r.contractId, r: r.recordId, h: r.holding, st: r.state, o: r.overdueAt }), (r) => ({ v: JSON.stringify(r.view) }))),
+    params(rowsParams(rows, (r) => ({ c: r.contractId, r: r.recordId, h: r.holding, st: r.state, o: r.overdueAt }), { name: 'v', text: (r) => JSON.stringify(r.view) })),
   );
 }

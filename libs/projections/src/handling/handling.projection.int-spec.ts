@@ -1,7 +1,7 @@
 import { judgeRecord, RecordFold, recordEntries, type Judged, type RecordVerdict } from '@ledger/compliance';
 import { instant, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
 import { positionKnownAt } from '@ledger/event-store';
-import { ContractHistory, custodyView, type Cut } from '@ledger/handling';
+import { ContractHistory, custodyView, emptyHandling, holdingKey, type Cut } from '@ledger/handling';
 import { generateHistory } from '../../../../test/generators/care-insurance-history.js';
 import { openHarness, type Harness } from '../testing/harness.js';
 import { readActiveGeneration } from '../runner/read-active.js';
@@ -10,6 +10,7 @@ import type { Projection } from '../runner/projection.js';
 import { custodyOf, recordAt, verdictOf, type RecordAt } from './handling-read.js';
 import { HandlingCache, handlingProjection, HANDLING_TABLES } from './handling.projection.js';
 import { SNAPSHOT_EVERY } from './handling-store.js';
+import { listHoldings } from './holdings-list.js';
 import * as b from '../../../handling/src/testing/builders.js';
 import { HandlingRuleCounts1765500000001 } from './rule-counts.migration.js';
 
@@ -37,6 +38,9 @@ function comparable(verdict: RecordVerdict) {
     ),
   };
 }
+
+/** A holding's key in the holdings list's order (the original first, then copies by ID). */
+const holdingKeyOf = (h: { copyId: string | null }): string => holdingKey(h.copyId);
 
 describe('the handling read model: stored folds answer every cut as a fold of the whole stream would', () => {
   let h: Harness;
@@ -178,6 +182,32 @@ describe('the handling read model: stored folds answer every cut as a fold of th
     }>;
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.filter((r) => r.rule !== r.stored_rule || r.due !== r.due_at)).toEqual([]);
+  });
+
+  it('lists each contract\'s holdings as each record\'s custody answer gives them, from rows of this version and rows written whole before it', async () => {
+    const now = instant('2027-06-01T00:00:00+09:00');
+    const listed = async (contractId: string) =>
+      readActiveGeneration(h.dataSource, (q) => listHoldings(q, { contractId, now, limit: 1_000, zone: ZONE }));
+    const contracts = [...new Set(events.map((e) => e.event.contractId))];
+    const before = new Map<string, unknown>();
+    for (const contractId of contracts) {
+      const list = await listed(contractId);
+      expect(list.holdings.length).toBeGreaterThan(0);
+      before.set(contractId, list);
+      const byRecord = new Map<string, unknown[]>();
+      for (const { recordId, ...holding } of list.holdings) byRecord.set(recordId, [...(byRecord.get(recordId) ?? []), holding]);
+      for (const [recordId, holdings] of byRecord) {
+        const custody = custodyOf(await answer(contractId, recordId, { asOf: now, knownAt: FAR }), now, ZONE);
+        const sorted = custody.holdings.map(({ history: _h, historyCount: _c, ...rest }) => rest).sort((a, b) => holdingKeyOf(a).localeCompare(holdingKeyOf(b)));
+        expect(holdings).toEqual(sorted);
+      }
+    }
+    // A row written by the version before held the holding's whole slice, the record's empty members included.
+    const generation = await readActiveGeneration(h.dataSource, async (q) => q.generation);
+    await h.dataSource.query(`UPDATE ${generation.schema}.handling_holdings SET view = ($1::jsonb || view::jsonb)::json`, [JSON.stringify(emptyHandling())]);
+    const [{ whole }] = (await h.dataSource.query(`SELECT count(*)::int AS whole FROM ${generation.schema}.handling_holdings WHERE view::jsonb ? 'collections'`)) as [{ whole: number }];
+    expect(whole).toBeGreaterThan(0);
+    for (const contractId of contracts) expect(await listed(contractId)).toEqual(before.get(contractId));
   });
 });
 

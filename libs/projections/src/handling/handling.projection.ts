@@ -20,7 +20,7 @@ import {
   ContractHistory,
   holdingKey,
   holdingOverdueAt,
-  holdingSlice,
+  storedHolding,
   precedes,
   START,
   toEntry,
@@ -176,8 +176,8 @@ class FoldRun {
     });
   }
 
-  add(recorded: RecordedEvent): void {
-    const entry = toEntry(recorded) as Entry<RecordEvent>;
+  /** Folds a record event (`entry`: its entry, when the caller has built it already). */
+  add(recorded: RecordedEvent, entry = toEntry(recorded) as Entry<RecordEvent>): void {
     this.maxPos = Math.max(this.maxPos, recorded.position);
     // Each event is judged with the contract as the ledger knew it when the event was recorded.
     this.fold.setView(this.history.view({ asOf: FAR, knownAt: Math.max(this.knownFloor, entry.known) }));
@@ -223,7 +223,7 @@ class FoldRun {
         holding: key,
         state: h.state,
         overdueAt: holdingOverdueAt(result.handling, key),
-        view: holdingSlice(result.handling, key),
+        view: storedHolding(result.handling, key),
       });
     }
   }
@@ -395,7 +395,7 @@ async function foldChunk(
         break;
       }
       if (input.event.recordId !== undefined) {
-        run.add(eventsByPosition.get(input.pos)!);
+        run.add(eventsByPosition.get(input.pos)!, input as Entry<RecordEvent>);
         head.events = run.fold.state.handling.events;
         head.lastAt = run.fold.state.handling.last!.at;
         head.lastPos = run.fold.state.handling.last!.pos;

@@ -3,7 +3,7 @@
  * now", "what is overdue", "what is still held after the contract ended". Read from the rows the
  * projection keeps per holding; overdue is decided at query time against the clock.
  */
-import { HOLDING_STATES, holdingView, type HandlingState, type HoldingStateName, type HoldingView } from '@ledger/handling';
+import { HOLDING_STATES, holdingSliceOf, holdingView, type StoredHolding, type HoldingStateName, type HoldingView } from '@ledger/handling';
 import type { Sql } from './handling-store.js';
 
 export interface HoldingsQuery {
@@ -53,14 +53,15 @@ export async function listHoldings(q: Sql, query: HoldingsQuery): Promise<Holdin
   if (query.overdue === false) where.push(`(overdue_at IS NULL OR overdue_at >= ${param(query.now)})`);
   const cursor = query.after === undefined ? null : decodeHoldingsCursor(query.after);
   if (cursor) where.push(`(record_id, holding) > (${param(cursor.recordId)}, ${param(cursor.holding)})`);
-  const rows = await q.query<{ record_id: string; holding: string; view: HandlingState }>(
+  const rows = await q.query<{ record_id: string; holding: string; view: StoredHolding }>(
     `SELECT record_id, holding, view FROM handling_holdings WHERE ${where.join(' AND ')} ORDER BY record_id, holding LIMIT ${param(query.limit + 1)}`,
     params,
   );
   const page = rows.slice(0, query.limit);
   return {
     holdings: page.map((row) => {
-      const { history: _h, historyCount: _c, ...view } = holdingView(row.view, row.view.holdings[row.holding]!, query.now, [], query.zone);
+      const slice = holdingSliceOf(row.view);
+      const { history: _h, historyCount: _c, ...view } = holdingView(slice, slice.holdings[row.holding]!, query.now, [], query.zone);
       return { recordId: row.record_id, ...view };
     }),
     next: rows.length > query.limit ? encodeHoldingsCursor(page[page.length - 1]!.record_id, page[page.length - 1]!.holding) : null,
