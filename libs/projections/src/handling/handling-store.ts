@@ -164,7 +164,12 @@ interface RowsParams {
 
 function rowsParams<T>(rows: readonly T[], row: (r: T) => Record<string, unknown>, doc?: { name: string; text: (r: T) => string }): RowsParams {
   const out: string[] = new Array<string>(rows.length);
-  const texts: string[] = doc ? new Array<string>(rows.length) : [];
+  // The documents first, to size one buffer for them all (at most 3 bytes of UTF-8 per UTF-16
+  // unit): each is then encoded once, where it lies, and its length is what the encoding wrote.
+  const texts: string[] = doc ? rows.map(doc.text) : [];
+  let room = 0;
+  for (const text of texts) room += 3 * text.length;
+  const bytes = Buffer.allocUnsafe(room);
   // The document's two members, named once (not built per row).
   const o = doc ? `${doc.name}_o` : '';
   const l = doc ? `${doc.name}_l` : '';
@@ -172,20 +177,14 @@ function rowsParams<T>(rows: readonly T[], row: (r: T) => Record<string, unknown
   for (let i = 0; i < rows.length; i++) {
     const members = row(rows[i]!);
     if (doc) {
-      const text = doc.text(rows[i]!);
-      const length = Buffer.byteLength(text, 'utf8');
-      texts[i] = text;
+      const length = bytes.write(texts[i]!, offset, 'utf8');
       members[o] = offset + 1;
       members[l] = length;
       offset += length;
     }
     out[i] = JSON.stringify(members);
   }
-  // Encoded once, straight into the one buffer sent.
-  const bytes = Buffer.allocUnsafe(offset);
-  let at = 0;
-  for (const text of texts) at += bytes.write(text, at, 'utf8');
-  return { json: `[${out.join(',')}]`, docs: bytes };
+  return { json: `[${out.join(',')}]`, docs: bytes.subarray(0, offset) };
 }
 
 /** SQL reading the document `name` of row `alias` from the statement's `$2` (see `rowsParams`). */
