@@ -247,18 +247,28 @@ describe('differential: the fold against a naive reading of RULES.md (Art. 8 end
   });
 });
 
+/** The contract view and record R-1's entries of a generated history, at asOf (everything known). */
+function recordOf(steps: readonly Step[], asOf: number) {
+  const scenario = given(SETUP, drafts(steps));
+  const cut = { asOf, knownAt: ms('2030-01-01T00:00') };
+  return { view: scenario.history().view(cut), entries: recordEntries(CONTRACT_ID, 'R-1', scenario.recordEvents('R-1'), cut) };
+}
+
+/** A fold of these entries, its final findings collected. */
+function foldOf(view: ReturnType<typeof recordOf>['view'], entries: ReturnType<typeof recordOf>['entries']): { fold: RecordFold; findings: Judged[] } {
+  const findings: Judged[] = [];
+  const fold = new RecordFold(view, 'R-1', undefined, (f) => findings.push(f));
+  for (const entry of entries) fold.fold(entry);
+  return { fold, findings };
+}
+
 describe('the fold resumes from JSON', () => {
   it('gives the same findings folded in one go as in two halves through finish and a JSON copy of the state', () => {
     fc.assert(
       fc.property(history, fc.nat(), ({ steps, asOf }, cutAt) => {
-        const scenario = given(SETUP, drafts(steps));
-        const cut = { asOf, knownAt: ms('2030-01-01T00:00') };
-        const view = scenario.history().view(cut);
-        const entries = recordEntries(CONTRACT_ID, 'R-1', scenario.recordEvents('R-1'), cut);
+        const { view, entries } = recordOf(steps, asOf);
 
-        const whole: Judged[] = [];
-        const one = new RecordFold(view, 'R-1', undefined, (f) => whole.push(f));
-        for (const entry of entries) one.fold(entry);
+        const { fold: one, findings: whole } = foldOf(view, entries);
         const wholeEnd = one.finish(asOf);
 
         const halves: Judged[] = [];
@@ -286,19 +296,11 @@ describe('finishInPlace: the judgement on the state of the fold itself', () => {
   it('gives what finish gives on a copy, on the state taken as JSON just before, and spends the fold', () => {
     fc.assert(
       fc.property(history, ({ steps, asOf }) => {
-        const scenario = given(SETUP, drafts(steps));
-        const cut = { asOf, knownAt: ms('2030-01-01T00:00') };
-        const view = scenario.history().view(cut);
-        const entries = recordEntries(CONTRACT_ID, 'R-1', scenario.recordEvents('R-1'), cut);
+        const { view, entries } = recordOf(steps, asOf);
 
-        const copied: Judged[] = [];
-        const one = new RecordFold(view, 'R-1', undefined, (f) => copied.push(f));
-        for (const entry of entries) one.fold(entry);
+        const { fold: one, findings: copied } = foldOf(view, entries);
         const onCopy = one.finish(asOf);
-
-        const inPlace: Judged[] = [];
-        const two = new RecordFold(view, 'R-1', undefined, (f) => inPlace.push(f));
-        for (const entry of entries) two.fold(entry);
+        const { fold: two, findings: inPlace } = foldOf(view, entries);
         const before = JSON.stringify(two.state);
         expect(before).toBe(JSON.stringify(one.state));
         const spent = two.finishInPlace(asOf);

@@ -64,14 +64,10 @@ export function parseTimestamp(text: unknown): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
 
-const ZERO = 48;
-const DASH = 45;
-const COLON = 58;
-const DOT = 46;
-const PLUS = 43;
-const MINUS = 45;
-const T = 84;
-const Z = 90;
+/** Character codes of the form. */
+const [ZERO, DASH, COLON, DOT, PLUS, T, Z] = ['0', '-', ':', '.', '+', 'T', 'Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number];
+/** The offset's minus sign is the date's dash. */
+const MINUS = DASH;
 
 function isDigit(code: number): boolean {
   return code >= ZERO && code <= ZERO + 9;
