@@ -119,7 +119,8 @@ export function judgeRecord(history: ContractHistory, recordId: string, recordEv
   const listed: Judged[] = [];
   const fold = new RecordFold(history.view(cut), recordId, undefined, (f) => listed.push(f));
   for (const entry of entries) fold.fold(entry);
-  const result = fold.finish(cut.asOf);
+  // The fold is this answer's alone: judged on its own state, not a copy.
+  const result = fold.finishInPlace(cut.asOf);
   return recordVerdict(history.contractId, recordId, result, [...listed, ...result.atFinish], options);
 }
 

@@ -219,17 +219,16 @@ export class RecordFold {
    * The judgement at the end of the cut, on a copy of the state (this fold can go on): the
    * triggers up to asOf, then every open obligation as pending or overdue at asOf.
    */
-  finish(asOf: number, stateJson?: string): FoldResult {
-    // `stateJson`: the state as JSON already, when the caller has it (it is parsed into the copy judged here).
-    return this.assertFoldable().judgeEnd(JSON.parse(stateJson ?? JSON.stringify(this.state)) as FoldState, asOf);
+  finish(asOf: number): FoldResult {
+    return this.assertFoldable().judgeEnd(JSON.parse(JSON.stringify(this.state)) as FoldState, asOf);
   }
 
   /**
    * The same judgement on this fold's own state, without copying it: the state is spent (the
    * triggers up to asOf and the end of the cut are folded into it) and this fold can neither fold
    * nor finish again. For a caller that no longer needs the state as it stood, or that kept it
-   * as JSON before (the projector writes that text and judges here): one JSON parse of the whole
-   * state less per judgement.
+   * as JSON before (the projector writes that text and judges here): no copy of the whole state
+   * per judgement.
    */
   finishInPlace(asOf: number): FoldResult {
     const result = this.assertFoldable().judgeEnd(this.state, asOf);
