@@ -64,10 +64,16 @@ export function parseTimestamp(text: unknown): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
 
-/** Character codes of the form. */
-const [ZERO, DASH, COLON, DOT, PLUS, T, Z] = ['0', '-', ':', '.', '+', 'T', 'Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number];
-/** The offset's minus sign is the date's dash. */
+/** Character codes of the form (the offset's minus sign is the date's dash). */
+const code = (c: string): number => c.charCodeAt(0);
+const ZERO = code('0');
+const DASH = code('-');
 const MINUS = DASH;
+const COLON = code(':');
+const DOT = code('.');
+const PLUS = code('+');
+const T = code('T');
+const Z = code('Z');
 
 function isDigit(code: number): boolean {
   return code >= ZERO && code <= ZERO + 9;
