@@ -335,12 +335,12 @@ export function writeFullForm(bytes: Buffer, offsets: Int32Array, lengths: Int32
   if (out.length < lengths[1]! + streamLength + FULL_FORM_EXTRA) return -1;
   const micros = int64(bytes, offsets[11]!);
   if (micros % 1000 !== 0) return -1;
-  let at = 1 + bytes.copy(out, 1, c0, cuts[0]!);
-  at = putAscii(out, at, ',"position":');
+  let at = copyBytes(out, 1, bytes, c0, cuts[0]!);
+  at = putBytes(out, at, POSITION_MEMBER);
   at = putDecimal(out, at, position);
-  at = putAscii(out, at, ',"prevHash":');
+  at = putBytes(out, at, PREV_HASH_MEMBER);
   if (lengths[3] === -1) {
-    at = putAscii(out, at, 'null');
+    at = putBytes(out, at, NULL);
   } else {
     out[at++] = 34;
     const prevAt = offsets[3]!;
@@ -351,17 +351,17 @@ export function writeFullForm(bytes: Buffer, offsets: Int32Array, lengths: Int32
     }
     out[at++] = 34;
   }
-  at += bytes.copy(out, at, cuts[0]!, cuts[1]!);
-  at = putAscii(out, at, ',"recordedAt":"');
+  at = copyBytes(out, at, bytes, cuts[0]!, cuts[1]!);
+  at = putBytes(out, at, RECORDED_AT_MEMBER);
   at = putIso(out, at, micros / 1000 + PG_EPOCH_MS);
   if (at < 0) return -1;
   out[at++] = 34;
-  at += bytes.copy(out, at, cuts[1]!, cuts[2]!);
-  at = putAscii(out, at, ',"streamId":"');
-  at += bytes.copy(out, at, offsets[5]!, offsets[5]! + streamLength);
-  at = putAscii(out, at, '","streamVersion":');
+  at = copyBytes(out, at, bytes, cuts[1]!, cuts[2]!);
+  at = putBytes(out, at, STREAM_ID_MEMBER);
+  at = copyBytes(out, at, bytes, offsets[5]!, offsets[5]! + streamLength);
+  at = putBytes(out, at, STREAM_VERSION_MEMBER);
   at = putDecimal(out, at, bytes.readInt32BE(offsets[6]!));
-  at += bytes.copy(out, at, cuts[2]!, c1);
+  at = copyBytes(out, at, bytes, cuts[2]!, c1);
   return at;
 }
 
@@ -373,9 +373,28 @@ export const FULL_FORM_EXTRA = 1 + 71 + 16 + 66 + 24 + 10;
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
-function putAscii(out: Buffer, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
-  return at + text.length;
+const POSITION_MEMBER = Buffer.from(',"position":', 'latin1');
+const PREV_HASH_MEMBER = Buffer.from(',"prevHash":', 'latin1');
+const NULL = Buffer.from('null', 'latin1');
+const RECORDED_AT_MEMBER = Buffer.from(',"recordedAt":"', 'latin1');
+const STREAM_ID_MEMBER = Buffer.from(',"streamId":"', 'latin1');
+const STREAM_VERSION_MEMBER = Buffer.from('","streamVersion":', 'latin1');
+
+// Byte loops for the few bytes of a member name or a short member (a native Buffer#copy costs more
+// than the copy below about 64 bytes; measured with callgrind on the verifier's row loop).
+
+function putBytes(out: Buffer, at: number, piece: Buffer): number {
+  const length = piece.length;
+  for (let i = 0; i < length; i++) out[at + i] = piece[i]!;
+  return at + length;
+}
+
+/** bytes[from, to) written at `at`; answers the end. */
+function copyBytes(out: Buffer, at: number, bytes: Buffer, from: number, to: number): number {
+  const length = to - from;
+  if (length > 64) return at + bytes.copy(out, at, from, to);
+  for (let i = 0; i < length; i++) out[at + i] = bytes[from + i]!;
+  return at + length;
 }
 
 /** A non-negative safe integer's decimal digits (canonical JSON: no sign, no leading zero). */
@@ -402,6 +421,7 @@ function putDigits(out: Buffer, at: number, value: number, count: number): void 
  * the civil date of the day number by H. Hinnant's algorithm.
  */
 export function putIso(out: Buffer, at: number, ms: number): number {
+  if (ms === lastIsoMs) return copyBytes(out, at, lastIso, 0, 24);
   if (!Number.isSafeInteger(ms)) return -1;
   const days = Math.floor(ms / 86_400_000);
   let rest = ms - days * 86_400_000;
@@ -434,8 +454,14 @@ export function putIso(out: Buffer, at: number, ms: number): number {
   out[at + 19] = 46;
   putDigits(out, at + 20, rest - second * 1000, 3);
   out[at + 23] = 90;
+  out.copy(lastIso, 0, at, at + 24);
+  lastIsoMs = ms;
   return at + 24;
 }
+
+/** The last time putIso wrote, and its text: a group commit gives all its events one recordedAt. */
+let lastIsoMs = Number.NaN;
+const lastIso = Buffer.alloc(24);
 
 /** The value of each lowercase hex digit by character code, −1 for any other byte. */
 const HEX = new Int8Array(256).fill(-1);

@@ -189,6 +189,21 @@ describe("the verifier's fast reading of stored events", () => {
     expect(putIso(out, 0, 253_402_300_800_000)).toBe(-1);
   });
 
+  it('writes the same time again at another offset (the last time written is kept), and a new time after it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 253_402_300_799_990 }), (picks, base) => {
+        const out = Buffer.alloc(64);
+        for (const [i, pick] of picks.entries()) {
+          const at = i % 8;
+          out.fill(0);
+          const end = putIso(out, at, base + pick);
+          expect({ end, text: out.toString('latin1', at, end) }).toEqual({ end: at + 24, text: new Date(base + pick).toISOString() });
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('reads timestamps from bytes as from text', () => {
     for (const text of ['2026-04-01T09:00:00+09:00', '2026-12-31T23:59:59.9999999-05:30', '2026-04-01T09:00:00.1Z', '2026-04-01T09:00:00']) {
       expect(readInstantBytes(Buffer.from(text), 0, text.length)).toEqual(readInstant(text, 0, text.length));
