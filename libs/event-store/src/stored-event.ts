@@ -1,4 +1,4 @@
-import { canonicalize, isFullStoredForm, leafHash } from '@ledger/integrity';
+import { canonicalize, canonicalMember, isFullStoredForm, leafHash } from '@ledger/integrity';
 import { contractStreamId, instant, isRecordEvent, recordStreamId, type LedgerEvent, type RecordedEvent } from '@ledger/domain';
 
 /** What the ledger adds to a producer's event; hashed together with it. */
@@ -54,8 +54,8 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
       if (value === undefined || (SORTED_METADATA as readonly string[]).includes(key)) continue;
       let slot = 0;
       while (slot < SORTED_METADATA.length && key > SORTED_METADATA[slot]!) slot++;
-      // As a member of an object, so that a toJSON(key) sees its key as in the whole-object path.
-      const member = canonicalize({ [key]: value }).slice(1, -1);
+      // As a member of the event, so that a toJSON(key) sees its key as in the whole-object path.
+      const member = canonicalMember(record, key);
       pieces[slot] = pieces[slot] === '' ? member : `${pieces[slot]},${member}`;
     }
   } catch {

@@ -1,4 +1,5 @@
-import { CanonicalizationError, canonicalize } from './canonical-json.js';
+import fc from 'fast-check';
+import { CanonicalizationError, canonicalize, canonicalMember } from './canonical-json.js';
 
 function doubleFromBits(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -175,6 +176,28 @@ describe('canonicalize (RFC 8785 JCS)', () => {
     it('accepts the same object twice when it is shared, not cyclic', () => {
       const shared = { x: 1 };
       expect(canonicalize([shared, shared])).toBe('[{"x":1},{"x":1}]');
+    });
+  });
+
+  describe('canonicalMember: one member as it appears in the whole object', () => {
+    it('property: the members of any JSON object, joined in key order, are its canonical text', () => {
+      fc.assert(
+        fc.property(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 }), (object) => {
+          const members = Object.keys(object).sort().map((key) => canonicalMember(object, key));
+          expect(`{${members.join(',')}}`).toBe(canonicalize(object));
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('gives toJSON its key, refuses a value holding its owner as a cycle, and names where it refuses', () => {
+      const seen: string[] = [];
+      const owner: Record<string, unknown> = { when: { toJSON: (key: string) => (seen.push(key), 'then') } };
+      expect(canonicalMember(owner, 'when')).toBe('"when":"then"');
+      expect(seen).toEqual(['when']);
+      owner.self = { back: owner };
+      expect(() => canonicalMember(owner, 'self')).toThrow(new CanonicalizationError('cyclic structure', '$.self.back'));
+      expect(() => canonicalMember({ data: { n: [1, Number.NaN] } }, 'data')).toThrow(new CanonicalizationError('non-finite number NaN has no JSON representation', '$.data.n[1]'));
     });
   });
 });

@@ -56,6 +56,21 @@ export function canonicalize(value: unknown): string {
   }
 }
 
+/**
+ * The canonical text of one member of `owner`, `"key":value`, exactly as it appears inside
+ * canonicalize(owner) (a toJSON sees its key; a value holding `owner` is a cycle), without the
+ * rest of the object: a writer that cuts an object's members into pieces (prepareEvent) serializes
+ * each member once, not a one-member object that it then slices.
+ */
+export function canonicalMember(owner: object, key: string): string {
+  try {
+    return `${serializeString(key)}:${serialize((owner as Record<string, unknown>)[key], key, [owner])}`;
+  } catch (error) {
+    if (error instanceof Refusal) throw new CanonicalizationError(error.reason, `$.${key}${error.segments.join('')}`);
+    throw error;
+  }
+}
+
 function serialize(value: unknown, key: string, ancestors: object[]): string {
   switch (typeof value) {
     case 'string':

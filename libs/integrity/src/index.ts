@@ -1,4 +1,4 @@
-export { CanonicalizationError, canonicalize } from './canonical-json.js';
+export { CanonicalizationError, canonicalize, canonicalMember } from './canonical-json.js';
 export {
   EMPTY_ROOT,
   HASH_SIZE,
