@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { ValidateBy, validateSync, type ValidationArguments } from 'class-validator';
 import { EVENT_TYPES, isEventType } from '@ledger/domain';
 import { passesRules } from './compiled-validation.js';
 import { DATA_DTOS } from './event-data.dto.js';
@@ -68,5 +68,33 @@ describe('the compiled fast path of the class-validator rules', () => {
     expect(disagreements).toBe(0);
     expect(classValidatorAccepts(example)).toBe(true);
     expect(rejected).toBeGreaterThan(cases.length / 2);
+  });
+
+  it("gives each call of a constraint the object and value it checks, also when the constraint validates recursively, and keeps neither after", () => {
+    const seen: unknown[] = [];
+    let args: ValidationArguments | undefined;
+    class Tree {
+      @ValidateBy({
+        name: 'leafOrTree',
+        validator: {
+          validate: (value: unknown, a?: ValidationArguments) => {
+            args ??= a; // the first call: the outer one, with the check's own arguments
+            // A subtree is checked as a Tree while this check's arguments are in use.
+            const ok = typeof value === 'number' || passesRules(value, Tree);
+            seen.push([a!.value, (a!.object as { id: string }).id]);
+            return ok;
+          },
+        },
+      })
+      node!: unknown;
+
+      @ValidateBy({ name: 'isString', validator: { validate: (value: unknown) => typeof value === 'string' } })
+      id!: string;
+    }
+    const inner = { id: 'inner', node: 1 };
+    expect(passesRules({ id: 'outer', node: inner }, Tree)).toBe(true);
+    expect(seen).toEqual([[1, 'inner'], [inner, 'outer']]);
+    expect([args!.value, args!.object]).toEqual([undefined, {}]);
+    expect(passesRules({ id: 'outer', node: { id: 'inner', node: 'not a number' } }, Tree)).toBe(false);
   });
 });
