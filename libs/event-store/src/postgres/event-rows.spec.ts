@@ -85,4 +85,24 @@ describe('encodeEventRows: buffers sized to the group', () => {
     // And no buffer ends inside a row: each chunk after the first begins with a row's field count.
     for (const chunk of chunks.slice(1)) expect([12, -1]).toContain(chunk.readInt16BE(0));
   });
+
+  it('given times that repeat and change from row to row, then each row holds the microseconds of its own texts', () => {
+    const occurred = ['2026-04-01T09:00:00+09:00', '2026-04-01T09:00:00+09:00', '2026-04-01T09:00:00.5+09:00', '2026-04-01T09:00:00+09:00', '2026-04-02T00:00:00Z'];
+    const recorded = ['2026-04-01T00:00:00.000Z', '2026-04-01T00:00:00.001Z', '2026-04-01T00:00:00.001Z', '2026-04-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'];
+    const rows = occurred.map((occurredAt, i) => ({ ...row(i, 10), event: { ...row(i, 10).event, occurredAt } as LedgerEvent, recordedAt: recorded[i]! }));
+    const all = Buffer.concat(encodeEventRows(rows));
+    const times: Array<[bigint, bigint]> = [];
+    let at = 19;
+    while (all.readInt16BE(at) === 12) {
+      at += 2;
+      const fields: number[] = [];
+      for (let f = 0; f < 12; f++) {
+        fields.push(at + 4);
+        at += 4 + Math.max(all.readInt32BE(at), 0);
+      }
+      // occurred_at and recorded_at are the 8th and 9th columns (EVENT_ROW_COLUMNS).
+      times.push([all.readBigInt64BE(fields[7]!), all.readBigInt64BE(fields[8]!)]);
+    }
+    expect(times).toEqual(occurred.map((o, i) => [postgresMicros(o), postgresMicros(recorded[i]!)]));
+  });
 });

@@ -80,6 +80,10 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
   buf.writeInt32BE(0, 15); // header extension length
   at = 19;
   left -= 19;
+  // A group's events share one recordedAt, and a feed's batch often one occurredAt: each text is
+  // converted once while it repeats.
+  const occurred = new LastMicros();
+  const recorded = new LastMicros();
   rows.forEach((row, i) => {
     const event = row.event;
     const recordId = isRecordEvent(event) ? event.recordId : null;
@@ -89,8 +93,8 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
     for (const value of [row.streamId, event.type, event.contractId, recordId ?? '', stored]) {
       if (value.includes('\0')) throw new UnstorableValueError('a text holds a NUL character', '22021');
     }
-    const occurredAt = postgresMicros(event.occurredAt);
-    const recordedAt = postgresMicros(row.recordedAt);
+    const occurredAt = occurred.micros(event.occurredAt);
+    const recordedAt = recorded.micros(row.recordedAt);
     ensure(bounds[i]!);
     buf.writeInt16BE(FIELDS, at);
     at += 2;
@@ -130,6 +134,20 @@ function rowBound(row: PlannedRow): number {
 function writeUuid(buf: Buffer, at: number, uuid: string): void {
   const hex = uuid.replace(/-/g, '');
   if (hex.length !== 32 || buf.write(hex, at, 'hex') !== 16) throw new UnstorableValueError(`not a UUID: ${uuid}`, '22P02');
+}
+
+/** postgresMicros of the last text asked, kept while the next text is the same. */
+class LastMicros {
+  private text: string | null = null;
+  private value = 0n;
+
+  micros(text: string): bigint {
+    if (text !== this.text) {
+      this.value = postgresMicros(text);
+      this.text = text;
+    }
+    return this.value;
+  }
 }
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
