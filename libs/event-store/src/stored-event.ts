@@ -47,7 +47,7 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
   const record = event as unknown as Record<string, unknown>;
   // A top-level toJSON would make canonicalize serialize something else: keep the general path.
   if (typeof record.toJSON === 'function') return { event, streamId, pieces: null };
-  const pieces = ['', '', '', '', '', ''];
+  const slots: string[][] = [[], [], [], [], [], []];
   try {
     for (const key of Object.keys(record).sort()) {
       const value = record[key];
@@ -55,14 +55,17 @@ export function prepareEvent(event: LedgerEvent): PreparedEvent {
       let slot = 0;
       while (slot < SORTED_METADATA.length && key > SORTED_METADATA[slot]!) slot++;
       // As a member of the event, so that a toJSON(key) sees its key as in the whole-object path.
-      const member = canonicalMember(record, key);
-      pieces[slot] = pieces[slot] === '' ? member : `${pieces[slot]},${member}`;
+      slots[slot]!.push(canonicalMember(record, key));
     }
   } catch {
     // Let the whole-object path throw the error with its full location.
     return { event, streamId, pieces: null };
   }
-  return { event, streamId, pieces };
+  // Joined into flat strings: a member's text is a rope of its values' texts (tens of small string
+  // nodes an event), and a prepared event waits in the group commit's queue. Kept as ropes, 10,000
+  // large events held 37 MB of heap instead of 20 MB, and the API's memory-budget test rose to
+  // 296 MB of its 300.
+  return { event, streamId, pieces: slots.map((members) => members.join(',')) };
 }
 
 /** The stored event's canonical JSON and leaf hash: canonicalize({ ...event, ...meta }), from the prepared pieces. */
