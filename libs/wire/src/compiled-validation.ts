@@ -20,6 +20,9 @@ interface PropertyPlan {
   nested: (() => Class) | null;
 }
 
+/** What a check's arguments name as the object between calls (they keep no event alive). */
+const NOTHING: object = Object.freeze({});
+
 const nestedTypes = new Map<Function, Map<string, () => Class>>(); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
 const plans = new Map<Class, { known: Set<string>; properties: PropertyPlan[] }>();
 
@@ -52,7 +55,7 @@ function compile(cls: Class): { known: Set<string>; properties: PropertyPlan[] }
           // every field of tens of thousands of events a second: an object per check was the largest
           // share of what validation allocated). A call made while it is in use (a constraint that
           // validates recursively) gets its own.
-          const shared: ValidationArguments = { targetName: cls.name, property: name, object: {}, value: undefined, constraints: m.constraints };
+          const shared: ValidationArguments = { targetName: cls.name, property: name, object: NOTHING, value: undefined, constraints: m.constraints };
           let inUse = false;
           plan.checks.push((object, value) => {
             if (m.validateIf && !m.validateIf(object, value)) return true;
@@ -63,12 +66,11 @@ function compile(cls: Class): { known: Set<string>; properties: PropertyPlan[] }
             inUse = true;
             try {
               if (!m.each || !Array.isArray(value)) return validate(value, args) === true;
-              for (const item of value) if (validate(item, args) !== true) return false;
-              return true;
+              return value.every((item) => validate(item, args) === true);
             } finally {
               if (own) {
                 inUse = false;
-                shared.object = {};
+                shared.object = NOTHING;
                 shared.value = undefined;
               }
             }

@@ -380,8 +380,8 @@ const RECORDED_AT_MEMBER = Buffer.from(',"recordedAt":"', 'latin1');
 const STREAM_ID_MEMBER = Buffer.from(',"streamId":"', 'latin1');
 const STREAM_VERSION_MEMBER = Buffer.from('","streamVersion":', 'latin1');
 
-// Byte loops for the few bytes of a member name or a short member (a native Buffer#copy costs more
-// than the copy below about 64 bytes; measured with callgrind on the verifier's row loop).
+// Byte loops for the few bytes of a member name or a short member: a native Buffer#copy per piece
+// cost more than the copy (docs/performance.md, eighth session: the row loop in paired rounds).
 
 function putBytes(out: Buffer, at: number, piece: Buffer): number {
   const length = piece.length;
