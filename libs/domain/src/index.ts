@@ -6,3 +6,4 @@ export * from './recorded-event.js';
 export * from './errors.js';
 export * from './parties.js';
 export * from './closest-name.js';
+export * from './remember-last.js';

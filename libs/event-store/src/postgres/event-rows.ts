@@ -1,4 +1,4 @@
-import { isRecordEvent } from '@ledger/domain';
+import { isRecordEvent, rememberLast } from '@ledger/domain';
 import type { PlannedRow } from '../append-plan.js';
 import { storedText } from '../stored-event.js';
 
@@ -82,8 +82,8 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
   left -= 19;
   // A group's events share one recordedAt, and a feed's batch often one occurredAt: each text is
   // converted once while it repeats.
-  const occurred = new LastMicros();
-  const recorded = new LastMicros();
+  const occurred = rememberLast(postgresMicros);
+  const recorded = rememberLast(postgresMicros);
   rows.forEach((row, i) => {
     const event = row.event;
     const recordId = isRecordEvent(event) ? event.recordId : null;
@@ -93,8 +93,8 @@ export function encodeEventRows(rows: readonly PlannedRow[]): Buffer[] {
     for (const value of [row.streamId, event.type, event.contractId, recordId ?? '', stored]) {
       if (value.includes('\0')) throw new UnstorableValueError('a text holds a NUL character', '22021');
     }
-    const occurredAt = occurred.micros(event.occurredAt);
-    const recordedAt = recorded.micros(row.recordedAt);
+    const occurredAt = occurred(event.occurredAt);
+    const recordedAt = recorded(row.recordedAt);
     ensure(bounds[i]!);
     buf.writeInt16BE(FIELDS, at);
     at += 2;
@@ -134,20 +134,6 @@ function rowBound(row: PlannedRow): number {
 function writeUuid(buf: Buffer, at: number, uuid: string): void {
   const hex = uuid.replace(/-/g, '');
   if (hex.length !== 32 || buf.write(hex, at, 'hex') !== 16) throw new UnstorableValueError(`not a UUID: ${uuid}`, '22P02');
-}
-
-/** postgresMicros of the last text asked, kept while the next text is the same. */
-class LastMicros {
-  private text: string | null = null;
-  private value = 0n;
-
-  micros(text: string): bigint {
-    if (text !== this.text) {
-      this.value = postgresMicros(text);
-      this.text = text;
-    }
-    return this.value;
-  }
 }
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;

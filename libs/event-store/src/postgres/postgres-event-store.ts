@@ -6,6 +6,7 @@ import {
   StoreUnavailableError,
   instant,
   isoUtc,
+  rememberLast,
   LedgerError,
   type LedgerEvent,
   type RecordedEvent,
@@ -68,12 +69,15 @@ interface EventRow {
   prev_hash: string | null;
 }
 
+/** recordedAt's text from its column: runs of events share one (their group commit's). */
+const recordedText = rememberLast((ms: string) => isoUtc(Number(ms)));
+
 function decodeRow(row: EventRow): RecordedEvent {
   return decodeStoredEvent(row.canonical, row.hash, {
     streamId: row.stream_id,
     streamVersion: row.stream_version,
     position: Number(row.pos),
-    recordedAt: isoUtc(Number(row.recorded_ms)),
+    recordedAt: recordedText(row.recorded_ms),
     prevHash: row.prev_hash,
   });
 }
