@@ -5,6 +5,7 @@
  * verify-chunk.ts.spec holds them equal to the exact parse (differential tests); anything they do
  * not recognise falls to the exact path.
  */
+import { rememberLast } from '@ledger/domain';
 import { canonicalize } from '@ledger/integrity';
 import type { LogRow } from './log-rows.js';
 
@@ -353,8 +354,9 @@ export function writeFullForm(bytes: Buffer, offsets: Int32Array, lengths: Int32
   }
   at = copyBytes(out, at, bytes, cuts[0]!, cuts[1]!);
   at = putBytes(out, at, RECORDED_AT_MEMBER);
-  at = putIso(out, at, micros / 1000 + PG_EPOCH_MS);
-  if (at < 0) return -1;
+  const iso = recordedIso(micros / 1000 + PG_EPOCH_MS);
+  if (iso === null) return -1;
+  at = copyBytes(out, at, iso, 0, 24);
   out[at++] = 34;
   at = copyBytes(out, at, bytes, cuts[1]!, cuts[2]!);
   at = putBytes(out, at, STREAM_ID_MEMBER);
@@ -421,7 +423,6 @@ function putDigits(out: Buffer, at: number, value: number, count: number): void 
  * the civil date of the day number by H. Hinnant's algorithm.
  */
 export function putIso(out: Buffer, at: number, ms: number): number {
-  if (ms === lastIsoMs) return copyBytes(out, at, lastIso, 0, 24);
   if (!Number.isSafeInteger(ms)) return -1;
   const days = Math.floor(ms / 86_400_000);
   let rest = ms - days * 86_400_000;
@@ -454,14 +455,14 @@ export function putIso(out: Buffer, at: number, ms: number): number {
   out[at + 19] = 46;
   putDigits(out, at + 20, rest - second * 1000, 3);
   out[at + 23] = 90;
-  out.copy(lastIso, 0, at, at + 24);
-  lastIsoMs = ms;
   return at + 24;
 }
 
-/** The last time putIso wrote, and its text: a group commit gives all its events one recordedAt. */
-let lastIsoMs = Number.NaN;
-const lastIso = Buffer.alloc(24);
+/** putIso's 24 bytes of a recordedAt (null outside years 0–9999), made once while it repeats: a group commit gives all its events one. */
+const recordedIso = rememberLast((ms: number): Buffer | null => {
+  const text = Buffer.alloc(24);
+  return putIso(text, 0, ms) < 0 ? null : text;
+});
 
 /** The value of each lowercase hex digit by character code, −1 for any other byte. */
 const HEX = new Int8Array(256).fill(-1);

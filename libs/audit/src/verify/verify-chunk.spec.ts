@@ -189,7 +189,7 @@ describe("the verifier's fast reading of stored events", () => {
     expect(putIso(out, 0, 253_402_300_800_000)).toBe(-1);
   });
 
-  it('writes the same time again at another offset (the last time written is kept), and a new time after it', () => {
+  it('writes a time at any offset, the same time again or a new one, over what the buffer held', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 253_402_300_799_990 }), (picks, base) => {
         const out = Buffer.alloc(64);
